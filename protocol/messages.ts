@@ -1,0 +1,46 @@
+import * as v from 'valibot'
+
+/**
+ * Widget ⇄ hosted page postMessage protocol (SPEC §11): `{message: "epframe.<name>", guid, data}`.
+ * Hint: the widget has no dependencies, so it imports only the types from here and carries a
+ * hand-written guard; a test runs that guard and these schemas over the same fixtures.
+ */
+
+export const MESSAGE_PREFIX = 'epframe.'
+
+const PaymentRefSchema = v.object({ payment_id: v.string(), status: v.string() })
+
+/** Messages the hosted page sends to the merchant page that embeds it. */
+export const PageMessageSchema = v.variant('message', [
+  v.object({ message: v.literal('epframe.loaded'), guid: v.string(), data: v.object({}) }),
+  v.object({
+    message: v.literal('epframe.resize'),
+    guid: v.string(),
+    data: v.object({ width: v.number(), height: v.number() }),
+  }),
+  v.object({ message: v.literal('epframe.payment.sent'), guid: v.string(), data: PaymentRefSchema }),
+  v.object({ message: v.literal('epframe.payment.success'), guid: v.string(), data: PaymentRefSchema }),
+  v.object({ message: v.literal('epframe.payment.fail'), guid: v.string(), data: PaymentRefSchema }),
+  v.object({ message: v.literal('epframe.exit'), guid: v.string(), data: v.object({}) }),
+  v.object({
+    message: v.literal('epframe.redirect'),
+    guid: v.string(),
+    data: v.object({ url: v.string() }),
+  }),
+])
+export type PageMessage = v.InferOutput<typeof PageMessageSchema>
+export type PageMessageName = PageMessage['message']
+
+/** Messages the merchant page's widget sends into the hosted page. */
+export const WidgetMessageSchema = v.variant('message', [
+  v.object({ message: v.literal('epframe.close'), guid: v.string(), data: v.object({}) }),
+])
+export type WidgetMessage = v.InferOutput<typeof WidgetMessageSchema>
+
+/**
+ * ECommPay's naming rule for widget callbacks: `epframe.payment.success` → `onPaymentSuccess`.
+ */
+export function callbackNameFor(message: string): string {
+  const name = message.startsWith(MESSAGE_PREFIX) ? message.slice(MESSAGE_PREFIX.length) : message
+  return 'on' + name.split(/[._-]/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { extname, join } from 'node:path'
+import type { Assets } from './http/deps.ts'
+
+/** Copies a file into a plain ArrayBuffer (what a Response body takes). */
+function readBytes(path: string): ArrayBuffer {
+  const buf = readFileSync(path)
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.png': 'image/png',
+}
+
+/** Reads the built page, widget and demo shop once at start; missing builds fail loudly. */
+export function loadAssets(root: string, withDemo: boolean): Assets {
+  const pageDir = join(root, 'dist/page')
+  const pageIndex = join(pageDir, 'index.html')
+  if (!existsSync(pageIndex)) throw new Error('the hosted page is not built: run `npm run build`')
+  const pageFiles = new Map<string, { body: ArrayBuffer; type: string }>()
+  const assetsDir = join(pageDir, 'assets')
+  if (existsSync(assetsDir)) {
+    for (const name of readdirSync(assetsDir)) {
+      pageFiles.set(name, { body: readBytes(join(assetsDir, name)), type: TYPES[extname(name)] ?? 'application/octet-stream' })
+    }
+  }
+  const iifePath = join(root, 'dist/widget/merchant.js')
+  const esmPath = join(root, 'dist/widget/merchant.mjs')
+  let widget: Assets['widget']
+  if (existsSync(iifePath) && existsSync(esmPath)) {
+    const iife = readBytes(iifePath)
+    widget = { iife, esm: readBytes(esmPath), sha384: `sha384-${createHash('sha384').update(new Uint8Array(iife)).digest('base64')}` }
+  }
+  return {
+    pageHtml: readFileSync(pageIndex, 'utf8'),
+    pageFiles,
+    widget,
+    demoHtml: withDemo ? readFileSync(join(root, 'index.html'), 'utf8') : undefined,
+  }
+}

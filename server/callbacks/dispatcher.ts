@@ -1,0 +1,101 @@
+import type { Clock } from '../domain/ports.ts'
+import type { Logger } from '../logger.ts'
+import type { ProjectStore } from '../domain/ports.ts'
+import { callbackHeader, sign } from '../signature/signature.ts'
+import type { Signable } from '../signature/string-to-sign.ts'
+import type { OutboxStore } from '../storage/outbox-store.ts'
+import { nextAttemptAt } from './retry-schedule.ts'
+import { sendCallback, type SendResult } from './send-callback.ts'
+
+export type DispatcherDeps = {
+  outbox: OutboxStore
+  projects: ProjectStore
+  clock: Clock
+  logger: Logger
+  allowLocal: boolean
+  send?: typeof sendCallback
+}
+
+/** The lease on a claimed event: longer than one send (10 s timeout) plus signing. */
+const LEASE_MS = 30_000
+
+/**
+ * Delivers due callbacks from the outbox: claim, sign with the project's current secret, POST,
+ * then record the result. At-least-once: an event is marked delivered only after a 2xx, so a
+ * crash mid-send means it is sent again when its lease ends — receivers dedupe on
+ * `X-EPay-Event-Id`.
+ */
+export function createDispatcher(deps: DispatcherDeps) {
+  const send = deps.send ?? sendCallback
+  let running: Promise<number> | undefined
+  let again = false
+
+  async function deliverOne(event: Awaited<ReturnType<OutboxStore['claimDue']>>[number]): Promise<void> {
+    const project = await deps.projects.get(event.projectId)
+    let result: SendResult
+    if (!project?.secrets[0]) {
+      result = { ok: false, error: 'project not found' }
+    } else {
+      const payload = JSON.parse(event.payload) as Record<string, Signable>
+      const body = JSON.stringify({ ...payload, signature: sign(payload, project.secrets[0]) })
+      const t = Math.floor(deps.clock.now().getTime() / 1000)
+      result = await send(event.url, body, {
+        'X-EPay-Signature': callbackHeader(body, project.secrets[0], t),
+        'X-EPay-Event-Id': event.id,
+      }, { allowLocal: deps.allowLocal })
+    }
+    const now = deps.clock.now()
+    if (result.ok) {
+      await deps.outbox.markDelivered(event.id, result.status, now)
+      deps.logger.info('callback delivered', { event: event.id, status: result.status })
+    } else {
+      const next = nextAttemptAt(event.createdAt, event.attempts + 1, now)
+      await deps.outbox.markFailed(event.id, { ...(result.status ? { httpStatus: result.status } : {}), error: result.error, next })
+      deps.logger.warn('callback failed', { event: event.id, status: result.status, error: result.error, retry: next?.toISOString() })
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    let delivered = 0
+    for (;;) {
+      const batch = await deps.outbox.claimDue(deps.clock.now(), LEASE_MS, 10)
+      if (batch.length === 0) return delivered
+      await Promise.all(batch.map((event) => deliverOne(event)))
+      delivered += batch.length
+    }
+  }
+
+  return {
+    /** Delivers everything due now; concurrent calls coalesce into one more pass. */
+    async tick(): Promise<number> {
+      if (running) {
+        again = true
+        return running
+      }
+      running = (async () => {
+        let total = 0
+        do {
+          again = false
+          total += await runOnce()
+        } while (again)
+        return total
+      })().finally(() => {
+        running = undefined
+      })
+      return running
+    },
+    /** Polls every `intervalMs` until the returned stop function is called. */
+    start(intervalMs: number): () => Promise<void> {
+      let stopped = false
+      const timer = setInterval(() => {
+        if (!stopped) this.tick().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
+      }, intervalMs)
+      return async () => {
+        stopped = true
+        clearInterval(timer)
+        await running?.catch(() => undefined)
+      }
+    },
+  }
+}
+export type Dispatcher = ReturnType<typeof createDispatcher>

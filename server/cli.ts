@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util'
+import { openDatabase } from './compose.ts'
+import { loadConfig } from './config.ts'
+import { systemClock } from './ids.ts'
+import { createProjectStore } from './storage/project-store.ts'
+
+const USAGE = `usage: npm run cli -- <command>
+  project add --id N --name S [--secret S] [--callback-url U] [--origin O]... [--return-host H]... [--test]
+  project list
+  project rotate-secret --id N`
+
+// Manages projects without SQL (SPEC §2), against the same database the server uses.
+async function main(argv: string[]): Promise<void> {
+  const [group, command, ...rest] = argv
+  if (group !== 'project' || !command) throw new Error(USAGE)
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      secret: { type: 'string' },
+      'callback-url': { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      'return-host': { type: 'string', multiple: true },
+      test: { type: 'boolean' },
+    },
+  })
+  const sql = await openDatabase(loadConfig())
+  try {
+    const projects = createProjectStore(sql, systemClock)
+    const id = values.id === undefined ? undefined : Number(values.id)
+    if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new Error('--id must be a positive integer')
+    switch (command) {
+      case 'add': {
+        if (id === undefined || !values.name) throw new Error(USAGE)
+        const project = await projects.add({
+          id,
+          name: values.name,
+          ...(values.secret ? { secret: values.secret } : {}),
+          ...(values['callback-url'] ? { callbackUrl: values['callback-url'] } : {}),
+          allowedOrigins: (values.origin ?? []).map((o) => new URL(o).origin),
+          returnHosts: values['return-host'] ?? [],
+          testMode: values.test ?? false,
+        })
+        process.stdout.write(`project ${project.id} "${project.name}" created\nsecret: ${project.secrets[0]}\n`)
+        break
+      }
+      case 'list':
+        for (const p of await projects.list()) {
+          process.stdout.write(`${p.id}\t${p.name}\t${p.testMode ? 'test' : 'live'}\torigins=${p.allowedOrigins.join(',')}\tcallback=${p.callbackUrl ?? '-'}\n`)
+        }
+        break
+      case 'rotate-secret': {
+        if (id === undefined) throw new Error(USAGE)
+        const project = await projects.rotateSecret(id, systemClock.now())
+        process.stdout.write(`project ${project.id}: new secret: ${project.secrets[0]}\nthe old secret stays valid for 24 hours\n`)
+        break
+      }
+      default:
+        throw new Error(USAGE)
+    }
+  } finally {
+    await sql.close()
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { loadAssets } from './assets.ts'
+import { ensureDemoProject } from './bootstrap.ts'
+import { createDispatcher } from './callbacks/dispatcher.ts'
+import type { Config } from './config.ts'
+import type { Clock, Ids } from './domain/ports.ts'
+import type { AppDeps, Assets } from './http/deps.ts'
+import { randomIds, systemClock } from './ids.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { createSimulatedCardAcquirer } from './providers/simulated-card-acquirer.ts'
+import { parseSessionKeys } from './session/keys.ts'
+import { migrate } from './storage/migrate.ts'
+import { createOutboxStore } from './storage/outbox-store.ts'
+import { createPaymentStore } from './storage/payment-store.ts'
+import { openPglite } from './storage/pglite.ts'
+import { openPostgres } from './storage/postgres.ts'
+import { createProjectStore } from './storage/project-store.ts'
+import { getOrCreateSetting } from './storage/settings-store.ts'
+import type { Sql } from './storage/sql.ts'
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Sql> {
+  const sql = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir)
+  await migrate(sql)
+  return sql
+}
+
+/**
+ * Wires storage, providers, sessions and the dispatcher into AppDeps (the composition root).
+ * Tests call it with an in-memory database, a fixed clock and no latency.
+ */
+export async function composeDeps(
+  config: Config,
+  sql: Sql,
+  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets } = {},
+) {
+  const clock = overrides.clock ?? systemClock
+  const logger = overrides.logger ?? createLogger(config.logLevel)
+  const projects = createProjectStore(sql, clock)
+  const outbox = createOutboxStore(sql)
+  const keyText = config.sessionKeys ?? `k1:${await getOrCreateSetting(sql, 'session_key_k1', () => randomBytes(32).toString('base64url'))}`
+  if (config.demo) await ensureDemoProject(projects, config.publicUrl, logger)
+  const dispatcher = createDispatcher({ outbox, projects, clock, logger, allowLocal: config.allowLocalCallbacks })
+  const deps: AppDeps = {
+    publicUrl: config.publicUrl,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    sessionKeys: parseSessionKeys(keyText),
+    sql,
+    projects,
+    payments: createPaymentStore(sql),
+    outbox,
+    acquirer: createSimulatedCardAcquirer(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs }),
+    clock,
+    ids: overrides.ids ?? randomIds,
+    logger,
+    assets: overrides.assets ?? loadAssets(REPO_ROOT, config.demo),
+    notifyCallbacks: () => {
+      dispatcher.tick().catch((error: unknown) => logger.error('callback dispatch failed', { error }))
+    },
+    demo: config.demo,
+  }
+  return { deps, dispatcher }
+}

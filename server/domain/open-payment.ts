@@ -1,0 +1,73 @@
+import type { PaymentPageParams } from '../../protocol/schemas/payment-page.ts'
+import { PaymentError } from './errors.ts'
+import type { Payment } from './payment.ts'
+import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
+import { checkReturnUrl } from './return-url.ts'
+
+/** How many card attempts a payment allows before the page stops offering a retry (SPEC §6). */
+export const DEFAULT_MAX_ATTEMPTS = 3
+
+/**
+ * Opens the payment a signed Payment Page request describes: creates it, or reopens the one
+ * stored under the same `(project_id, payment_id)` so a reload never creates a second payment.
+ * Hint: a reopen with another amount or currency is refused, so a leaked payment id cannot be
+ * re-signed into a different charge by mistake.
+ */
+export async function openPayment(
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids },
+  project: Project,
+  params: PaymentPageParams,
+  raw: Record<string, string>,
+): Promise<Payment> {
+  const now = deps.clock.now()
+  if (params.mode !== undefined && params.mode !== 'purchase') {
+    throw new PaymentError('validation_failed', `mode "${params.mode}" is not supported`, { param: 'mode' })
+  }
+  for (const key of RETURN_URL_KEYS) checkReturnUrl(params[key], key, project.returnHosts)
+
+  const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)
+  if (existing) return reopen(existing, params)
+  if (params.best_before && params.best_before.getTime() <= now.getTime()) {
+    throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
+  }
+
+  const { payment } = await deps.payments.createOrGet({
+    id: deps.ids.payment(),
+    projectId: project.id,
+    paymentId: params.payment_id,
+    type: 'purchase',
+    operationType: params.operation_type ?? params.card_operation_type ?? 'sale',
+    amount: params.payment_amount,
+    currency: params.payment_currency,
+    description: params.payment_description,
+    customerId: params.customer_id,
+    languageCode: params.language_code,
+    status: 'new',
+    attempts: 0,
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    bestBefore: params.best_before,
+    callbackUrl: params.merchant_callback_url,
+    successUrl: params.redirect_success_url ?? params.merchant_success_url,
+    failUrl: params.redirect_fail_url ?? params.merchant_fail_url,
+    returnUrl: params.merchant_return_url,
+    params: raw,
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+  })
+  // A concurrent open may have won the insert; it must still describe the same charge.
+  return reopen(payment, params)
+}
+
+const RETURN_URL_KEYS = [
+  'merchant_success_url', 'merchant_fail_url', 'merchant_return_url', 'redirect_success_url', 'redirect_fail_url',
+] as const
+
+function reopen(payment: Payment, params: PaymentPageParams): Payment {
+  if (payment.amount !== params.payment_amount || payment.currency !== params.payment_currency) {
+    throw new PaymentError('payment_mismatch', 'a payment with this id exists with another amount or currency', {
+      param: 'payment_id',
+    })
+  }
+  return payment
+}

@@ -1,0 +1,91 @@
+import type { Currency } from '../../protocol/money.ts'
+import type { Operation, Payment } from './payment.ts'
+
+/** Time, injected so tests and the callback schedule can run on a fixed or fast clock. */
+export interface Clock {
+  now(): Date
+}
+
+/** Identifier factory, injected so ids are random in production and predictable in tests. */
+export interface Ids {
+  payment(): string
+  /** A random positive safe integer: ECommPay operation ids are numbers. */
+  operation(): number
+  request(): string
+  event(): string
+  session(): string
+}
+
+/** A merchant account (SPEC §2). */
+export type Project = {
+  id: number
+  name: string
+  /** Current secret first; older ones stay valid until their grace period ends. */
+  secrets: string[]
+  callbackUrl: string | undefined
+  /** Exact origins allowed to frame the page and receive widget messages. */
+  allowedOrigins: string[]
+  /** Hosts that return URLs may point at. */
+  returnHosts: string[]
+  testMode: boolean
+}
+
+/** Card data for one authorisation; lives in memory only and is never persisted. */
+export type CardData = { pan: string; expMonth: number; expYear: number; cvc: string; holder: string }
+
+/** What an acquirer answers about one authorisation. */
+export type AcquirerResult =
+  | { kind: 'approved'; providerId: string; authCode: string }
+  | { kind: 'declined'; providerId: string; code: string; message: string }
+  | { kind: 'pending'; providerId: string }
+
+/**
+ * The adapter interface every card acquirer implements (SPEC §7), so a real one can be added
+ * without touching the domain.
+ * Hint: `reference` is EPay's operation id; acquirers dedupe on it, so a retried call after a
+ * crash can never authorise twice.
+ */
+export interface CardAcquirer {
+  authorise(request: { reference: string; amount: number; currency: Currency; card: CardData; capture: boolean }): Promise<AcquirerResult>
+  status(reference: string): Promise<AcquirerResult | undefined>
+}
+
+/** One leg of a double-entry ledger posting; the legs of one operation sum to zero. */
+export type Posting = { account: 'acquirer' | 'merchant'; amount: number }
+
+/** A callback waiting in the outbox; written in the same transaction as the result. */
+export type CallbackEvent = {
+  id: string
+  projectId: number
+  paymentRowId: string
+  operationId: number
+  url: string
+  payload: Record<string, unknown>
+  createdAt: Date
+}
+
+/** One atomic change: saved with compare-and-set on the payment's version, all or nothing. */
+export type PaymentChange = {
+  payment: Payment
+  expectedVersion: number
+  insertOperation?: Operation
+  updateOperation?: Operation
+  postings?: Posting[]
+  callback?: CallbackEvent
+}
+
+/** Persistence of payments and everything written together with them. */
+export interface PaymentStore {
+  /** Inserts a new payment, or returns the one already stored under the same merchant id. */
+  createOrGet(payment: Payment): Promise<{ payment: Payment; created: boolean }>
+  get(id: string): Promise<Payment | undefined>
+  findByMerchantId(projectId: number, paymentId: string): Promise<Payment | undefined>
+  operations(paymentRowId: string): Promise<Operation[]>
+  /** Applies `change` atomically and returns the payment at its new version; throws PaymentError('conflict') if the version moved. */
+  apply(change: PaymentChange): Promise<Payment>
+}
+
+/** Read access to merchant projects. */
+export interface ProjectStore {
+  get(id: number): Promise<Project | undefined>
+}

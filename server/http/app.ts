@@ -1,0 +1,76 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { PaymentError } from '../domain/errors.ts'
+import type { AppDeps, AppEnv } from './deps.ts'
+import { HTTP, errorEnvelope } from './error-response.ts'
+import { errorPageLanguage, renderErrorPage } from './error-page.ts'
+import { contentSecurityPolicy, newNonce, withNonce } from './csp.ts'
+import { demoRoutes } from './routes/demo.ts'
+import { pageApiRoutes } from './routes/page-api.ts'
+import { paymentPageRoutes } from './routes/payment-page.ts'
+import { staticRoutes } from './routes/static.ts'
+import type { ErrorCode } from '../../protocol/errors.ts'
+
+/**
+ * Builds the HTTP app. `onError` is the only place an error becomes a response: HTML error
+ * pages for the shopper-facing `/payment`, the JSON envelope everywhere else, and never a
+ * stack trace or the request's own input.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.use(async (c, next) => {
+    c.set('requestId', `req_${deps.ids.request()}`)
+    c.set('nonce', newNonce())
+    await next()
+    c.header('X-Request-Id', c.get('requestId'))
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Referrer-Policy', 'no-referrer')
+  })
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new PaymentError('payload_too_large', 'the request body is too large')
+      },
+    }),
+  )
+
+  app.route('/', paymentPageRoutes(deps))
+  app.route('/', pageApiRoutes(deps))
+  app.route('/', staticRoutes(deps))
+  if (deps.demo) app.route('/', demoRoutes(deps))
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+
+  app.notFound((c) => c.json(errorEnvelope('not_found', 'no such route', c.get('requestId')), 404))
+  app.onError((error, c) => {
+    const requestId = c.get('requestId') ?? 'req_unknown'
+    let code: ErrorCode
+    let message: string
+    let param: string | undefined
+    if (error instanceof PaymentError) {
+      ;({ code, message } = error)
+      param = error.details.param
+    } else if (error instanceof HTTPException && error.status < 500) {
+      code = 'validation_failed'
+      message = 'the request could not be read'
+    } else {
+      deps.logger.error('unhandled error', { requestId, path: c.req.path, error })
+      code = 'internal_error'
+      message = 'Internal error'
+    }
+    const [status] = HTTP[code]
+    if (c.req.path === '/payment') {
+      const lang = errorPageLanguage(new URL(c.req.url).searchParams.get('language_code') ?? undefined, c.req.header('accept-language'))
+      const nonce = c.get('nonce') ?? newNonce()
+      c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: ['*'] }))
+      // Error pages hold no action to hijack, and a merchant debugging an integration should
+      // see the code inside the widget rather than a blank frame, so any ancestor may frame them.
+      return c.html(withNonce(renderErrorPage(code, lang, requestId), nonce), status)
+    }
+    return c.json(errorEnvelope(code, message, requestId, param), status)
+  })
+  return app
+}

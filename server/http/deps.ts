@@ -1,0 +1,45 @@
+import type { CardAcquirer, Clock, Ids, PaymentStore } from '../domain/ports.ts'
+import type { Logger } from '../logger.ts'
+import type { SessionKey } from '../session/keys.ts'
+import type { OutboxStore } from '../storage/outbox-store.ts'
+import type { ProjectAdmin } from '../storage/project-store.ts'
+import type { Sql } from '../storage/sql.ts'
+
+/** Static documents served by the app, read once at start. */
+export type Assets = {
+  /** The built hosted page's index.html, with the `<!--epay-boot-->` marker. */
+  pageHtml: string
+  /** Files under /page/assets/ by name. */
+  pageFiles: ReadonlyMap<string, { body: ArrayBuffer; type: string }>
+  /** The built widget (IIFE) and its ES module build. */
+  widget: { iife: ArrayBuffer; esm: ArrayBuffer; sha384: string } | undefined
+  /** The demo shop (index.html), when demo mode is on. */
+  demoHtml: string | undefined
+}
+
+/** Everything the HTTP app needs; built by main.ts (or a test) and passed to createApp. */
+export type AppDeps = {
+  publicUrl: string
+  sessionTtlSeconds: number
+  sessionKeys: readonly SessionKey[]
+  sql: Sql
+  projects: ProjectAdmin
+  payments: PaymentStore
+  outbox: OutboxStore
+  acquirer: CardAcquirer
+  clock: Clock
+  ids: Ids
+  logger: Logger
+  assets: Assets
+  /** Tells the callback dispatcher there may be new work, so delivery does not wait a poll. */
+  notifyCallbacks: () => void
+  demo: boolean
+}
+
+/** Hono context variables set by middleware. */
+export type AppEnv = {
+  Variables: {
+    requestId: string
+    nonce: string
+  }
+}

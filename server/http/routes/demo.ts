@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto'
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import { CurrencySchema } from '../../../protocol/money.ts'
+import { PaymentError } from '../../domain/errors.ts'
+import { sign, splitSignature, verify } from '../../signature/signature.ts'
+import type { Signable } from '../../signature/string-to-sign.ts'
+import { DEMO_PROJECT_ID } from '../../bootstrap.ts'
+import { contentSecurityPolicy, withNonce } from '../csp.ts'
+import type { AppDeps, AppEnv } from '../deps.ts'
+import { readJson } from '../validate-json.ts'
+
+const SignBodySchema = v.object({
+  amount: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(100_000_000)),
+  currency: CurrencySchema,
+  description: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  language_code: v.optional(v.picklist(['en', 'ru'])),
+})
+
+type ReceivedCallback = { received_at: string; signature_valid: boolean; header: string | undefined; body: unknown }
+
+/**
+ * The demo merchant (EPAY_DEMO=1): its shop page, the "server-side" signer a real merchant
+ * keeps on its own backend, and a callback receiver that shows what arrived.
+ */
+export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  const received: ReceivedCallback[] = []
+
+  const demoSecret = async () => {
+    const project = await deps.projects.get(DEMO_PROJECT_ID)
+    if (!project) throw new PaymentError('unknown_project', 'the demo project does not exist')
+    return project.secrets
+  }
+
+  app.get('/', (c) => {
+    if (!deps.assets.demoHtml) return c.notFound()
+    const nonce = c.get('nonce')
+    c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: [] }))
+    return c.html(withNonce(deps.assets.demoHtml, nonce))
+  })
+
+  app.post('/demo/sign', async (c) => {
+    const body = await readJson(c, SignBodySchema)
+    const [secret] = await demoSecret()
+    const params: Record<string, string | number> = {
+      project_id: DEMO_PROJECT_ID,
+      payment_id: `demo_${Date.now()}_${randomBytes(3).toString('hex')}`,
+      payment_amount: body.amount,
+      payment_currency: body.currency,
+      customer_id: 'demo_customer',
+      ...(body.description ? { payment_description: body.description } : {}),
+      ...(body.language_code ? { language_code: body.language_code } : {}),
+    }
+    return c.json({ ...params, signature: sign(params, secret!) })
+  })
+
+  app.post('/demo/callbacks', async (c) => {
+    const text = await c.req.text()
+    let body: Record<string, Signable>
+    try {
+      body = JSON.parse(text) as Record<string, Signable>
+    } catch {
+      return c.json({ status: 'bad json' }, 400)
+    }
+    const { signature, params } = splitSignature(body)
+    const secrets = await demoSecret()
+    const valid = signature !== undefined && secrets.some((s) => verify(params, signature, s))
+    received.unshift({ received_at: new Date().toISOString(), signature_valid: valid, header: c.req.header('x-epay-signature'), body })
+    received.length = Math.min(received.length, 50)
+    return valid ? c.json({ status: 'ok' }) : c.json({ status: 'invalid signature' }, 400)
+  })
+
+  app.get('/demo/callbacks', (c) => c.json(received))
+  return app
+}

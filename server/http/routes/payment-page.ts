@@ -1,0 +1,81 @@
+import { Hono, type Context } from 'hono'
+import * as v from 'valibot'
+import { PaymentPageParamsSchema } from '../../../protocol/schemas/payment-page.ts'
+import { PaymentError } from '../../domain/errors.ts'
+import { openPayment } from '../../domain/open-payment.ts'
+import { signSession } from '../../session/session.ts'
+import { contentSecurityPolicy, jsonForScript, withNonce } from '../csp.ts'
+import type { AppDeps, AppEnv } from '../deps.ts'
+import { readPaymentParams } from '../payment-params.ts'
+import { verifyPageSignature } from '../verify-page-signature.ts'
+
+/**
+ * `GET|POST /payment` (SPEC §4): verify, open or reopen the payment, issue a session and serve
+ * the hosted page. Nothing is written before the signature and every field have been checked.
+ */
+export function paymentPageRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.get('/payment', (c) => openPage(c, deps, new URL(c.req.url).search.slice(1)))
+  app.post('/payment', async (c) => {
+    const type = c.req.header('content-type') ?? ''
+    if (!type.startsWith('application/x-www-form-urlencoded')) {
+      throw new PaymentError('validation_failed', 'POST /payment takes a form (application/x-www-form-urlencoded)')
+    }
+    return openPage(c, deps, await c.req.text())
+  })
+  return app
+}
+
+async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Promise<Response> {
+  const raw = readPaymentParams(encoded)
+  const projectId = Number(raw['project_id'])
+  const project = Number.isSafeInteger(projectId) && projectId > 0 ? await deps.projects.get(projectId) : undefined
+  if (!project) throw new PaymentError('unknown_project', 'unknown project', { param: 'project_id' })
+  verifyPageSignature(raw, project.secrets)
+
+  const parsed = v.safeParse(PaymentPageParamsSchema, raw)
+  if (!parsed.success) throw paramError(parsed.issues)
+  const signed = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'signature' && k !== 'frame_mode' && !k.startsWith('_')))
+  const payment = await openPayment(deps, project, parsed.output, signed)
+
+  // `_referrer` and `_guid` are unsigned (the embed script adds them), so they only ever
+  // choose among origins the project allowed; they never reach money, URLs or merchant data.
+  const referrer = originOf(raw['_referrer'])
+  const parentOrigin = referrer && project.allowedOrigins.includes(referrer) ? referrer : undefined
+  const guid = raw['_guid'] && /^[A-Za-z0-9_-]{1,64}$/.test(raw['_guid']) ? raw['_guid'] : undefined
+
+  const now = deps.clock.now()
+  const token = await signSession(
+    deps.sessionKeys,
+    { sessionId: `ses_${deps.ids.session()}`, projectId: project.id, paymentRowId: payment.id, parentOrigin, guid },
+    now,
+    deps.sessionTtlSeconds,
+    payment.bestBefore,
+  )
+  const nonce = c.get('nonce')
+  const boot = `<script type="application/json" id="epay-boot">${jsonForScript({ token })}</script>`
+  const html = withNonce(deps.assets.pageHtml, nonce).replace('<!--epay-boot-->', boot)
+  c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
+  // The page embeds a bearer token: it must never be cached or stored by an intermediary.
+  c.header('Cache-Control', 'no-store')
+  return c.html(html)
+}
+
+function paramError(issues: v.BaseIssue<unknown>[]): PaymentError {
+  const first = issues[0]
+  const param = first ? v.getDotPath(first) ?? undefined : undefined
+  const message = `${param ?? 'parameter'}: ${first?.message ?? 'is not valid'}`
+  if (param === 'payment_amount') return new PaymentError('invalid_amount', message, { param })
+  if (param === 'payment_currency') return new PaymentError('invalid_currency', message, { param })
+  return new PaymentError('validation_failed', message, param ? { param } : {})
+}
+
+function originOf(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,29 @@
+import { serve } from '@hono/node-server'
+import { composeDeps, openDatabase } from './compose.ts'
+import { loadConfig } from './config.ts'
+import { createApp } from './http/app.ts'
+
+// Composition root: config → database → deps → app → serve, and the callback dispatcher.
+const config = loadConfig()
+const sql = await openDatabase(config)
+const { deps, dispatcher } = await composeDeps(config, sql)
+const app = createApp(deps)
+const stopDispatcher = dispatcher.start(config.callbackPollMs)
+dispatcher.tick().catch(() => undefined)
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  deps.logger.info('EPay listening', { port: info.port, database: sql.dialect, demo: config.demo })
+  process.stdout.write(`EPay is running at ${config.publicUrl}${config.demo ? ` (demo shop: ${config.publicUrl}/)` : ''}\n`)
+})
+
+let stopping = false
+const shutdown = async () => {
+  if (stopping) return
+  stopping = true
+  server.close()
+  await stopDispatcher()
+  await sql.close()
+  process.exit(0)
+}
+process.on('SIGINT', shutdown)
+process.on('SIGTERM', shutdown)

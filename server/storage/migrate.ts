@@ -1,0 +1,41 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Sql } from './sql.ts'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
+
+/**
+ * Applies every migration not yet recorded, in file-name order, each in its own transaction.
+ * Hint: the advisory lock makes several processes starting on one PostgreSQL take turns
+ * instead of racing to create the same tables.
+ */
+export async function migrate(sql: Sql): Promise<string[]> {
+  await sql.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort()
+  const applied: string[] = []
+  for (const file of files) {
+    const done = await sql.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7262001)')
+      const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [file])
+      if (rows.length > 0) return false
+      const text = await readFile(MIGRATIONS_DIR + file, 'utf8')
+      for (const statement of splitStatements(text)) await tx.query(statement)
+      await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file])
+      return true
+    })
+    if (done) applied.push(file)
+  }
+  return applied
+}
+
+// Parameterised query protocols take one statement at a time.
+function splitStatements(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}

@@ -1,0 +1,145 @@
+import type { Currency } from '../../protocol/money.ts'
+import type { OperationStatus, OperationType, PaymentStatus } from '../../protocol/schemas/statuses.ts'
+import { PaymentError } from '../domain/errors.ts'
+import type { Operation, Payment } from '../domain/payment.ts'
+import type { PaymentChange, PaymentStore } from '../domain/ports.ts'
+import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
+
+/** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
+export function createPaymentStore(sql: Sql): PaymentStore {
+  return {
+    async createOrGet(p) {
+      const rows = await sql.query(
+        `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
+           customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
+           fail_url, return_url, params, version, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+         ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
+        [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
+          p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
+          p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),
+          p.version, p.createdAt, p.updatedAt],
+      )
+      if (rows[0]) return { payment: toPayment(rows[0]), created: true }
+      const existing = await this.findByMerchantId(p.projectId, p.paymentId)
+      if (!existing) throw new PaymentError('conflict', 'payment could not be stored')
+      return { payment: existing, created: false }
+    },
+    async get(id) {
+      const rows = await sql.query('SELECT * FROM payments WHERE id = $1', [id])
+      return rows[0] ? toPayment(rows[0]) : undefined
+    },
+    async findByMerchantId(projectId, paymentId) {
+      const rows = await sql.query('SELECT * FROM payments WHERE project_id = $1 AND payment_id = $2', [projectId, paymentId])
+      return rows[0] ? toPayment(rows[0]) : undefined
+    },
+    async operations(paymentRowId) {
+      const rows = await sql.query('SELECT * FROM operations WHERE payment_row_id = $1 ORDER BY created_at, id', [paymentRowId])
+      return rows.map(toOperation)
+    },
+    async apply(change) {
+      try {
+        return await sql.transaction((tx) => applyChange(tx, change))
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new PaymentError('conflict', 'a concurrent change won', { cause: error })
+        throw error
+      }
+    },
+  }
+}
+
+async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
+  const p = change.payment
+  const updated = await tx.query(
+    `UPDATE payments SET status = $3, attempts = $4, updated_at = $5, version = version + 1
+     WHERE id = $1 AND version = $2 RETURNING *`,
+    [p.id, change.expectedVersion, p.status, p.attempts, p.updatedAt],
+  )
+  if (!updated[0]) throw new PaymentError('conflict', 'the payment changed concurrently; reload it')
+  if (change.insertOperation) await insertOperation(tx, change.insertOperation)
+  if (change.updateOperation) await updateOperation(tx, change.updateOperation)
+  for (const posting of change.postings ?? []) {
+    const op = change.updateOperation ?? change.insertOperation
+    if (!op) throw new Error('postings need an operation')
+    await tx.query(
+      `INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [p.projectId, op.currency, op.id, posting.account, posting.amount, p.updatedAt],
+    )
+  }
+  const cb = change.callback
+  if (cb) {
+    await tx.query(
+      `INSERT INTO callback_outbox (id, project_id, payment_row_id, operation_id, url, payload, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
+      [cb.id, cb.projectId, cb.paymentRowId, cb.operationId, cb.url, JSON.stringify(cb.payload), cb.createdAt],
+    )
+  }
+  return toPayment(updated[0])
+}
+
+async function insertOperation(tx: Sql, o: Operation): Promise<void> {
+  await tx.query(
+    `INSERT INTO operations (id, payment_row_id, type, status, amount, currency, request_id, provider_id,
+       provider_payment_id, auth_code, code, message, card_mask, card_brand, created_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+    [o.id, o.paymentRowId, o.type, o.status, o.amount, o.currency, o.requestId, o.provider.id,
+      o.provider.paymentId ?? null, o.provider.authCode ?? null, o.code ?? null, o.message ?? null,
+      o.cardMask ?? null, o.cardBrand ?? null, o.createdAt, o.updatedAt],
+  )
+}
+
+async function updateOperation(tx: Sql, o: Operation): Promise<void> {
+  const rows = await tx.query(
+    `UPDATE operations SET status = $2, provider_payment_id = $3, auth_code = $4, code = $5, message = $6, updated_at = $7
+     WHERE id = $1 RETURNING id`,
+    [o.id, o.status, o.provider.paymentId ?? null, o.provider.authCode ?? null, o.code ?? null, o.message ?? null, o.updatedAt],
+  )
+  if (!rows[0]) throw new PaymentError('conflict', 'operation not found')
+}
+
+function toPayment(r: Record<string, unknown>): Payment {
+  return {
+    id: String(r['id']),
+    projectId: toSafeInt(r['project_id'], 'project_id'),
+    paymentId: String(r['payment_id']),
+    type: r['type'] as Payment['type'],
+    operationType: r['operation_type'] as Payment['operationType'],
+    amount: toSafeInt(r['amount'], 'amount'),
+    currency: String(r['currency']) as Currency,
+    description: optional(r['description']),
+    customerId: optional(r['customer_id']),
+    languageCode: optional(r['language_code']),
+    status: r['status'] as PaymentStatus,
+    attempts: toSafeInt(r['attempts'], 'attempts'),
+    maxAttempts: toSafeInt(r['max_attempts'], 'max_attempts'),
+    bestBefore: optionalDate(r['best_before']),
+    callbackUrl: optional(r['callback_url']),
+    successUrl: optional(r['success_url']),
+    failUrl: optional(r['fail_url']),
+    returnUrl: optional(r['return_url']),
+    params: (typeof r['params'] === 'string' ? JSON.parse(r['params']) : r['params']) as Record<string, string>,
+    version: toSafeInt(r['version'], 'version'),
+    createdAt: new Date(r['created_at'] as Date),
+    updatedAt: new Date(r['updated_at'] as Date),
+  }
+}
+
+function toOperation(r: Record<string, unknown>): Operation {
+  return {
+    id: toSafeInt(r['id'], 'id'),
+    paymentRowId: String(r['payment_row_id']),
+    type: r['type'] as OperationType,
+    status: r['status'] as OperationStatus,
+    amount: toSafeInt(r['amount'], 'amount'),
+    currency: String(r['currency']) as Currency,
+    requestId: String(r['request_id']),
+    provider: { id: String(r['provider_id']), paymentId: optional(r['provider_payment_id']), authCode: optional(r['auth_code']) },
+    code: optional(r['code']),
+    message: optional(r['message']),
+    cardMask: optional(r['card_mask']),
+    cardBrand: optional(r['card_brand']),
+    createdAt: new Date(r['created_at'] as Date),
+    updatedAt: new Date(r['updated_at'] as Date),
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The narrow SQL port every store uses, implemented by PGlite (embedded, default) and by
+ * PostgreSQL (`DATABASE_URL`). One schema and one dialect serve both.
+ */
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>
+  close(): Promise<void>
+  readonly dialect: 'pglite' | 'postgres'
+}
+
+/**
+ * Reads an `int8` column as a number. Drivers differ (pg gives strings, PGlite may give
+ * bigint), so money never passes through an unchecked conversion.
+ */
+export function toSafeInt(value: unknown, column: string): number {
+  const n = typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : value
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new Error(`column ${column} is not a safe integer`)
+  return n
+}
+
+/** Reads a nullable text column as `string | undefined`. */
+export function optional(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value)
+}
+
+/** Reads a nullable timestamptz column. */
+export function optionalDate(value: unknown): Date | undefined {
+  return value === null || value === undefined ? undefined : new Date(value as string | Date)
+}
+
+/** The SQLSTATE a unique violation carries in both drivers. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
+}
