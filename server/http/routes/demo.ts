@@ -15,6 +15,9 @@ const SignBodySchema = v.object({
   currency: CurrencySchema,
   description: v.optional(v.pipe(v.string(), v.maxLength(200))),
   language_code: v.optional(v.picklist(['en', 'ru'])),
+  // Embedding choices are payment parameters in the ECommPay protocol, so they are signed too.
+  target_element: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z][\w-]{0,63}$/))),
+  redirect: v.optional(v.boolean()),
 })
 
 type ReceivedCallback = { received_at: string; signature_valid: boolean; header: string | undefined; body: unknown }
@@ -43,7 +46,7 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/demo/sign', async (c) => {
     const body = await readJson(c, SignBodySchema)
     const [secret] = await demoSecret()
-    const params: Record<string, string | number> = {
+    const params: Record<string, string | number | boolean> = {
       project_id: DEMO_PROJECT_ID,
       payment_id: `demo_${Date.now()}_${randomBytes(3).toString('hex')}`,
       payment_amount: body.amount,
@@ -51,6 +54,8 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
       customer_id: 'demo_customer',
       ...(body.description ? { payment_description: body.description } : {}),
       ...(body.language_code ? { language_code: body.language_code } : {}),
+      ...(body.target_element ? { target_element: body.target_element } : {}),
+      ...(body.redirect ? { redirect: true } : {}),
     }
     return c.json({ ...params, signature: sign(params, secret!) })
   })

@@ -1,0 +1,115 @@
+import { createHmac } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nextAttemptAt, RETRY_DELAYS_MS } from '../../../server/callbacks/retry-schedule.ts'
+import { isPrivateAddress, sendCallback } from '../../../server/callbacks/send-callback.ts'
+import { splitSignature, verify } from '../../../server/signature/signature.ts'
+import type { Signable } from '../../../server/signature/string-to-sign.ts'
+import type { Sql } from '../../../server/storage/sql.ts'
+import { testDatabases } from '../../fixtures/databases.ts'
+import { TEST_PROJECT, callbackReceiver, fixedClock, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
+
+const CARD = { pan: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123', holder: 'JANE DOE' }
+
+describe.each(testDatabases())('callback dispatcher on $name', (db) => {
+  let sql: Sql
+  let status = 500
+  let receiver: Awaited<ReturnType<typeof callbackReceiver>>
+  let t: Awaited<ReturnType<typeof makeTestApp>>
+  const clock = fixedClock()
+  beforeAll(async () => {
+    receiver = await callbackReceiver(() => status)
+    sql = await db.open()
+    t = await makeTestApp(sql, { clock, callbackUrl: receiver.url })
+  })
+  afterAll(async () => {
+    await sql.close()
+    await receiver.close()
+  })
+
+  const payOnce = async (card = CARD) => {
+    const params = paymentParams({ customer_id: 'cust-1', payment_description: 'Tea' })
+    const token = tokenFrom(await (await t.app.request(`/payment?${signedQuery(params)}`)).text())
+    await t.app.request('/api/page/pay', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'card', card }),
+    })
+    return params
+  }
+
+  it('retries on failure by the schedule, then delivers a signed ECommPay callback', async () => {
+    status = 500
+    const params = await payOnce()
+    expect(await t.dispatcher.tick()).toBe(1)
+    expect(receiver.received).toHaveLength(1)
+    expect(await t.dispatcher.tick()).toBe(0) // not due before +10 s
+    clock.advance(RETRY_DELAYS_MS[0])
+    status = 200
+    expect(await t.dispatcher.tick()).toBe(1)
+    expect(receiver.received).toHaveLength(2)
+    clock.advance(60 * 60 * 1000)
+    expect(await t.dispatcher.tick()).toBe(0) // delivered: never again
+
+    const last = receiver.received.at(-1)!
+    const body = JSON.parse(last.body) as Record<string, Signable>
+    const { signature, params: signed } = splitSignature(body)
+    expect(verify(signed, signature!, TEST_PROJECT.secret)).toBe(true)
+    expect(body).toMatchObject({
+      project_id: TEST_PROJECT.id,
+      payment: { id: params.payment_id, type: 'purchase', status: 'success', method: 'card', sum: { amount: 1000, currency: 'EUR' }, description: 'Tea' },
+      account: { number: '424242******4242', type: 'visa' },
+      customer: { id: 'cust-1' },
+      operation: { type: 'sale', status: 'success', code: '0', message: 'Success', sum_initial: { amount: 1000, currency: 'EUR' } },
+    })
+    expect(String((body['payment'] as Record<string, string>)['date'])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/)
+    expect(last.body).not.toContain('null')
+    expect(last.body).not.toContain('4242424242424242')
+
+    const header = String(last.headers['x-epay-signature'])
+    const [, ts, mac] = /^t=(\d+),v1=([0-9a-f]{128}|[0-9a-f]{64})$/.exec(header)!
+    expect(mac).toBe(createHmac('sha256', TEST_PROJECT.secret).update(`${ts}.${last.body}`).digest('hex'))
+    expect(last.headers['x-epay-event-id']).toBe(receiver.received[0]!.headers['x-epay-event-id'])
+  })
+
+  it('reports a decline with its code and an errors list', async () => {
+    status = 200
+    await payOnce({ ...CARD, pan: '4000000000009995' })
+    await t.dispatcher.tick()
+    const body = JSON.parse(receiver.received.at(-1)!.body) as Record<string, unknown>
+    expect(body).toMatchObject({
+      payment: { status: 'decline' },
+      operation: { status: 'decline', code: '20105', message: 'Insufficient funds' },
+      errors: [{ code: '20105', message: 'Insufficient funds' }],
+    })
+  })
+})
+
+describe('retry schedule', () => {
+  it('follows +10 s, +20 s, +30 s, 2 m … 8 h, then every 8 h, and gives up after 3 days', () => {
+    const created = new Date('2030-01-01T00:00:00Z')
+    let at = created
+    const delays: number[] = []
+    for (let attempt = 1; ; attempt++) {
+      const next = nextAttemptAt(created, attempt, at)
+      if (!next) break
+      delays.push(next.getTime() - at.getTime())
+      at = next
+    }
+    expect(delays.slice(0, 12)).toEqual([...RETRY_DELAYS_MS])
+    expect(new Set(delays.slice(12))).toEqual(new Set([8 * 3600_000]))
+    expect(at.getTime() - created.getTime()).toBeLessThanOrEqual(72 * 3600_000)
+    expect(at.getTime() - created.getTime()).toBeGreaterThan(64 * 3600_000)
+  })
+})
+
+describe('sendCallback', () => {
+  it('refuses http and private targets unless local callbacks are allowed', async () => {
+    expect(await sendCallback('http://example.com/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false, error: 'callback URL must use https' })
+    expect(await sendCallback('https://127.0.0.1/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false, error: 'callback host resolves to a private address' })
+    expect(await sendCallback('https://localhost/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false })
+    for (const ip of ['10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '100.64.0.1']) {
+      expect(isPrivateAddress(ip)).toBe(true)
+    }
+    expect(isPrivateAddress('93.184.216.34')).toBe(false)
+  })
+})
