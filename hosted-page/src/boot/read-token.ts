@@ -1,0 +1,36 @@
+import * as v from 'valibot'
+
+const BootSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)) })
+
+type BootDocument = Pick<Document, 'getElementById'>
+type BootLocation = Pick<Location, 'hash' | 'pathname' | 'search'>
+type BootHistory = Pick<History, 'replaceState' | 'state'>
+
+/**
+ * Takes the session token from where the server put it: the `#epay-boot` JSON element, or a
+ * `#token=…` fragment. Both are removed at once so the token stays only in memory: not in
+ * the DOM (which other code could read), the address bar, history, bookmarks or a Referer.
+ */
+export function takeSessionToken(doc: BootDocument, location: BootLocation, history: BootHistory): string | null {
+  let token: string | null = null
+
+  const element = doc.getElementById('epay-boot')
+  if (element) {
+    element.remove()
+    try {
+      const parsed = v.safeParse(BootSchema, JSON.parse(element.textContent ?? ''))
+      if (parsed.success) token = parsed.output.token
+    } catch {
+      // Malformed boot JSON is the same as no token: the page shows its error screen.
+    }
+  }
+
+  if (location.hash.length > 1) {
+    const fromHash = new URLSearchParams(location.hash.slice(1)).get('token')
+    if (fromHash !== null) {
+      history.replaceState(history.state, '', location.pathname + location.search)
+      token ??= fromHash || null
+    }
+  }
+  return token
+}

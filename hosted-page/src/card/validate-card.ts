@@ -1,0 +1,109 @@
+import * as v from 'valibot'
+import { PayBodySchema, type PayBody } from '../../../protocol/schemas/page-api.ts'
+import { cvcLength, detectBrand, panLengths } from './card-brand.ts'
+import { isExpiryInPast, isExpiryTooFar, parseExpiry } from './expiry.ts'
+import { digitsOnly } from './format.ts'
+import { isLuhnValid } from './luhn.ts'
+
+export type CardField = 'number' | 'expiry' | 'cvc' | 'holder'
+export const CARD_FIELDS: readonly CardField[] = ['number', 'expiry', 'cvc', 'holder']
+
+/** What the shopper typed, as shown in the inputs. */
+export type CardInput = Record<CardField, string>
+
+/** Why a field is refused; the form turns it into a message of the shopper's language. */
+export type CardFieldError =
+  | 'number_required' | 'number_incomplete' | 'number_invalid'
+  | 'expiry_required' | 'expiry_invalid' | 'expiry_past'
+  | 'cvc_required' | 'cvc_invalid'
+  | 'holder_required' | 'holder_invalid'
+
+export type CardFieldErrors = Partial<Record<CardField, CardFieldError>>
+
+/** Checks one field as the shopper leaves it (and all of them on submit). */
+export function validateField(field: CardField, input: CardInput, now: Date): CardFieldError | undefined {
+  switch (field) {
+    case 'number': {
+      const pan = digitsOnly(input.number)
+      if (!pan) return 'number_required'
+      if (!panLengths(detectBrand(pan)).includes(pan.length)) {
+        return pan.length < Math.min(...panLengths(detectBrand(pan))) ? 'number_incomplete' : 'number_invalid'
+      }
+      return isLuhnValid(pan) ? undefined : 'number_invalid'
+    }
+    case 'expiry': {
+      if (!input.expiry.trim()) return 'expiry_required'
+      const expiry = parseExpiry(input.expiry)
+      if (!expiry || isExpiryTooFar(expiry, now)) return 'expiry_invalid'
+      return isExpiryInPast(expiry, now) ? 'expiry_past' : undefined
+    }
+    case 'cvc': {
+      const cvc = input.cvc.trim()
+      if (!cvc) return 'cvc_required'
+      const ok = /^\d+$/.test(cvc) && cvc.length === cvcLength(detectBrand(digitsOnly(input.number)))
+      return ok ? undefined : 'cvc_invalid'
+    }
+    case 'holder': {
+      const holder = input.holder.trim()
+      if (!holder) return 'holder_required'
+      return holder.length > 100 ? 'holder_invalid' : undefined
+    }
+  }
+}
+
+/** The wire field a server `param` names, e.g. `card.exp_year` → the expiry input. */
+export function fieldForParam(param: string | undefined): CardField | undefined {
+  switch (param?.replace(/^card\./, '')) {
+    case 'pan': return 'number'
+    case 'exp_month': case 'exp_year': return 'expiry'
+    case 'cvc': return 'cvc'
+    case 'holder': return 'holder'
+    default: return undefined
+  }
+}
+
+const FIELD_ERROR_FOR_PARAM: Record<CardField, CardFieldError> = {
+  number: 'number_invalid', expiry: 'expiry_invalid', cvc: 'cvc_invalid', holder: 'holder_invalid',
+}
+
+/** The error shown on a field the server refused. */
+export function serverFieldError(field: CardField): CardFieldError {
+  return FIELD_ERROR_FOR_PARAM[field]
+}
+
+export type CardValidation =
+  | { ok: true; card: PayBody['card'] }
+  | { ok: false; errors: CardFieldErrors }
+
+/**
+ * Validates the whole form and builds the `POST /api/page/pay` card, then checks it against
+ * the shared PayBodySchema so the page never sends what the server would refuse.
+ */
+export function validateCard(input: CardInput, now: Date): CardValidation {
+  const errors: CardFieldErrors = {}
+  for (const field of CARD_FIELDS) {
+    const error = validateField(field, input, now)
+    if (error) errors[field] = error
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors }
+
+  const expiry = parseExpiry(input.expiry)!
+  const parsed = v.safeParse(PayBodySchema, {
+    method: 'card',
+    card: {
+      pan: digitsOnly(input.number),
+      exp_month: expiry.month,
+      exp_year: expiry.year,
+      cvc: input.cvc.trim(),
+      holder: input.holder.trim(),
+    },
+  })
+  if (parsed.success) return { ok: true, card: parsed.output.card }
+  for (const issue of parsed.issues) {
+    const field = fieldForParam(v.getDotPath(issue) ?? undefined)
+    if (field) errors[field] ??= serverFieldError(field)
+  }
+  // An issue on no known field still must not send: blame the number, the likeliest culprit.
+  if (Object.keys(errors).length === 0) errors.number = 'number_invalid'
+  return { ok: false, errors }
+}

@@ -1,0 +1,193 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type { JSX } from 'preact'
+import type { PayBody } from '../../../protocol/schemas/page-api.ts'
+import { BRAND_NAMES, cvcLength, detectBrand } from '../card/card-brand.ts'
+import { caretAfterFormat, digitsOnly, formatCardNumber, formatExpiry } from '../card/format.ts'
+import {
+  CARD_FIELDS,
+  fieldForParam,
+  serverFieldError,
+  validateCard,
+  validateField,
+  type CardField,
+  type CardFieldError,
+  type CardFieldErrors,
+  type CardInput,
+} from '../card/validate-card.ts'
+import type { Translate } from '../i18n/translate.ts'
+import { Field } from '../ui/Field.tsx'
+import type { FormNotice } from './store.ts'
+
+export type CardFormProps = {
+  t: Translate
+  payLabel: string
+  busy: boolean
+  notice?: FormNotice
+  focusOnMount: boolean
+  onPay: (card: PayBody['card']) => void
+}
+
+const EMPTY: CardInput = { number: '', expiry: '', cvc: '', holder: '' }
+const NOTICE_KEYS = { network: 'notice_network', rate_limited: 'notice_rate_limited', invalid: 'notice_invalid' } as const
+
+/** Reformats an input in place and keeps the caret after the same digit. */
+function reformat(el: HTMLInputElement, format: (raw: string) => string): string {
+  const raw = el.value
+  const caret = el.selectionStart ?? raw.length
+  const formatted = format(raw)
+  if (formatted !== raw) {
+    el.value = formatted
+    if (el.ownerDocument.activeElement === el) {
+      const at = caretAfterFormat(raw, caret, formatted)
+      el.setSelectionRange(at, at)
+    }
+  }
+  return formatted
+}
+
+/**
+ * The card form. Card data stays in this component's state until submit hands it to the
+ * store for the one POST; it is never logged, stored or posted to the parent page.
+ */
+export function CardForm({ t, payLabel, busy, notice, focusOnMount, onPay }: CardFormProps) {
+  const [input, setInput] = useState<CardInput>(EMPTY)
+  const [errors, setErrors] = useState<CardFieldErrors>({})
+  const [summary, setSummary] = useState(false)
+  const refs: Record<CardField, { current: HTMLInputElement | null }> = {
+    number: useRef(null), expiry: useRef(null), cvc: useRef(null), holder: useRef(null),
+  }
+  const submit = useRef<HTMLButtonElement>(null)
+  const brand = detectBrand(digitsOnly(input.number))
+  const cvcDigits = cvcLength(brand)
+
+  useEffect(() => {
+    if (focusOnMount) refs.number.current?.focus()
+  }, [])
+
+  // Back from a pay call: mark a field the server refused like a local error, and put focus
+  // somewhere useful again (the hidden submit button had it).
+  useEffect(() => {
+    if (!notice) return
+    const field = fieldForParam(notice.param)
+    if (field) setErrors((prev) => ({ ...prev, [field]: serverFieldError(field) }))
+    ;(field ? refs[field] : submit).current?.focus()
+  }, [notice])
+
+  const message = (error: CardFieldError | undefined) =>
+    error ? t(error, { n: cvcDigits }) : undefined
+
+  function update(field: CardField, value: string) {
+    const next = { ...input, [field]: value }
+    setInput(next)
+    // While typing, an error only goes away; new ones wait for blur or submit.
+    if (errors[field] && !validateField(field, next, new Date())) {
+      setErrors((prev) => ({ ...prev, [field]: undefined }))
+    }
+  }
+
+  const onBlur = (field: CardField) => () => {
+    const error = validateField(field, input, new Date())
+    // An untouched empty field is not an error yet: tabbing through must not shout.
+    if (error?.endsWith('_required') && !errors[field]) return
+    setErrors((prev) => ({ ...prev, [field]: error }))
+  }
+
+  const onInput = (field: CardField, format?: (raw: string) => string) =>
+    (e: JSX.TargetedEvent<HTMLInputElement>) => {
+      const el = e.currentTarget
+      update(field, format ? reformat(el, format) : el.value)
+    }
+
+  function onSubmit(e: JSX.TargetedEvent<HTMLFormElement>) {
+    e.preventDefault()
+    if (busy) return
+    const result = validateCard(input, new Date())
+    if (result.ok) {
+      setSummary(false)
+      onPay(result.card)
+      return
+    }
+    setErrors(result.errors)
+    setSummary(true)
+    const first = CARD_FIELDS.find((f) => result.errors[f])
+    if (first) refs[first].current?.focus()
+  }
+
+  const hasErrors = CARD_FIELDS.some((f) => errors[f])
+  const alert = summary && hasErrors ? t('form_has_errors') : notice ? t(NOTICE_KEYS[notice.reason]) : ''
+
+  return (
+    <form class="card-form" noValidate onSubmit={onSubmit} aria-labelledby="form-title">
+      <h1 id="form-title" class="screen-title">{t('form_title')}</h1>
+      <div class="form-alert" role="alert">{alert}</div>
+      <Field
+        id="card-number"
+        name="cardnumber"
+        label={t('card_number')}
+        hint={brand ? t('card_brand', { brand: BRAND_NAMES[brand] }) : undefined}
+        error={message(errors.number)}
+        inputRef={refs.number}
+        type="text"
+        inputMode="numeric"
+        autoComplete="cc-number"
+        autoCorrect="off"
+        spellcheck={false}
+        maxLength={24}
+        placeholder="1234 1234 1234 1234"
+        value={input.number}
+        onInput={onInput('number', formatCardNumber)}
+        onBlur={onBlur('number')}
+      />
+      <div class="field-row">
+        <Field
+          id="card-expiry"
+          name="cc-exp"
+          label={t('expiry')}
+          error={message(errors.expiry)}
+          inputRef={refs.expiry}
+          type="text"
+          inputMode="numeric"
+          autoComplete="cc-exp"
+          maxLength={7}
+          placeholder="MM/YY"
+          value={input.expiry}
+          onInput={onInput('expiry', formatExpiry)}
+          onBlur={onBlur('expiry')}
+        />
+        <Field
+          id="card-cvc"
+          name="cvc"
+          label={t('cvc')}
+          hint={t('cvc_hint', { n: cvcDigits })}
+          error={message(errors.cvc)}
+          inputRef={refs.cvc}
+          type="text"
+          inputMode="numeric"
+          autoComplete="cc-csc"
+          maxLength={cvcDigits}
+          value={input.cvc}
+          onInput={onInput('cvc', (raw) => digitsOnly(raw).slice(0, cvcDigits))}
+          onBlur={onBlur('cvc')}
+        />
+      </div>
+      <Field
+        id="card-holder"
+        name="ccname"
+        label={t('holder')}
+        error={message(errors.holder)}
+        inputRef={refs.holder}
+        type="text"
+        autoComplete="cc-name"
+        autoCapitalize="characters"
+        spellcheck={false}
+        maxLength={100}
+        value={input.holder}
+        onInput={onInput('holder')}
+        onBlur={onBlur('holder')}
+      />
+      <button ref={submit} type="submit" class="button button--primary" disabled={busy} aria-busy={busy ? 'true' : undefined}>
+        {busy ? t('paying') : payLabel}
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,67 @@
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks'
+import { formatAmount } from '../i18n/format-amount.ts'
+import { translator } from '../i18n/translate.ts'
+import { Spinner } from '../ui/Spinner.tsx'
+import { CardForm } from './CardForm.tsx'
+import { OrderSummary } from './OrderSummary.tsx'
+import { StatusView } from './StatusView.tsx'
+import { useCheckout } from './use-checkout.ts'
+
+/** The whole page; `data-state` on <main> names the screen (e2e tests wait on it). */
+export function CheckoutPage() {
+  const [state, store] = useCheckout()
+  const { view, session, payment, lang, framed } = state
+  const t = useMemo(() => translator(lang), [lang])
+  // Set once a first screen is up: a form mounted after that (Try again) takes the focus.
+  const shownBefore = useRef(false)
+
+  useLayoutEffect(() => {
+    document.documentElement.lang = lang
+    document.title = session ? t('page_title', { merchant: session.merchant.name }) : t('form_title')
+  }, [lang, session, t])
+
+  useEffect(() => {
+    if (view.kind === 'loading') return
+    shownBefore.current = true
+    store.rendered()
+  }, [view.kind, store])
+
+  if (view.kind === 'loading') {
+    return (
+      <main class="page" data-state="loading" aria-busy="true">
+        <div class="panel status">
+          <Spinner />
+          <p role="status">{t('loading')}</p>
+        </div>
+      </main>
+    )
+  }
+
+  const amount = session ? formatAmount(session.payment.amount, session.payment.currency, lang) : ''
+  // The form stays mounted (hidden) while a pay call runs, so a retry after a lost
+  // connection does not make the shopper type the card again.
+  const formMounted = session && (view.kind === 'form' || view.kind === 'processing')
+
+  return (
+    <main class="page" data-state={view.kind}>
+      <div class="panel">
+        {session ? <OrderSummary session={session} amount={amount} t={t} showTestHint={view.kind === 'form'} /> : null}
+        {formMounted ? (
+          <div hidden={view.kind !== 'form'}>
+            <CardForm
+              t={t}
+              payLabel={t('pay', { amount })}
+              busy={view.kind !== 'form'}
+              notice={view.kind === 'form' ? view.notice : undefined}
+              focusOnMount={shownBefore.current}
+              onPay={(card) => void store.pay(card)}
+            />
+          </div>
+        ) : null}
+        {view.kind !== 'form' ? (
+          <StatusView view={view} payment={payment} framed={framed} t={t} onRetry={store.retry} />
+        ) : null}
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,98 @@
+import { useEffect, useRef } from 'preact/hooks'
+import type { PaymentState } from '../../../protocol/schemas/page-api.ts'
+import type { MessageKey, Translate } from '../i18n/translate.ts'
+import { ReturnLink } from '../ui/ReturnLink.tsx'
+import { Spinner } from '../ui/Spinner.tsx'
+import type { ErrorReason, ViewState } from './store.ts'
+
+type ResultView = Exclude<ViewState, { kind: 'loading' } | { kind: 'form' }>
+
+export type StatusViewProps = {
+  view: ResultView
+  payment: PaymentState | null
+  framed: boolean
+  t: Translate
+  onRetry: () => void
+}
+
+const ERROR_TEXT: Record<ErrorReason, MessageKey> = {
+  session: 'error_session',
+  network: 'error_network',
+  closed: 'error_closed',
+  unknown: 'error_text',
+}
+
+/** Every screen but the form: processing, success, decline, expired and error. */
+export function StatusView({ view, payment, framed, t, onRetry }: StatusViewProps) {
+  const heading = useRef<HTMLHeadingElement>(null)
+  // Focus follows the screen change, so keyboard and screen-reader users land on the result.
+  useEffect(() => heading.current?.focus(), [view.kind])
+
+  const title = (key: MessageKey) => (
+    <h1 class="screen-title" tabIndex={-1} ref={heading}>
+      {t(key)}
+    </h1>
+  )
+  const card = payment?.last_attempt?.card
+  const cardLine = card ? <p class="muted">{t('card_ending', { card })}</p> : null
+  const back = <ReturnLink url={payment?.return_url} framed={framed} label={t('return_to_shop')} />
+
+  switch (view.kind) {
+    case 'processing':
+      return (
+        <section class="status" aria-busy="true">
+          <Spinner />
+          {title('processing_title')}
+          <p>{t('processing_text')}</p>
+          <p class="note" role="status">{view.connectionLost ? t('connection_lost') : ''}</p>
+        </section>
+      )
+    case 'success':
+      return (
+        <section class="status status--success">
+          <span class="status__icon" aria-hidden="true">✓</span>
+          {title('success_title')}
+          <p>{t('success_text')}</p>
+          {cardLine}
+          {back}
+        </section>
+      )
+    case 'decline':
+      return (
+        <section class="status status--decline">
+          <span class="status__icon" aria-hidden="true">!</span>
+          {title('decline_title')}
+          <p role="alert">{payment?.last_attempt?.message || t('decline_text')}</p>
+          {cardLine}
+          <p>{view.attemptsLeft > 0 ? t('attempts_left', { n: view.attemptsLeft }) : t('decline_final')}</p>
+          {view.attemptsLeft > 0 ? (
+            <button type="button" class="button button--primary" onClick={onRetry}>
+              {t('try_again')}
+            </button>
+          ) : null}
+          {back}
+        </section>
+      )
+    case 'expired':
+      return (
+        <section class="status">
+          {title('expired_title')}
+          <p>{t('expired_text')}</p>
+          {back}
+        </section>
+      )
+    case 'error':
+      return (
+        <section class="status">
+          {title('error_title')}
+          <p>{t(ERROR_TEXT[view.reason])}</p>
+          {view.reason === 'network' ? (
+            <button type="button" class="button button--primary" onClick={onRetry}>
+              {t('reload')}
+            </button>
+          ) : null}
+          {back}
+        </section>
+      )
+  }
+}

@@ -1,0 +1,74 @@
+import type { PageMessage, PageMessageName } from '../../../protocol/messages.ts'
+
+type DataOf<N extends PageMessageName> = Extract<PageMessage, { message: N }>['data']
+
+/** Sends widget events (SPEC §11) to the merchant page that frames the hosted page. */
+export type ParentBridge = {
+  post<N extends PageMessageName>(message: N, data: DataOf<N>): void
+  /** Reports the root element's content size whenever it changes; returns the stop function. */
+  watchSize(): () => void
+}
+
+/** The part of `window` the bridge touches, so tests can hand in a fake. */
+export type BridgeWindow = {
+  parent: { postMessage(message: unknown, targetOrigin: string): void }
+  ResizeObserver?: typeof ResizeObserver
+}
+
+/** Whether the page runs inside a frame. */
+export function isFramed(win: { parent: unknown }): boolean {
+  return win.parent !== win
+}
+
+const NOOP_BRIDGE: ParentBridge = { post() {}, watchSize: () => () => {} }
+
+/** An http(s) origin exactly as `URL.origin` writes it, e.g. `https://shop.example`. */
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Creates the bridge for a session. Messages go only to `parent_origin` from the session,
+ * which the server took from the signed request, never to `"*"`: a page that framed us
+ * without the merchant's consent (or navigated the parent elsewhere) must not receive
+ * payment events. Without a frame, an exact origin or a guid, nothing is ever posted.
+ */
+export function createParentBridge(
+  win: BridgeWindow,
+  target: { parentOrigin?: string; guid?: string },
+  root: Element,
+): ParentBridge {
+  const { parentOrigin, guid } = target
+  if (!isFramed(win) || !parentOrigin || !guid || !isExactOrigin(parentOrigin)) return NOOP_BRIDGE
+
+  const post: ParentBridge['post'] = (message, data) => {
+    win.parent.postMessage({ message, guid, data }, parentOrigin)
+  }
+
+  return {
+    post,
+    watchSize() {
+      const Observer = win.ResizeObserver
+      if (!Observer) return () => {}
+      let last = ''
+      const report = () => {
+        // scrollHeight never drops below the frame's current height, so a frame sized to a
+        // tall form would not shrink back for a short result: the box height follows content.
+        const width = root.scrollWidth
+        const height = Math.ceil(root.getBoundingClientRect().height)
+        const key = `${width}x${height}`
+        if (key === last) return
+        last = key
+        post('epframe.resize', { width, height })
+      }
+      const observer = new Observer(report)
+      observer.observe(root)
+      return () => observer.disconnect()
+    },
+  }
+}
