@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', staticRoutes(deps))
   if (deps.demo) app.route('/', demoRoutes(deps))
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.get('/favicon.ico', (c) => c.body(null, 204))
 
   app.notFound((c) => c.json(errorEnvelope('not_found', 'no such route', c.get('requestId')), 404))
   app.onError((error, c) => {

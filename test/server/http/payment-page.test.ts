@@ -1,8 +1,14 @@
+import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../../server/signature/signature.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { TEST_PROJECT, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
+
+// The official ECommPay JS SDK (npm `ecommpay`), used unchanged as a merchant would.
+const { Payment } = createRequire(import.meta.url)('ecommpay') as {
+  Payment: new (projectId: string, secret: string, params?: Record<string, unknown>, baseUrl?: string) => { getUrl(): string }
+}
 
 describe.each(testDatabases())('GET|POST /payment on $name', (db) => {
   let sql: Sql
@@ -34,6 +40,25 @@ describe.each(testDatabases())('GET|POST /payment on $name', (db) => {
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]!
     expect(html).toContain(`<script nonce="${nonce}" type="module"`)
     expect(response.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('opens the page for project 112 from a URL the official ECommPay SDK built', async () => {
+    if (!(await t.deps.projects.get(112))) await t.deps.projects.add({ id: 112, name: 'Demo', secret: 'sdk-secret-112', allowedOrigins: [] })
+    // Fields set as a merchant does, through the SDK's camelCase properties.
+    const payment = Object.assign(new Payment('112', 'sdk-secret-112', {}, 'https://epay.test'), {
+      paymentId: 'sdk-order-1', paymentAmount: 1000, paymentCurrency: 'EUR', paymentDescription: 'Coffee & cake',
+      customerId: 'c-1', languageCode: 'en', recurringRegister: true,
+    })
+    const url = new URL(payment.getUrl())
+    expect(url.searchParams.get('recurring_register')).toBe('true')
+    const response = await t.app.request(`/payment${url.search}`)
+    expect(response.status).toBe(200)
+    expect(tokenFrom(await response.text())).toMatch(/^ey/)
+    const tampered = new URL(url)
+    tampered.searchParams.set('payment_amount', '1')
+    await expectError(await t.app.request(`/payment${tampered.search}`), 403, 'invalid_signature')
+    const wrongSecret = new URL(Object.assign(new Payment('112', 'not-the-secret'), { paymentId: 'sdk-order-2', paymentAmount: 1000, paymentCurrency: 'EUR' }).getUrl())
+    await expectError(await t.app.request(`/payment${wrongSecret.search}`), 403, 'invalid_signature')
   })
 
   it('accepts a signed form POST, as the widget sends for long parameter sets', async () => {
