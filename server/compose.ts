@@ -16,6 +16,8 @@ import { createPaymentStore } from './storage/payment-store.ts'
 import { openPglite } from './storage/pglite.ts'
 import { openPostgres } from './storage/postgres.ts'
 import { createProjectStore } from './storage/project-store.ts'
+import { createCardTokenStore } from './storage/card-token-store.ts'
+import { createCardVault, parseVaultKeys } from './vault/card-vault.ts'
 import { getOrCreateSetting } from './storage/settings-store.ts'
 import type { Sql } from './storage/sql.ts'
 
@@ -42,6 +44,9 @@ export async function composeDeps(
   const projects = createProjectStore(sql, clock)
   const outbox = createOutboxStore(sql)
   const keyText = config.sessionKeys ?? `k1:${await getOrCreateSetting(sql, 'session_key_k1', () => randomBytes(32).toString('base64url'))}`
+  // Generated keys live in the database only as a demo convenience; production sets EPAY_CARD_KEYS
+  // so that a copy of the database alone does not open the sealed card numbers.
+  const cardKeys = config.cardKeys ?? `c1:${await getOrCreateSetting(sql, 'card_key_c1', () => randomBytes(32).toString('base64url'))}`
   if (config.demo) await ensureDemoProject(projects, config.publicUrl, logger)
   const dispatcher = createDispatcher({ outbox, projects, clock, logger, allowLocal: config.allowLocalCallbacks })
   const deps: AppDeps = {
@@ -52,6 +57,8 @@ export async function composeDeps(
     projects,
     payments: createPaymentStore(sql),
     outbox,
+    cardTokens: createCardTokenStore(sql),
+    vault: createCardVault(parseVaultKeys(cardKeys)),
     acquirer: createSimulatedCardAcquirer(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs }),
     clock,
     ids: overrides.ids ?? randomIds,

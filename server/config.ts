@@ -15,6 +15,8 @@ const EnvSchema = v.object({
   /** `kid:base64url,…`; when unset a key is generated once and kept in the database. */
   EPAY_SESSION_KEYS: v.optional(v.string()),
   EPAY_SESSION_TTL_SECONDS: int('1800', 60, 86_400),
+  /** `kid:base64url(32 bytes),…` for sealing saved card numbers; generated and kept in the database when unset. */
+  EPAY_CARD_KEYS: v.optional(v.string()),
   EPAY_DEMO: flag('1'),
   EPAY_ALLOW_LOCAL_CALLBACKS: v.optional(v.picklist(['0', '1', 'true', 'false'], 'must be 0 or 1')),
   EPAY_ACQUIRER_LATENCY_MS: int('300', 0, 60_000),
@@ -32,6 +34,7 @@ export type Config = Readonly<{
   databaseUrl: string | undefined
   sessionKeys: string | undefined
   sessionTtlSeconds: number
+  cardKeys: string | undefined
   demo: boolean
   allowLocalCallbacks: boolean
   acquirerLatencyMs: number
@@ -60,6 +63,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     sessionKeys: e.EPAY_SESSION_KEYS,
     sessionTtlSeconds: e.EPAY_SESSION_TTL_SECONDS,
+    cardKeys: e.EPAY_CARD_KEYS,
     demo: e.EPAY_DEMO,
     // The demo's callback receiver runs on this machine, so demo mode allows local targets
     // unless told otherwise; production (EPAY_DEMO=0) refuses them by default (SSRF).

@@ -64,6 +64,22 @@ export type CallbackEvent = {
   createdAt: Date
 }
 
+/** A saved card as stored: the PAN only sealed, never the CVC. */
+export type CardTokenRecord = {
+  token: string
+  projectId: number
+  customerId: string
+  panSealed: string
+  keyId: string
+  bin: string
+  last4: string
+  brand: string
+  expMonth: number
+  expYear: number
+  holder: string | undefined
+  createdAt: Date
+}
+
 /** One atomic change: saved with compare-and-set on the payment's version, all or nothing. */
 export type PaymentChange = {
   payment: Payment
@@ -72,6 +88,8 @@ export type PaymentChange = {
   updateOperation?: Operation
   postings?: Posting[]
   callback?: CallbackEvent
+  /** A card the shopper chose to save, written only together with the successful attempt. */
+  saveCard?: CardTokenRecord
 }
 
 /** Persistence of payments and everything written together with them. */

@@ -4,6 +4,8 @@ import type { SessionKey } from '../session/keys.ts'
 import type { OutboxStore } from '../storage/outbox-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
+import type { CardTokenStore } from '../storage/card-token-store.ts'
+import type { CardVault } from '../vault/card-vault.ts'
 
 /** Static documents served by the app, read once at start. */
 export type Assets = {
@@ -26,6 +28,8 @@ export type AppDeps = {
   projects: ProjectAdmin
   payments: PaymentStore
   outbox: OutboxStore
+  cardTokens: CardTokenStore
+  vault: CardVault
   acquirer: CardAcquirer
   clock: Clock
   ids: Ids

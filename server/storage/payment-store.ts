@@ -67,6 +67,14 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
       [p.projectId, op.currency, op.id, posting.account, posting.amount, p.updatedAt],
     )
   }
+  if (change.saveCard) {
+    const t = change.saveCard
+    await tx.query(
+      `INSERT INTO card_tokens (token, project_id, customer_id, pan_sealed, key_id, bin, last4, brand, exp_month, exp_year, holder, created_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+      [t.token, t.projectId, t.customerId, t.panSealed, t.keyId, t.bin, t.last4, t.brand, t.expMonth, t.expYear, t.holder ?? null, t.createdAt],
+    )
+  }
   const cb = change.callback
   if (cb) {
     await tx.query(
