@@ -9,6 +9,7 @@ import type { AppDeps, Assets } from './http/deps.ts'
 import { randomIds, systemClock } from './ids.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createSimulatedCardAcquirer } from './providers/simulated-card-acquirer.ts'
+import { createSimulatedJeton } from './providers/simulated-jeton.ts'
 import { parseSessionKeys } from './session/keys.ts'
 import { migrate } from './storage/migrate.ts'
 import { createOutboxStore } from './storage/outbox-store.ts'
@@ -20,6 +21,7 @@ import { createCardTokenStore } from './storage/card-token-store.ts'
 import { createCardVault, parseVaultKeys } from './vault/card-vault.ts'
 import { getOrCreateSetting } from './storage/settings-store.ts'
 import type { Sql } from './storage/sql.ts'
+import { DEFAULT_STALL_LIMITS, expirePayments, resolveStalledAttempts } from './domain/resolve-stalled.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -48,6 +50,7 @@ export async function composeDeps(
   // so that a copy of the database alone does not open the sealed card numbers.
   const cardKeys = config.cardKeys ?? `c1:${await getOrCreateSetting(sql, 'card_key_c1', () => randomBytes(32).toString('base64url'))}`
   if (config.demo) await ensureDemoProject(projects, config.publicUrl, logger)
+  const stallLimits = { ...DEFAULT_STALL_LIMITS, processingMs: Math.max(DEFAULT_STALL_LIMITS.processingMs, config.acquirerTimeoutMs + 1_000) }
   const dispatcher = createDispatcher({ outbox, projects, clock, logger, allowLocal: config.allowLocalCallbacks })
   const deps: AppDeps = {
     publicUrl: config.publicUrl,
@@ -59,7 +62,11 @@ export async function composeDeps(
     outbox,
     cardTokens: createCardTokenStore(sql),
     vault: createCardVault(parseVaultKeys(cardKeys)),
-    acquirer: createSimulatedCardAcquirer(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs }),
+    acquirer: createSimulatedCardAcquirer(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs, acsUrl: `${config.publicUrl}/sim/acs` }),
+    jeton: createSimulatedJeton(sql, {
+      pageUrl: `${config.publicUrl}/sim/wallets/jeton`,
+      secret: await getOrCreateSetting(sql, 'sim_jeton_secret', () => randomBytes(32).toString('base64url')),
+    }),
     clock,
     ids: overrides.ids ?? randomIds,
     logger,
@@ -69,5 +76,14 @@ export async function composeDeps(
     },
     demo: config.demo,
   }
-  return { deps, dispatcher }
+  const jobs = {
+    /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */
+    async tick(): Promise<number> {
+      const resolved = await resolveStalledAttempts({ ...deps, wallet: deps.jeton, project: (id) => projects.get(id) }, stallLimits)
+      const expired = await expirePayments(deps)
+      if (resolved > 0) deps.notifyCallbacks()
+      return resolved + expired
+    },
+  }
+  return { deps, dispatcher, jobs }
 }

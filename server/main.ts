@@ -6,10 +6,13 @@ import { createApp } from './http/app.ts'
 // Composition root: config → database → deps → app → serve, and the callback dispatcher.
 const config = loadConfig()
 const sql = await openDatabase(config)
-const { deps, dispatcher } = await composeDeps(config, sql)
+const { deps, dispatcher, jobs } = await composeDeps(config, sql)
 const app = createApp(deps)
 const stopDispatcher = dispatcher.start(config.callbackPollMs)
 dispatcher.tick().catch(() => undefined)
+const jobTimer = setInterval(() => {
+  jobs.tick().catch((error: unknown) => deps.logger.error('background job failed', { error }))
+}, 1_000)
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   deps.logger.info('EPay listening', { port: info.port, database: sql.dialect, demo: config.demo })
@@ -21,6 +24,7 @@ const shutdown = async () => {
   if (stopping) return
   stopping = true
   server.close()
+  clearInterval(jobTimer)
   await stopDispatcher()
   await sql.close()
   process.exit(0)

@@ -43,5 +43,10 @@ export const PaymentPageParamsSchema = v.looseObject({
   redirect_success_url: url,
   redirect_fail_url: url,
   merchant_callback_url: url,
+  recurring_register: v.optional(v.picklist(['1', '0', 'true', 'false'], 'must be 1, 0, true or false')),
+  redirect_success_mode: v.optional(v.picklist(['parent_page', 'iframe'])),
+  redirect_fail_mode: v.optional(v.picklist(['parent_page', 'iframe'])),
+  /** A JSON object checked against ThemeSchema (page-api.ts) by the server. */
+  theme: optionalText(500),
 })
 export type PaymentPageParams = v.InferOutput<typeof PaymentPageParamsSchema>

@@ -13,7 +13,7 @@ export function callbackPayload(payment: Payment, operation: Operation): Record<
       type: payment.type,
       status: payment.status,
       date: ecommpayDate(payment.updatedAt),
-      method: 'card',
+      method: operation.method,
       sum: { amount: payment.amount, currency: payment.currency },
       description: payment.description,
     }),
@@ -35,7 +35,9 @@ export function callbackPayload(payment: Payment, operation: Operation): Record<
       message: operation.message,
     }),
   }
-  if (operation.cardMask) body['account'] = compact({ number: operation.cardMask, type: operation.cardBrand })
+  if (operation.cardMask || operation.accountToken) {
+    body['account'] = compact({ number: operation.cardMask, type: operation.cardBrand ?? (operation.method === 'card' ? undefined : operation.method), token: operation.accountToken })
+  }
   if (payment.customerId) body['customer'] = { id: payment.customerId }
   if (operation.status === 'decline' || operation.status === 'error') {
     body['errors'] = [compact({ code: operation.code, message: operation.message })]

@@ -3,6 +3,7 @@ import { PaymentError } from './errors.ts'
 import type { Payment } from './payment.ts'
 import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
 import { checkReturnUrl } from './return-url.ts'
+import { paymentOptions } from './payment-options.ts'
 
 /** How many card attempts a payment allows before the page stops offering a retry (SPEC §6). */
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -24,9 +25,10 @@ export async function openPayment(
     throw new PaymentError('validation_failed', `mode "${params.mode}" is not supported`, { param: 'mode' })
   }
   for (const key of RETURN_URL_KEYS) checkReturnUrl(params[key], key, project.returnHosts)
+  const options = paymentOptions(params)
 
   const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)
-  if (existing) return reopen(existing, params)
+  if (existing) return reopen(existing, params, now)
   if (params.best_before && params.best_before.getTime() <= now.getTime()) {
     throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
   }
@@ -51,23 +53,29 @@ export async function openPayment(
     failUrl: params.redirect_fail_url ?? params.merchant_fail_url,
     returnUrl: params.merchant_return_url,
     params: raw,
+    ...options,
     version: 0,
     createdAt: now,
     updatedAt: now,
   })
   // A concurrent open may have won the insert; it must still describe the same charge.
-  return reopen(payment, params)
+  return reopen(payment, params, now)
 }
 
 const RETURN_URL_KEYS = [
   'merchant_success_url', 'merchant_fail_url', 'merchant_return_url', 'redirect_success_url', 'redirect_fail_url',
 ] as const
 
-function reopen(payment: Payment, params: PaymentPageParams): Payment {
+function reopen(payment: Payment, params: PaymentPageParams, now: Date): Payment {
   if (payment.amount !== params.payment_amount || payment.currency !== params.payment_currency) {
     throw new PaymentError('payment_mismatch', 'a payment with this id exists with another amount or currency', {
       param: 'payment_id',
     })
+  }
+  // An unpaid payment past its best_before cannot be paid any more; a paid one still shows its result.
+  const unpaid = payment.status === 'new' || payment.status === 'decline' || payment.status === 'expired'
+  if (unpaid && (payment.status === 'expired' || (payment.bestBefore && payment.bestBefore.getTime() <= now.getTime()))) {
+    throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
   }
   return payment
 }

@@ -26,6 +26,14 @@ export type Payment = {
   returnUrl: string | undefined
   /** Every signed parameter as received, kept for audit and for parameters EPay ignores today. */
   params: Record<string, string>
+  /** Whether the page offers to save the card: needs a signed `customer_id`. */
+  saveCard: 'never' | 'offer' | 'always'
+  /** The one method the merchant forced, if any. */
+  forceMethod: string | undefined
+  /** Validated theme JSON, as signed. */
+  theme: string | undefined
+  /** `parent_page`: results send the top window to the merchant URL. */
+  returnMode: 'parent_page' | undefined
   version: number
   createdAt: Date
   updatedAt: Date
@@ -44,9 +52,17 @@ export type Operation = {
   provider: { id: string; paymentId: string | undefined; authCode: string | undefined }
   code: string | undefined
   message: string | undefined
-  /** Masked PAN, `424242******4242`, never the full number. */
+  /** `card` or a wallet's name (`jeton`). */
+  method: string
+  /** Masked PAN (`424242******4242`, never the full number) or a wallet account number. */
   cardMask: string | undefined
   cardBrand: string | undefined
+  /** The saved card used or created by this operation. */
+  accountToken: string | undefined
+  /** Where the shopper must go for the result (3-D Secure ACS, wallet page), while awaiting it. */
+  redirect: { method: 'GET' | 'POST'; url: string } | undefined
+  /** When the shopper came back from `redirect`, so a reload does not send them again. */
+  returnedAt: Date | undefined
   createdAt: Date
   updatedAt: Date
 }

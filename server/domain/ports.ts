@@ -35,9 +35,13 @@ export type CardData = { pan: string; expMonth: number; expYear: number; cvc: st
 
 /** What an acquirer answers about one authorisation. */
 export type AcquirerResult =
-  | { kind: 'approved'; providerId: string; authCode: string }
-  | { kind: 'declined'; providerId: string; code: string; message: string }
+  | { kind: 'approved'; providerId: string; authCode: string; account?: string }
+  | { kind: 'declined'; providerId: string; code: string; message: string; account?: string }
   | { kind: 'pending'; providerId: string }
+  /** 3-D Secure: the shopper must pass the issuer's challenge at `acsUrl` before a result exists. */
+  | { kind: 'challenge'; providerId: string; acsUrl: string }
+  /** A wallet: the shopper approves on the wallet's page; the wallet notifies the result. */
+  | { kind: 'redirect'; providerId: string; redirect: { method: 'GET' | 'POST'; url: string } }
 
 /**
  * The adapter interface every card acquirer implements (SPEC §7), so a real one can be added
@@ -47,6 +51,17 @@ export type AcquirerResult =
  */
 export interface CardAcquirer {
   authorise(request: { reference: string; amount: number; currency: Currency; card: CardData; capture: boolean }): Promise<AcquirerResult>
+  status(reference: string): Promise<AcquirerResult | undefined>
+  /** Gives up a 3-D Secure authentication the shopper never finished; returns the final result. */
+  abandon(reference: string): Promise<AcquirerResult | undefined>
+}
+
+/**
+ * The adapter interface of a redirect wallet (Jeton): start a payment the shopper approves on
+ * the wallet's page, then learn the result from the wallet (notification or status query).
+ */
+export interface WalletProvider {
+  start(request: { reference: string; amount: number; currency: Currency; returnUrl: string }): Promise<AcquirerResult>
   status(reference: string): Promise<AcquirerResult | undefined>
 }
 
@@ -99,6 +114,12 @@ export interface PaymentStore {
   get(id: string): Promise<Payment | undefined>
   findByMerchantId(projectId: number, paymentId: string): Promise<Payment | undefined>
   operations(paymentRowId: string): Promise<Operation[]>
+  /** The operation with this id and its payment. */
+  findOperation(id: number): Promise<{ payment: Payment; operation: Operation } | undefined>
+  /** Attempts still waiting for a result whose last change is older than `before`, oldest first. */
+  stalledAttempts(before: Date, limit: number): Promise<Array<{ payment: Payment; operation: Operation }>>
+  /** Unpaid payments (`new`, `decline`) whose `best_before` has passed. */
+  expired(now: Date, limit: number): Promise<Payment[]>
   /** Applies `change` atomically and returns the payment at its new version; throws PaymentError('conflict') if the version moved. */
   apply(change: PaymentChange): Promise<Payment>
 }

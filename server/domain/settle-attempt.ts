@@ -1,13 +1,13 @@
 import { assertNever } from './errors.ts'
 import { callbackPayload } from './callback-payload.ts'
 import type { Operation, Payment } from './payment.ts'
-import type { AcquirerResult, Clock, Ids, PaymentChange, PaymentStore, Posting, Project } from './ports.ts'
+import type { AcquirerResult, CardTokenRecord, Clock, Ids, PaymentChange, PaymentStore, Posting, Project } from './ports.ts'
 import { transition, type PaymentEvent } from './transitions.ts'
 
 /**
- * Applies an acquirer's answer to a claimed attempt: the operation's and the payment's final
- * status, the ledger postings of a captured sale and the merchant callback, all in one change.
- * A `pending` answer changes nothing: the attempt stays `processing` until a status query.
+ * Applies a provider's answer to an attempt: the operation's and the payment's status, the
+ * ledger postings of a captured sale, the merchant callback and a card to save — all in one
+ * change. A `pending` answer changes nothing: the attempt waits for a status query.
  */
 export async function settleAttempt(
   deps: { payments: PaymentStore; clock: Clock; ids: Ids },
@@ -15,30 +15,44 @@ export async function settleAttempt(
   payment: Payment,
   operation: Operation,
   result: AcquirerResult,
+  saveCard?: CardTokenRecord,
 ): Promise<Payment> {
   if (result.kind === 'pending') return payment
   const now = deps.clock.now()
+  const provider = { ...operation.provider, paymentId: result.providerId }
   let event: PaymentEvent
   let settled: Operation
   switch (result.kind) {
     case 'approved':
       event = operation.type === 'auth' ? 'authorise' : 'succeed'
-      settled = { ...operation, status: 'success', code: '0', message: 'Success', updatedAt: now,
-        provider: { ...operation.provider, paymentId: result.providerId, authCode: result.authCode } }
+      settled = { ...operation, status: 'success', code: '0', message: 'Success', updatedAt: now, redirect: undefined,
+        provider: { ...provider, authCode: result.authCode }, cardMask: result.account ?? operation.cardMask }
       break
     case 'declined':
       event = 'decline'
-      settled = { ...operation, status: 'decline', code: result.code, message: result.message, updatedAt: now,
-        provider: { ...operation.provider, paymentId: result.providerId } }
+      settled = { ...operation, status: 'decline', code: result.code, message: result.message, updatedAt: now, redirect: undefined,
+        provider, cardMask: result.account ?? operation.cardMask }
+      break
+    case 'challenge':
+      event = 'require_3ds'
+      settled = { ...operation, status: 'awaiting 3ds result', updatedAt: now, provider, redirect: { method: 'POST', url: result.acsUrl } }
+      break
+    case 'redirect':
+      event = 'require_redirect'
+      settled = { ...operation, status: 'awaiting redirect result', updatedAt: now, provider, redirect: result.redirect }
       break
     default:
-      return assertNever(result, 'acquirer result')
+      return assertNever(result, 'provider result')
   }
+  const saved = settled.status === 'success' && saveCard ? saveCard : undefined
+  if (saved) settled.accountToken = saved.token
   const next = transition(payment, event, now)
   const change: PaymentChange = { payment: next, expectedVersion: payment.version, updateOperation: settled }
   if (event === 'succeed') change.postings = salePostings(settled.amount)
+  if (saved) change.saveCard = saved
   const url = payment.callbackUrl ?? project.callbackUrl
-  if (url) {
+  // Only final results are reported; a pending challenge or wallet redirect is not one.
+  if (url && (settled.status === 'success' || settled.status === 'decline')) {
     change.callback = {
       id: deps.ids.event(),
       projectId: project.id,

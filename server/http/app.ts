@@ -10,6 +10,8 @@ import { demoRoutes } from './routes/demo.ts'
 import { pageApiRoutes } from './routes/page-api.ts'
 import { paymentPageRoutes } from './routes/payment-page.ts'
 import { staticRoutes } from './routes/static.ts'
+import { paymentReturnRoutes } from './routes/payment-return.ts'
+import { simulatorRoutes } from './routes/simulators.ts'
 import type { ErrorCode } from '../../protocol/errors.ts'
 
 /**
@@ -40,6 +42,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/', paymentPageRoutes(deps))
   app.route('/', pageApiRoutes(deps))
+  app.route('/', paymentReturnRoutes(deps))
+  app.route('/', simulatorRoutes(deps))
   app.route('/', staticRoutes(deps))
   if (deps.demo) app.route('/', demoRoutes(deps))
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
@@ -63,7 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       message = 'Internal error'
     }
     const [status] = HTTP[code]
-    if (c.req.path === '/payment') {
+    if (c.req.path === '/payment' || c.req.path.startsWith('/payment/') || c.req.path.startsWith('/sim/')) {
       const lang = errorPageLanguage(new URL(c.req.url).searchParams.get('language_code') ?? undefined, c.req.header('accept-language'))
       const nonce = c.get('nonce') ?? newNonce()
       c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: ['*'] }))

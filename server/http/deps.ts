@@ -1,4 +1,6 @@
-import type { CardAcquirer, Clock, Ids, PaymentStore } from '../domain/ports.ts'
+import type { Clock, Ids, PaymentStore } from '../domain/ports.ts'
+import type { SimulatedCardAcquirer } from '../providers/simulated-card-acquirer.ts'
+import type { SimulatedJeton } from '../providers/simulated-jeton.ts'
 import type { Logger } from '../logger.ts'
 import type { SessionKey } from '../session/keys.ts'
 import type { OutboxStore } from '../storage/outbox-store.ts'
@@ -30,7 +32,10 @@ export type AppDeps = {
   outbox: OutboxStore
   cardTokens: CardTokenStore
   vault: CardVault
-  acquirer: CardAcquirer
+  /** The card acquirer; the simulator also serves its ACS page, so its full type is kept here. */
+  acquirer: SimulatedCardAcquirer
+  /** The Jeton wallet; the simulator also serves the wallet's page. */
+  jeton: SimulatedJeton
   clock: Clock
   ids: Ids
   logger: Logger

@@ -5,20 +5,29 @@ import type { Sql } from '../storage/sql.ts'
 import { testCardOutcome } from './test-cards.ts'
 
 /** Options of the simulator; validated here so a bad value fails at boot. */
-export type SimulatedAcquirerOptions = { latencyMs: number; timeoutMs: number }
+export type SimulatedAcquirerOptions = { latencyMs: number; timeoutMs: number; acsUrl: string }
+
+/** What the shopper did on the simulated ACS page. */
+export type ChallengeDecision = 'confirm' | 'fail' | 'cancel'
+
+/** The simulated acquirer plus the hook its ACS page uses to record the shopper's decision. */
+export type SimulatedCardAcquirer = CardAcquirer & {
+  decideChallenge(reference: string, decision: ChallengeDecision): Promise<boolean>
+}
 
 /**
  * The test-mode card acquirer: answers by test card (SPEC §7) with latency, through the same
  * CardAcquirer interface a real acquirer adapter implements. It keeps its own records by
  * reference, like an external acquirer, so a repeated authorisation returns the first answer
- * and a status query after a crash or timeout tells what really happened.
+ * and a status query after a crash, a timeout or a 3-D Secure challenge tells what happened.
  */
-export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirerOptions): CardAcquirer {
+export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirerOptions): SimulatedCardAcquirer {
   if (!Number.isInteger(options.latencyMs) || options.latencyMs < 0) throw new Error('latencyMs must be >= 0')
   const recorded = async (reference: string): Promise<AcquirerResult | undefined> => {
     const rows = await sql.query<{ result: string }>('SELECT result FROM sim_card_authorisations WHERE reference = $1', [reference])
     return rows[0] ? (JSON.parse(rows[0].result) as AcquirerResult) : undefined
   }
+  const approved = (providerId: string): AcquirerResult => ({ kind: 'approved', providerId, authCode: String(randomInt(100000, 999999)) })
   return {
     async authorise({ reference, card }) {
       const known = await recorded(reference)
@@ -29,14 +38,14 @@ export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirer
       let result: AcquirerResult
       switch (outcome.kind) {
         case 'approve':
+        case 'timeout':
+          result = approved(providerId)
+          break
         case 'challenge':
-          result = { kind: 'approved', providerId, authCode: String(randomInt(100000, 999999)) }
+          result = { kind: 'challenge', providerId, acsUrl: options.acsUrl }
           break
         case 'decline':
           result = { kind: 'declined', providerId, code: outcome.code, message: outcome.message }
-          break
-        case 'timeout':
-          result = { kind: 'approved', providerId, authCode: String(randomInt(100000, 999999)) }
           break
       }
       await sql.query(
@@ -44,12 +53,29 @@ export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirer
         [reference, JSON.stringify(result)],
       )
       if (outcome.kind === 'timeout') {
-        // The acquirer acted but the answer never arrives: only a status query can tell.
+        // The acquirer acted but its answer never arrives: only a status query can tell.
         await sleep(options.timeoutMs)
         throw new Error('acquirer timed out')
       }
       return (await recorded(reference)) ?? result
     },
     status: recorded,
+    async abandon(reference) {
+      await this.decideChallenge(reference, 'cancel')
+      return recorded(reference)
+    },
+    async decideChallenge(reference, decision) {
+      const known = await recorded(reference)
+      if (known?.kind !== 'challenge') return false
+      const result: AcquirerResult =
+        decision === 'confirm'
+          ? approved(known.providerId)
+          : { kind: 'declined', providerId: known.providerId, code: '20301', message: decision === 'fail' ? '3-D Secure authentication failed' : '3-D Secure authentication cancelled' }
+      // Compare-and-set on the stored JSON: a second click (or a replayed form) decides nothing.
+      const rows = await sql.query('UPDATE sim_card_authorisations SET result = $2 WHERE reference = $1 AND result = $3 RETURNING reference', [
+        reference, JSON.stringify(result), JSON.stringify(known),
+      ])
+      return rows.length > 0
+    },
   }
 }

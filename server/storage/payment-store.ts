@@ -12,13 +12,13 @@ export function createPaymentStore(sql: Sql): PaymentStore {
       const rows = await sql.query(
         `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
            customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
-           fail_url, return_url, params, version, created_at, updated_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+           fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)
          ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
         [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
           p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
           p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),
-          p.version, p.createdAt, p.updatedAt],
+          p.version, p.createdAt, p.updatedAt, p.saveCard, p.forceMethod ?? null, p.theme ?? null, p.returnMode ?? null],
       )
       if (rows[0]) return { payment: toPayment(rows[0]), created: true }
       const existing = await this.findByMerchantId(p.projectId, p.paymentId)
@@ -36,6 +36,36 @@ export function createPaymentStore(sql: Sql): PaymentStore {
     async operations(paymentRowId) {
       const rows = await sql.query('SELECT * FROM operations WHERE payment_row_id = $1 ORDER BY created_at, id', [paymentRowId])
       return rows.map(toOperation)
+    },
+    async findOperation(id) {
+      const rows = await sql.query('SELECT * FROM operations WHERE id = $1', [id])
+      if (!rows[0]) return undefined
+      const operation = toOperation(rows[0])
+      const payment = await this.get(operation.paymentRowId)
+      return payment ? { payment, operation } : undefined
+    },
+    async stalledAttempts(before, limit) {
+      const rows = await sql.query(
+        `SELECT * FROM operations WHERE type IN ('sale', 'auth')
+           AND status IN ('processing', 'awaiting 3ds result', 'awaiting redirect result') AND updated_at < $1
+         ORDER BY updated_at LIMIT $2`,
+        [before, limit],
+      )
+      const out: Array<{ payment: Payment; operation: Operation }> = []
+      for (const row of rows) {
+        const operation = toOperation(row)
+        const payment = await this.get(operation.paymentRowId)
+        if (payment) out.push({ payment, operation })
+      }
+      return out
+    },
+    async expired(now, limit) {
+      const rows = await sql.query(
+        `SELECT * FROM payments WHERE status IN ('new', 'decline') AND best_before IS NOT NULL AND best_before <= $1
+         ORDER BY best_before LIMIT $2`,
+        [now, limit],
+      )
+      return rows.map(toPayment)
     },
     async apply(change) {
       try {
@@ -89,19 +119,23 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
 async function insertOperation(tx: Sql, o: Operation): Promise<void> {
   await tx.query(
     `INSERT INTO operations (id, payment_row_id, type, status, amount, currency, request_id, provider_id,
-       provider_payment_id, auth_code, code, message, card_mask, card_brand, created_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+       provider_payment_id, auth_code, code, message, card_mask, card_brand, created_at, updated_at,
+       method, account_token, redirect_method, redirect_url, returned_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
     [o.id, o.paymentRowId, o.type, o.status, o.amount, o.currency, o.requestId, o.provider.id,
       o.provider.paymentId ?? null, o.provider.authCode ?? null, o.code ?? null, o.message ?? null,
-      o.cardMask ?? null, o.cardBrand ?? null, o.createdAt, o.updatedAt],
+      o.cardMask ?? null, o.cardBrand ?? null, o.createdAt, o.updatedAt,
+      o.method, o.accountToken ?? null, o.redirect?.method ?? null, o.redirect?.url ?? null, o.returnedAt ?? null],
   )
 }
 
 async function updateOperation(tx: Sql, o: Operation): Promise<void> {
   const rows = await tx.query(
-    `UPDATE operations SET status = $2, provider_payment_id = $3, auth_code = $4, code = $5, message = $6, updated_at = $7
+    `UPDATE operations SET status = $2, provider_payment_id = $3, auth_code = $4, code = $5, message = $6, updated_at = $7,
+       redirect_method = $8, redirect_url = $9, returned_at = $10, card_mask = $11, account_token = $12
      WHERE id = $1 RETURNING id`,
-    [o.id, o.status, o.provider.paymentId ?? null, o.provider.authCode ?? null, o.code ?? null, o.message ?? null, o.updatedAt],
+    [o.id, o.status, o.provider.paymentId ?? null, o.provider.authCode ?? null, o.code ?? null, o.message ?? null, o.updatedAt,
+      o.redirect?.method ?? null, o.redirect?.url ?? null, o.returnedAt ?? null, o.cardMask ?? null, o.accountToken ?? null],
   )
   if (!rows[0]) throw new PaymentError('conflict', 'operation not found')
 }
@@ -127,6 +161,10 @@ function toPayment(r: Record<string, unknown>): Payment {
     failUrl: optional(r['fail_url']),
     returnUrl: optional(r['return_url']),
     params: (typeof r['params'] === 'string' ? JSON.parse(r['params']) : r['params']) as Record<string, string>,
+    saveCard: r['save_card'] as Payment['saveCard'],
+    forceMethod: optional(r['force_method']),
+    theme: optional(r['theme']),
+    returnMode: r['return_mode'] === 'parent_page' ? 'parent_page' : undefined,
     version: toSafeInt(r['version'], 'version'),
     createdAt: new Date(r['created_at'] as Date),
     updatedAt: new Date(r['updated_at'] as Date),
@@ -145,8 +183,12 @@ function toOperation(r: Record<string, unknown>): Operation {
     provider: { id: String(r['provider_id']), paymentId: optional(r['provider_payment_id']), authCode: optional(r['auth_code']) },
     code: optional(r['code']),
     message: optional(r['message']),
+    method: String(r['method']),
     cardMask: optional(r['card_mask']),
     cardBrand: optional(r['card_brand']),
+    accountToken: optional(r['account_token']),
+    redirect: r['redirect_url'] ? { method: r['redirect_method'] === 'GET' ? 'GET' : 'POST', url: String(r['redirect_url']) } : undefined,
+    returnedAt: optionalDate(r['returned_at']),
     createdAt: new Date(r['created_at'] as Date),
     updatedAt: new Date(r['updated_at'] as Date),
   }

@@ -1,14 +1,21 @@
 import { Hono } from 'hono'
-import { PayBodySchema, type SessionView } from '../../../protocol/schemas/page-api.ts'
+import { PayBodySchema, type SavedCard, type SessionView, type Theme } from '../../../protocol/schemas/page-api.ts'
 import { PaymentError } from '../../domain/errors.ts'
-import { payWithCard } from '../../domain/pay-with-card.ts'
+import { methodsFor } from '../../domain/payment-options.ts'
+import { payWithCard, type CardSource } from '../../domain/pay-with-card.ts'
+import { payWithWallet } from '../../domain/pay-with-wallet.ts'
 import type { Payment } from '../../domain/payment.ts'
-import type { Project } from '../../domain/ports.ts'
+import type { CardData, CardTokenRecord, Project } from '../../domain/ports.ts'
+import { cardBrand } from '../../domain/card-brand.ts'
+import { signReturnToken } from '../../session/return-token.ts'
 import type { SessionClaims } from '../../session/session.ts'
 import type { AppDeps, AppEnv } from '../deps.ts'
 import { toPaymentState } from '../payment-state.ts'
+import { redirectDataFor } from '../redirect-data.ts'
 import { requireSession } from '../require-session.ts'
 import { readJson } from '../validate-json.ts'
+
+const LANGS = new Set(['en', 'ru', 'de', 'es', 'fr', 'it', 'pt', 'tr', 'pl', 'uk', 'kk', 'zh'])
 
 /** The hosted page's own API (SPEC §5): the session token is the only credential. */
 export function pageApiRoutes(deps: AppDeps) {
@@ -24,48 +31,100 @@ export function pageApiRoutes(deps: AppDeps) {
     if (!payment || !project || payment.projectId !== project.id) throw new PaymentError('payment_not_found', 'payment not found')
     return { payment, project }
   }
-  const state = async (payment: Payment) => toPaymentState(payment, await deps.payments.operations(payment.id))
+  const stateOf = async (payment: Payment, session: SessionClaims) => {
+    const operations = await deps.payments.operations(payment.id)
+    const state = toPaymentState(payment, operations)
+    const waiting = operations.at(-1)
+    const redirect = waiting ? await redirectDataFor(deps, waiting, session) : undefined
+    if (redirect) state.redirect_data = redirect
+    return state
+  }
+  const savedCards = async (payment: Payment): Promise<SavedCard[]> =>
+    payment.customerId && payment.saveCard !== 'never'
+      ? (await deps.cardTokens.listByCustomer(payment.projectId, payment.customerId)).map(toSavedCard)
+      : []
 
   app.get('/api/page/session', async (c) => {
     const session = c.get('session')
     const { payment, project } = await load(session)
     const lang = payment.languageCode?.slice(0, 2).toLowerCase()
     const view: SessionView = {
-      payment: {
-        id: payment.paymentId,
-        amount: payment.amount,
-        currency: payment.currency,
-        ...(payment.description ? { description: payment.description } : {}),
-      },
+      payment: { id: payment.paymentId, amount: payment.amount, currency: payment.currency, ...(payment.description ? { description: payment.description } : {}) },
       merchant: { name: project.name },
       test_mode: project.testMode,
-      ...(lang === 'en' || lang === 'ru' ? { language: lang } : {}),
+      ...(lang && LANGS.has(lang) ? { language: lang as SessionView['language'] & string } : {}),
       ...(session.parentOrigin ? { parent_origin: session.parentOrigin } : {}),
       ...(session.guid ? { guid: session.guid } : {}),
-      state: await state(payment),
+      methods: methodsFor(payment),
+      saved_cards: await savedCards(payment),
+      save_card: payment.saveCard,
+      ...(payment.theme ? { theme: JSON.parse(payment.theme) as Theme } : {}),
+      state: await stateOf(payment, session),
     }
     return c.json(view)
   })
 
   app.get('/api/page/status', async (c) => {
-    const { payment } = await load(c.get('session'))
-    return c.json(await state(payment))
+    const session = c.get('session')
+    const { payment } = await load(session)
+    return c.json(await stateOf(payment, session))
   })
 
   app.post('/api/page/pay', async (c) => {
     const session = c.get('session')
     const body = await readJson(c, PayBodySchema)
-    const { project } = await load(session)
-    const { card } = body
-    const paid = await payWithCard(deps, project, session.paymentRowId, {
-      pan: card.pan,
-      expMonth: card.exp_month,
-      expYear: card.exp_year,
-      cvc: card.cvc,
-      holder: card.holder,
-    })
+    const { payment, project } = await load(session)
+    let paid: Payment
+    switch (body.method) {
+      case 'card': {
+        const { card } = body
+        const data: CardData = { pan: card.pan, expMonth: card.exp_month, expYear: card.exp_year, cvc: card.cvc, holder: card.holder }
+        const wantsSave = payment.saveCard === 'always' || (payment.saveCard === 'offer' && body.save_card === true)
+        const source: CardSource = wantsSave && payment.customerId ? { save: (now) => sealCard(deps, project.id, payment.customerId!, data, now) } : {}
+        paid = await payWithCard(deps, project, session.paymentRowId, data, source)
+        break
+      }
+      case 'saved_card': {
+        const token = payment.customerId ? await deps.cardTokens.get(project.id, body.token) : undefined
+        if (!token || token.customerId !== payment.customerId) throw new PaymentError('validation_failed', 'saved card not found', { param: 'token' })
+        const pan = deps.vault.open(token.panSealed, token.keyId, token.token)
+        const data: CardData = { pan, expMonth: token.expMonth, expYear: token.expYear, cvc: body.cvc, holder: token.holder ?? '' }
+        paid = await payWithCard(deps, project, session.paymentRowId, data, { accountToken: token.token })
+        break
+      }
+      case 'jeton':
+        paid = await payWithWallet({ ...deps, wallet: deps.jeton }, project, session.paymentRowId, async (operationId) => {
+          const md = await signReturnToken(deps.sessionKeys, { paymentRowId: payment.id, operationId, parentOrigin: session.parentOrigin, guid: session.guid }, deps.clock.now())
+          return `${deps.publicUrl}/payment/return?md=${encodeURIComponent(md)}`
+        })
+        break
+    }
     deps.notifyCallbacks()
-    return c.json(await state(paid))
+    return c.json(await stateOf(paid, session))
+  })
+
+  app.delete('/api/page/saved-cards/:token', async (c) => {
+    const session = c.get('session')
+    const { payment } = await load(session)
+    if (!payment.customerId || payment.saveCard === 'never') throw new PaymentError('validation_failed', 'this payment has no saved cards', { param: 'token' })
+    const removed = await deps.cardTokens.remove(payment.projectId, payment.customerId, c.req.param('token'), deps.clock.now())
+    if (!removed) throw new PaymentError('validation_failed', 'saved card not found', { param: 'token' })
+    return c.json({ saved_cards: await savedCards(payment) })
   })
   return app
+}
+
+function toSavedCard(t: CardTokenRecord): SavedCard {
+  return { token: t.token, mask: `${t.bin}******${t.last4}`, brand: t.brand, exp_month: t.expMonth, exp_year: t.expYear }
+}
+
+/** Seals a card for saving; the CVC is not part of it and is never stored (SPEC §7). */
+function sealCard(deps: AppDeps, projectId: number, customerId: string, card: CardData, now: Date): CardTokenRecord {
+  const token = `tok_${deps.ids.session()}`
+  const { sealed, keyId } = deps.vault.seal(card.pan, token)
+  return {
+    token, projectId, customerId, panSealed: sealed, keyId,
+    bin: card.pan.slice(0, 6), last4: card.pan.slice(-4), brand: cardBrand(card.pan),
+    expMonth: card.expMonth, expYear: card.expYear, holder: card.holder || undefined, createdAt: now,
+  }
 }

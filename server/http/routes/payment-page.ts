@@ -3,8 +3,7 @@ import * as v from 'valibot'
 import { PaymentPageParamsSchema } from '../../../protocol/schemas/payment-page.ts'
 import { PaymentError } from '../../domain/errors.ts'
 import { openPayment } from '../../domain/open-payment.ts'
-import { signSession } from '../../session/session.ts'
-import { contentSecurityPolicy, jsonForScript, withNonce } from '../csp.ts'
+import { renderHostedPage } from '../render-hosted-page.ts'
 import type { AppDeps, AppEnv } from '../deps.ts'
 import { readPaymentParams } from '../payment-params.ts'
 import { verifyPageSignature } from '../verify-page-signature.ts'
@@ -44,21 +43,7 @@ async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Pro
   const parentOrigin = referrer && project.allowedOrigins.includes(referrer) ? referrer : undefined
   const guid = raw['_guid'] && /^[A-Za-z0-9_-]{1,64}$/.test(raw['_guid']) ? raw['_guid'] : undefined
 
-  const now = deps.clock.now()
-  const token = await signSession(
-    deps.sessionKeys,
-    { sessionId: `ses_${deps.ids.session()}`, projectId: project.id, paymentRowId: payment.id, parentOrigin, guid },
-    now,
-    deps.sessionTtlSeconds,
-    payment.bestBefore,
-  )
-  const nonce = c.get('nonce')
-  const boot = `<script type="application/json" id="epay-boot">${jsonForScript({ token })}</script>`
-  const html = withNonce(deps.assets.pageHtml, nonce).replace('<!--epay-boot-->', boot)
-  c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
-  // The page embeds a bearer token: it must never be cached or stored by an intermediary.
-  c.header('Cache-Control', 'no-store')
-  return c.html(html)
+  return renderHostedPage(c, deps, project, payment, { parentOrigin, guid })
 }
 
 function paramError(issues: v.BaseIssue<unknown>[]): PaymentError {

@@ -1,0 +1,33 @@
+import type { Payment } from './payment.ts'
+import type { AcquirerResult, Clock, Ids, PaymentStore, Project, WalletProvider } from './ports.ts'
+import { settleAttempt } from './settle-attempt.ts'
+import { startAttempt } from './start-attempt.ts'
+import { PaymentError } from './errors.ts'
+import { methodsFor } from './payment-options.ts'
+
+/**
+ * Starts a wallet attempt: claims the payment and asks the wallet for the page the shopper
+ * approves on; the payment waits in `awaiting redirect result` until the wallet reports.
+ */
+export async function payWithWallet(
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; wallet: WalletProvider },
+  project: Project,
+  paymentRowId: string,
+  returnUrl: (operationId: number) => Promise<string>,
+): Promise<Payment> {
+  const claimed = await startAttempt(deps, project, paymentRowId, { method: 'jeton', providerId: 'sim-jeton', cardMask: undefined, cardBrand: undefined, accountToken: undefined }, (payment) => {
+    if (!methodsFor(payment).includes('jeton')) throw new PaymentError('validation_failed', 'Jeton Wallet is not available for this payment', { param: 'method' })
+  })
+  let result: AcquirerResult
+  try {
+    result = await deps.wallet.start({
+      reference: String(claimed.operation.id),
+      amount: claimed.payment.amount,
+      currency: claimed.payment.currency,
+      returnUrl: await returnUrl(claimed.operation.id),
+    })
+  } catch {
+    return claimed.payment
+  }
+  return settleAttempt(deps, project, claimed.payment, claimed.operation, result)
+}

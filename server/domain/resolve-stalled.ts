@@ -1,0 +1,66 @@
+import { PaymentError } from './errors.ts'
+import type { AcquirerResult, CardAcquirer, Clock, Ids, PaymentStore, Project, WalletProvider } from './ports.ts'
+import { settleAttempt } from './settle-attempt.ts'
+import { transition } from './transitions.ts'
+
+/** How long each kind of wait lasts before EPay asks the provider. */
+export type StallLimits = { processingMs: number; challengeMs: number; redirectMs: number }
+
+export const DEFAULT_STALL_LIMITS: StallLimits = { processingMs: 5_000, challengeMs: 15 * 60_000, redirectMs: 5 * 60_000 }
+
+type Deps = { payments: PaymentStore; clock: Clock; ids: Ids; acquirer: CardAcquirer; wallet: WalletProvider; project(id: number): Promise<Project | undefined> }
+
+/**
+ * Resolves attempts whose result never arrived — an acquirer timeout, a crash between the
+ * claim and the answer, an abandoned 3-D Secure challenge, a wallet that has not notified —
+ * by asking the provider, never by guessing (SPEC §7). A provider with no record of the
+ * reference never acted on it, so that attempt is declined without a charge.
+ */
+export async function resolveStalledAttempts(deps: Deps, limits: StallLimits = DEFAULT_STALL_LIMITS): Promise<number> {
+  const now = deps.clock.now()
+  const shortest = Math.min(limits.processingMs, limits.challengeMs, limits.redirectMs)
+  let resolved = 0
+  for (const { payment, operation } of await deps.payments.stalledAttempts(new Date(now.getTime() - shortest), 50)) {
+    const age = now.getTime() - operation.updatedAt.getTime()
+    const reference = String(operation.id)
+    const provider = operation.method === 'card' ? deps.acquirer : deps.wallet
+    let result: AcquirerResult | undefined
+    if (operation.status === 'processing') {
+      if (age < limits.processingMs) continue
+      result = (await provider.status(reference)) ?? { kind: 'declined', providerId: operation.provider.id, code: '30000', message: 'Not processed by the provider' }
+    } else if (operation.status === 'awaiting 3ds result') {
+      if (age < limits.challengeMs) continue
+      result = await deps.acquirer.abandon(reference)
+    } else {
+      if (age < limits.redirectMs) continue
+      result = await provider.status(reference)
+    }
+    // Still waiting on the shopper (challenge or wallet page): not a result yet.
+    if (!result || result.kind === 'pending' || (result.kind === 'challenge' && operation.status === 'awaiting 3ds result') || (result.kind === 'redirect' && operation.status === 'awaiting redirect result')) continue
+    const project = await deps.project(payment.projectId)
+    if (!project) continue
+    try {
+      await settleAttempt(deps, project, payment, operation, result)
+      resolved++
+    } catch (error) {
+      // Another process or the shopper's return settled it first: nothing left to do.
+      if (!(error instanceof PaymentError && error.code === 'conflict')) throw error
+    }
+  }
+  return resolved
+}
+
+/** Moves unpaid payments past their `best_before` to `expired` (SPEC §6). */
+export async function expirePayments(deps: { payments: PaymentStore; clock: Clock }): Promise<number> {
+  const now = deps.clock.now()
+  let expired = 0
+  for (const payment of await deps.payments.expired(now, 100)) {
+    try {
+      await deps.payments.apply({ payment: transition(payment, 'expire', now), expectedVersion: payment.version })
+      expired++
+    } catch (error) {
+      if (!(error instanceof PaymentError && (error.code === 'conflict' || error.code === 'invalid_transition'))) throw error
+    }
+  }
+  return expired
+}

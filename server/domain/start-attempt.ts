@@ -1,0 +1,54 @@
+import { PaymentError } from './errors.ts'
+import { IN_FLIGHT_STATUSES, SETTLED_STATUSES, type Operation, type Payment } from './payment.ts'
+import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
+import { transition } from './transitions.ts'
+
+/**
+ * Claims a payment for one shopper attempt: checks it can be paid, moves it to `processing` and
+ * inserts the attempt's operation, in one compare-and-set change.
+ * Hint: the claim is what makes double clicks, two tabs and replayed requests charge once —
+ * only one caller moves the stored version from N to N+1; the others get `conflict`, and the
+ * database's one-attempt-in-flight index backs it up.
+ */
+export async function startAttempt(
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids },
+  project: Project,
+  paymentRowId: string,
+  attempt: Pick<Operation, 'method' | 'cardMask' | 'cardBrand' | 'accountToken'> & { providerId: string },
+  check: (payment: Payment, now: Date) => void = () => undefined,
+): Promise<{ payment: Payment; operation: Operation }> {
+  const payment = await deps.payments.get(paymentRowId)
+  if (!payment || payment.projectId !== project.id) throw new PaymentError('payment_not_found', 'payment not found')
+  const now = deps.clock.now()
+  assertPayable(payment, now)
+  check(payment, now)
+  const operation: Operation = {
+    id: deps.ids.operation(),
+    paymentRowId: payment.id,
+    type: payment.operationType === 'auth' ? 'auth' : 'sale',
+    status: 'processing',
+    amount: payment.amount,
+    currency: payment.currency,
+    requestId: deps.ids.request(),
+    provider: { id: attempt.providerId, paymentId: undefined, authCode: undefined },
+    code: undefined,
+    message: undefined,
+    method: attempt.method,
+    cardMask: attempt.cardMask,
+    cardBrand: attempt.cardBrand,
+    accountToken: attempt.accountToken,
+    redirect: undefined,
+    returnedAt: undefined,
+    createdAt: now,
+    updatedAt: now,
+  }
+  const saved = await deps.payments.apply({ payment: transition(payment, 'pay', now), expectedVersion: payment.version, insertOperation: operation })
+  return { payment: saved, operation }
+}
+
+function assertPayable(payment: Payment, now: Date): void {
+  if (SETTLED_STATUSES.has(payment.status)) throw new PaymentError('payment_completed', `the payment is already ${payment.status}`)
+  if (IN_FLIGHT_STATUSES.has(payment.status)) throw new PaymentError('conflict', 'an attempt for this payment is already being processed')
+  if (payment.bestBefore && payment.bestBefore.getTime() <= now.getTime()) throw new PaymentError('payment_expired', 'the payment link has expired')
+  if (payment.attempts >= payment.maxAttempts) throw new PaymentError('attempts_exhausted', 'no payment attempts are left')
+}
