@@ -21,6 +21,8 @@ export const PageMessageSchema = v.variant('message', [
   v.object({ message: v.literal('epframe.payment.sent'), guid: v.string(), data: PaymentRefSchema }),
   v.object({ message: v.literal('epframe.payment.success'), guid: v.string(), data: PaymentRefSchema }),
   v.object({ message: v.literal('epframe.payment.fail'), guid: v.string(), data: PaymentRefSchema }),
+  v.object({ message: v.literal('epframe.card.verify.success'), guid: v.string(), data: PaymentRefSchema }),
+  v.object({ message: v.literal('epframe.card.verify.fail'), guid: v.string(), data: PaymentRefSchema }),
   v.object({ message: v.literal('epframe.exit'), guid: v.string(), data: v.object({}) }),
   v.object({
     message: v.literal('epframe.redirect'),

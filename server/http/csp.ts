@@ -10,7 +10,10 @@ export function newNonce(): string {
  * so markup injected into the page cannot execute; `frame-ancestors` limits who may frame it
  * (clickjacking), built from the project's allowed origins.
  */
-export function contentSecurityPolicy(nonce: string, options: { frameAncestors: readonly string[]; formAction?: readonly string[] }): string {
+export function contentSecurityPolicy(
+  nonce: string,
+  options: { frameAncestors: readonly string[]; formAction?: readonly string[]; frameSrc?: readonly string[] },
+): string {
   const ancestors = options.frameAncestors.length > 0 ? options.frameAncestors.join(' ') : "'none'"
   return [
     "default-src 'none'",
@@ -23,6 +26,7 @@ export function contentSecurityPolicy(nonce: string, options: { frameAncestors: 
     "base-uri 'none'",
     "object-src 'none'",
     `frame-ancestors ${ancestors}`,
+    ...(options.frameSrc ? [`frame-src ${options.frameSrc.join(' ')}`] : []),
   ].join('; ')
 }
 

@@ -39,7 +39,7 @@ export function demoRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/', (c) => {
     if (!deps.assets.demoHtml) return c.notFound()
     const nonce = c.get('nonce')
-    c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: [] }))
+    c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: [], frameSrc: ["'self'"] }))
     return c.html(withNonce(deps.assets.demoHtml, nonce))
   })
 
