@@ -13,6 +13,7 @@ import { createSimulatedJeton } from './providers/simulated-jeton.ts'
 import { parseSessionKeys } from './session/keys.ts'
 import { migrate } from './storage/migrate.ts'
 import { createOutboxStore } from './storage/outbox-store.ts'
+import { createRateLimitStore } from './storage/rate-limit-store.ts'
 import { createPaymentStore } from './storage/payment-store.ts'
 import { openPglite } from './storage/pglite.ts'
 import { openPostgres } from './storage/postgres.ts'
@@ -60,6 +61,9 @@ export async function composeDeps(
     projects,
     payments: createPaymentStore(sql),
     outbox,
+    rateLimits: createRateLimitStore(sql),
+    trustProxy: config.trustProxy,
+    payLimits: config.payLimits,
     cardTokens: createCardTokenStore(sql),
     vault: createCardVault(parseVaultKeys(cardKeys)),
     acquirer: createSimulatedCardAcquirer(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs, acsUrl: `${config.publicUrl}/sim/acs` }),
@@ -81,6 +85,7 @@ export async function composeDeps(
     async tick(): Promise<number> {
       const resolved = await resolveStalledAttempts({ ...deps, wallet: deps.jeton, project: (id) => projects.get(id) }, stallLimits)
       const expired = await expirePayments(deps)
+      await deps.rateLimits.prune(new Date(deps.clock.now().getTime() - 3_600_000))
       if (resolved > 0) deps.notifyCallbacks()
       return resolved + expired
     },

@@ -18,6 +18,11 @@ const EnvSchema = v.object({
   /** `kid:base64url(32 bytes),…` for sealing saved card numbers; generated and kept in the database when unset. */
   EPAY_CARD_KEYS: v.optional(v.string()),
   EPAY_DEMO: flag('1'),
+  /** Trust the first X-Forwarded-For hop as the client address (only behind your own proxy). */
+  EPAY_TRUST_PROXY: flag('0'),
+  EPAY_PAY_LIMIT_SESSION: int('10', 1, 1_000_000),
+  EPAY_PAY_LIMIT_IP: int('30', 1, 1_000_000),
+  EPAY_PAY_LIMIT_PROJECT: int('600', 1, 1_000_000),
   EPAY_ALLOW_LOCAL_CALLBACKS: v.optional(v.picklist(['0', '1', 'true', 'false'], 'must be 0 or 1')),
   EPAY_ACQUIRER_LATENCY_MS: int('300', 0, 60_000),
   EPAY_ACQUIRER_TIMEOUT_MS: int('5000', 0, 600_000),
@@ -36,6 +41,8 @@ export type Config = Readonly<{
   sessionTtlSeconds: number
   cardKeys: string | undefined
   demo: boolean
+  trustProxy: boolean
+  payLimits: { session: number; ip: number; project: number }
   allowLocalCallbacks: boolean
   acquirerLatencyMs: number
   acquirerTimeoutMs: number
@@ -65,6 +72,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlSeconds: e.EPAY_SESSION_TTL_SECONDS,
     cardKeys: e.EPAY_CARD_KEYS,
     demo: e.EPAY_DEMO,
+    trustProxy: e.EPAY_TRUST_PROXY,
+    payLimits: { session: e.EPAY_PAY_LIMIT_SESSION, ip: e.EPAY_PAY_LIMIT_IP, project: e.EPAY_PAY_LIMIT_PROJECT },
     // The demo's callback receiver runs on this machine, so demo mode allows local targets
     // unless told otherwise; production (EPAY_DEMO=0) refuses them by default (SSRF).
     allowLocalCallbacks: localCallbacks === undefined ? e.EPAY_DEMO : localCallbacks === '1' || localCallbacks === 'true',

@@ -65,8 +65,42 @@ export interface WalletProvider {
   status(reference: string): Promise<AcquirerResult | undefined>
 }
 
-/** One leg of a double-entry ledger posting; the legs of one operation sum to zero. */
-export type Posting = { account: 'acquirer' | 'merchant'; amount: number }
+/** What a provider answers about a capture, cancel, refund or payout request. */
+export type ProviderAnswer =
+  | { kind: 'approved'; providerId: string; account?: string }
+  | { kind: 'declined'; providerId: string; code: string; message: string; account?: string }
+  | { kind: 'pending'; providerId: string }
+
+/** A follow-up on money the provider already holds; `original` is the provider's id of the charge. */
+export type FollowUpRequest = { reference: string; original: string; amount: number; currency: Currency }
+
+/**
+ * What a card acquirer does after an authorisation (capture, void, refund) and card payouts
+ * (SPEC §7), beside CardAcquirer's authorise.
+ * Hint: every call is idempotent by `reference` (EPay's operation id), and `status` answers
+ * from the provider's own records, so a request retried after a crash or a timeout never moves
+ * money twice and an unknown reference means the provider never acted.
+ */
+export interface CardOperations {
+  capture(request: FollowUpRequest): Promise<ProviderAnswer>
+  cancel(request: FollowUpRequest): Promise<ProviderAnswer>
+  refund(request: FollowUpRequest): Promise<ProviderAnswer>
+  payout(request: { reference: string; amount: number; currency: Currency; card: CardData }): Promise<ProviderAnswer>
+  status(reference: string): Promise<ProviderAnswer | undefined>
+}
+
+/** What a wallet (Jeton) does server to server: refunds of wallet sales and payouts to an account. */
+export interface WalletOperations {
+  refund(request: FollowUpRequest): Promise<ProviderAnswer>
+  payout(request: { reference: string; amount: number; currency: Currency; account: string }): Promise<ProviderAnswer>
+  status(reference: string): Promise<ProviderAnswer | undefined>
+}
+
+/**
+ * One leg of a double-entry ledger posting; the legs of one operation sum to zero.
+ * `payouts_pending` holds a payout's amount between the request and the provider's answer.
+ */
+export type Posting = { account: 'acquirer' | 'merchant' | 'payouts_pending'; amount: number }
 
 /** A callback waiting in the outbox; written in the same transaction as the result. */
 export type CallbackEvent = {
@@ -105,6 +139,12 @@ export type PaymentChange = {
   callback?: CallbackEvent
   /** A card the shopper chose to save, written only together with the successful attempt. */
   saveCard?: CardTokenRecord
+  /**
+   * The merchant balance in the operation's currency must cover this amount before the
+   * postings: checked under a per-project-and-currency lock in the same transaction, else
+   * PaymentError('insufficient_balance') and nothing is written.
+   */
+  requireBalance?: number
 }
 
 /** Persistence of payments and everything written together with them. */

@@ -4,6 +4,7 @@ import type { SimulatedJeton } from '../providers/simulated-jeton.ts'
 import type { Logger } from '../logger.ts'
 import type { SessionKey } from '../session/keys.ts'
 import type { OutboxStore } from '../storage/outbox-store.ts'
+import type { RateLimitStore } from '../storage/rate-limit-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import type { CardTokenStore } from '../storage/card-token-store.ts'
@@ -30,6 +31,10 @@ export type AppDeps = {
   projects: ProjectAdmin
   payments: PaymentStore
   outbox: OutboxStore
+  rateLimits: RateLimitStore
+  trustProxy: boolean
+  /** Card submissions allowed per minute per session, client address and project. */
+  payLimits: { session: number; ip: number; project: number }
   cardTokens: CardTokenStore
   vault: CardVault
   /** The card acquirer; the simulator also serves its ACS page, so its full type is kept here. */

@@ -3,6 +3,7 @@ import type { OperationStatus, OperationType, PaymentStatus } from '../../protoc
 import { PaymentError } from '../domain/errors.ts'
 import type { Operation, Payment } from '../domain/payment.ts'
 import type { PaymentChange, PaymentStore } from '../domain/ports.ts'
+import { lockAndCheckBalance } from './ledger-store.ts'
 import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
 
 /** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
@@ -80,6 +81,13 @@ export function createPaymentStore(sql: Sql): PaymentStore {
 
 async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   const p = change.payment
+  // The balance lock is taken before the payment row, in every transaction that takes both,
+  // so two payouts can never wait on each other in opposite orders.
+  if (change.requireBalance !== undefined) {
+    const op = change.insertOperation ?? change.updateOperation
+    if (!op) throw new Error('a balance check needs an operation')
+    await lockAndCheckBalance(tx, p.projectId, op.currency, change.requireBalance)
+  }
   const updated = await tx.query(
     `UPDATE payments SET status = $3, attempts = $4, updated_at = $5, version = version + 1
      WHERE id = $1 AND version = $2 RETURNING *`,

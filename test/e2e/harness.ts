@@ -58,6 +58,9 @@ export function serverEnv(port: number, storage: { dataDir: string } | { databas
     EPAY_ACQUIRER_LATENCY_MS: '50',
     EPAY_CALLBACK_POLL_MS: '100',
     LOG_LEVEL: 'info',
+    // Suites drive many payments from loopback; the per-session limit still applies.
+    EPAY_PAY_LIMIT_IP: '100000',
+    EPAY_PAY_LIMIT_PROJECT: '100000',
   }
   if ('dataDir' in storage) env['DATA_DIR'] = storage.dataDir
   else env['DATABASE_URL'] = storage.databaseUrl

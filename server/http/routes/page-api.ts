@@ -14,6 +14,7 @@ import { toPaymentState } from '../payment-state.ts'
 import { redirectDataFor } from '../redirect-data.ts'
 import { requireSession } from '../require-session.ts'
 import { readJson } from '../validate-json.ts'
+import { limitCardSubmissions } from '../rate-limit-payments.ts'
 
 const LANGS = new Set(['en', 'ru', 'de', 'es', 'fr', 'it', 'pt', 'tr', 'pl', 'uk', 'kk', 'zh'])
 
@@ -73,6 +74,7 @@ export function pageApiRoutes(deps: AppDeps) {
   app.post('/api/page/pay', async (c) => {
     const session = c.get('session')
     const body = await readJson(c, PayBodySchema)
+    await limitCardSubmissions(deps.rateLimits, c, session, { now: deps.clock.now(), trustProxy: deps.trustProxy, limits: deps.payLimits })
     const { payment, project } = await load(session)
     let paid: Payment
     switch (body.method) {

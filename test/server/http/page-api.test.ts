@@ -139,6 +139,18 @@ describe.each(testDatabases())('/api/page on $name', (db) => {
     expect(v.parse(ErrorEnvelopeSchema, await malformed.json()).error.code).toBe('validation_failed')
   })
 
+  it('limits card submissions per session (card-testing defence)', async () => {
+    const { token } = await openSession()
+    const bad = { ...CARD, pan: '4242424242424241' }
+    for (let i = 0; i < 10; i++) expect((await pay(token, bad)).status).toBe(400)
+    const limited = await pay(token, bad)
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    expect(v.parse(ErrorEnvelopeSchema, await limited.json()).error.code).toBe('rate_limited')
+    const fresh = await openSession()
+    expect((await pay(fresh.token, bad)).status).toBe(400)
+  })
+
   it('never writes the card number or CVC to the database or the logs', async () => {
     const { token } = await openSession()
     await pay(token, { ...CARD, cvc: '739' })
