@@ -1,4 +1,16 @@
-import { defineConfig } from 'vite'
+import { readFileSync } from 'node:fs'
+import { defineConfig, type Plugin } from 'vite'
+
+// Ships TypeScript types beside the ES module build: widget/src/types.ts holds only types, so
+// it is the declaration file as it is, plus the three functions' declarations.
+const widgetTypes: Plugin = {
+  name: 'epay-widget-types',
+  generateBundle(output) {
+    if (output.format !== 'es') return
+    const api = ['run', 'create', 'bind'].map((n) => `export declare const ${n}: EPayWidgetApi['${n}']`).join('\n')
+    this.emitFile({ type: 'asset', fileName: 'merchant.d.mts', source: `${readFileSync('widget/src/types.ts', 'utf8')}\n${api}\n` })
+  },
+}
 
 // Two builds from one config: the hosted page (default mode) and the embed widget
 // (`--mode widget`). Preact's JSX needs no plugin: the transformer's automatic runtime does it.
@@ -6,7 +18,10 @@ export default defineConfig(({ mode }) => {
   if (mode === 'widget') {
     return {
       publicDir: false,
+      plugins: [widgetTypes],
       build: {
+        // The IIFE has no import.meta; the widget falls back to its script tag, so the check is noise.
+        rolldownOptions: { checks: { emptyImportMeta: false } },
         outDir: 'dist/widget',
         emptyOutDir: true,
         target: 'es2019',

@@ -1,26 +1,41 @@
-/** Payload of `onResize`. */
+// Public types of the widget for ES-module and TypeScript users. Self-contained on purpose:
+// they ship without valibot; test/widget/types.test.ts checks them against protocol/messages.ts.
+
+/** Payload of `onResize`: the payment page's content size in CSS pixels. */
 export type ResizeData = { width: number; height: number }
-/** Payload of payment events: never card data; confirm payments from callbacks or the status API. */
+
+/** Payload of payment events: never card data; confirm a payment only from the callback or the status API. */
 export type PaymentEventData = { payment_id: string; status: string }
 
-/** Callbacks of the ECommPay naming rule: `epframe.payment.success` → `onPaymentSuccess`. */
+/** Payload of `onRedirect`: where the payment page wants the shopper to go. */
+export type RedirectData = { url: string }
+
+/** Payload of events that carry nothing (`onLoaded`, `onExit`, `onDestroy`, `onFailLoading`). */
+export type EmptyData = Record<string, never>
+
+/** Callbacks named by ECommPay's rule: the page's `epframe.payment.success` fires `onPaymentSuccess`. */
 export type WidgetCallbacks = {
-  onLoaded?: (data: Record<string, never>) => void
+  onLoaded?: (data: EmptyData) => void
   onResize?: (data: ResizeData) => void
-  onExit?: (data: Record<string, never>) => void
-  onDestroy?: (data: Record<string, never>) => void
+  /** The shopper closed the widget (close button, Esc, backdrop, or the page's own exit). */
+  onExit?: (data: EmptyData) => void
+  /** The widget's elements are gone; fires after `onExit`. */
+  onDestroy?: (data: EmptyData) => void
   onPaymentSent?: (data: PaymentEventData) => void
   onPaymentSuccess?: (data: PaymentEventData) => void
   onPaymentFail?: (data: PaymentEventData) => void
   onCardVerifySuccess?: (data: PaymentEventData) => void
   onCardVerifyFail?: (data: PaymentEventData) => void
-  onRedirect?: (data: { url: string }) => void
-  onFailLoading?: (data: Record<string, never>) => void
+  /** When given, the widget leaves navigation to it instead of following the URL itself. */
+  onRedirect?: (data: RedirectData) => void
+  /** No `epframe.loaded` within 15 s (ECommPay's `fail_loading`). */
+  onFailLoading?: (data: EmptyData) => void
 }
 
 /**
- * What `EPayWidget.run()` takes: the merchant's signed payment parameters, passed to EPay
- * unchanged, plus `baseUrl` and callbacks, which stay in the browser.
+ * What `EPayWidget.run()` takes: the merchant's signed payment parameters, sent to EPay
+ * unchanged (as strings), plus `baseUrl`, `on*` callbacks and an element `target_element`,
+ * which stay in the browser.
  */
 export type WidgetConfig = WidgetCallbacks & {
   project_id: string | number
@@ -28,22 +43,34 @@ export type WidgetConfig = WidgetCallbacks & {
   payment_amount: string | number
   payment_currency: string
   signature: string
-  /** EPay's origin; defaults to the origin the script was loaded from. */
+  /** EPay's URL; defaults to the origin merchant.js (or merchant.mjs) was loaded from. */
   baseUrl?: string
-  /** Inline mode: the element (or its id) that receives the iframe. */
+  /** Inline mode: the element, or its id, that receives the iframe (an id is also sent, as ECommPay signs it). */
   target_element?: string | Element
+  /** Full-page redirect instead of a frame; `redirect_on_mobile` only below 768 px. */
+  redirect?: boolean | string | number
+  redirect_on_mobile?: boolean | string | number
+  /** Closes the modal on a click outside the dialog. */
+  close_on_missclick?: boolean | string | number
   [param: string]: unknown
 }
 
 /** A widget on the page. */
 export type WidgetInstance = {
-  /** Opens the payment page (modal, inline or redirect, as configured). */
+  /** Opens the payment page (modal, inline or redirect, as configured); does nothing when open. */
   open(): WidgetInstance
-  /** Closes the page and fires `onExit`, then `onDestroy`. */
+  /** Closes the widget: tells the page, fires `onExit`, then `onDestroy`; harmless when closed. */
   close(): void
-  /** Removes every element and listener the widget added. */
+  /** Removes every element and listener the widget added and fires `onDestroy`, without `onExit`. */
   destroy(): void
 }
 
 /** `GET` puts the parameters in the iframe URL; `POST` submits them as a form into it. */
 export type WidgetMethod = 'GET' | 'POST' | 'get' | 'post'
+
+/** The `window.EPayWidget` global that merchant.js defines. */
+export type EPayWidgetApi = {
+  run(config: WidgetConfig, method?: WidgetMethod): WidgetInstance
+  create(config: WidgetConfig, method?: WidgetMethod): WidgetInstance
+  bind(buttonId: string, config: WidgetConfig, method?: WidgetMethod): void
+}

@@ -1,0 +1,22 @@
+import { element } from './element.ts'
+
+/**
+ * Posts `params` as a hidden form to `action` into the window or frame named `target`, then
+ * removes the form; a form body has no URL length limit for long parameter sets.
+ */
+export function postForm(action: string, params: Record<string, string>, target: string): void {
+  const form = element('form', { display: 'none' })
+  form.method = 'post'
+  form.action = action
+  form.target = target
+  for (const [name, value] of Object.entries(params)) {
+    const input = element('input')
+    input.type = 'hidden'
+    input.name = name
+    input.value = value
+    form.append(input)
+  }
+  document.body.append(form)
+  form.submit()
+  form.remove()
+}
