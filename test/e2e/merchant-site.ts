@@ -40,6 +40,8 @@ export async function startMerchantSite(options: { epayUrl: string; projectId: n
         customer_id: 'e2e-customer',
         language_code: url.searchParams.get('lang') ?? 'en',
       }
+      // `p.<name>=value` adds (or replaces) a signed parameter, e.g. p.customer_id or p.best_before.
+      for (const [key, value] of url.searchParams) if (key.startsWith('p.')) params[key.slice(2)] = value
       const signed = { ...params, signature: sign(params, options.secret) }
       const integrity = options.widgetIntegrity ? ` integrity="${options.widgetIntegrity}" crossorigin="anonymous"` : ''
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>Shop</title></head><body>

@@ -155,3 +155,24 @@ describe('create (widget/src)', () => {
     })
   })
 })
+
+describe('default baseUrl', () => {
+  afterEach(() => {
+    document.body.replaceChildren()
+    vi.resetModules()
+  })
+
+  it('is the origin of the script itself, not its path', async () => {
+    // The demo shop loads /widget/v1/merchant.js with no baseUrl: the page must open at /payment.
+    vi.resetModules()
+    const script = document.createElement('script')
+    Object.defineProperty(script, 'src', { value: 'https://pay.example/widget/v1/merchant.js' })
+    Object.defineProperty(document, 'currentScript', { configurable: true, get: () => script })
+    const fresh = await import('../../widget/src/index.ts')
+    Object.defineProperty(document, 'currentScript', { configurable: true, get: () => null })
+    const { baseUrl: _omit, ...config } = aConfig()
+    const instance = fresh.run(config)
+    expect(document.querySelector('iframe')!.src).toMatch(/^https:\/\/pay\.example\/payment\?/)
+    instance.destroy()
+  })
+})

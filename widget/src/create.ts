@@ -27,7 +27,9 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
   const base = config.baseUrl ? httpUrl(config.baseUrl) : httpUrl(scriptUrl) ?? httpUrl(location.href)
   if (!base) throw new Error(`EPayWidget: baseUrl "${config.baseUrl ?? location.href}" is not an http(s) URL`)
   const origin = base.origin
-  const action = origin + base.pathname.replace(/\/$/, '') + '/payment'
+  // A merchant's baseUrl may carry a path prefix (EPay behind a proxy); the script's own URL
+  // only gives the origin — its path is the script's, not EPay's.
+  const action = origin + (config.baseUrl ? base.pathname.replace(/\/$/, '') : '') + '/payment'
   const post = /^post$/i.test(method)
   // CSPRNG: the guid is what tells this widget's messages from another's on the same page.
   const guid = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b + 256).toString(16).slice(1)).join('')
