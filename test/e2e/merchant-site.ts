@@ -46,6 +46,8 @@ export async function startMerchantSite(options: { epayUrl: string; projectId: n
       const integrity = options.widgetIntegrity ? ` integrity="${options.widgetIntegrity}" crossorigin="anonymous"` : ''
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>Shop</title></head><body>
 <h1>Merchant shop</h1><button id="pay">Pay</button>
+<div id="epay-inline"></div>
+<p id="below">Delivery and returns: content below the payment form, which must not jump while it loads.</p>
 <script src="${options.epayUrl}/widget/v1/merchant.js"${integrity}></script>
 <script>
 window.__events = []
@@ -54,7 +56,8 @@ const record = (name) => (data) => window.__events.push({ name, data })
 document.getElementById('pay').addEventListener('click', () => {
   EPayWidget.run({ ...params, baseUrl: ${JSON.stringify(options.epayUrl)},
     onLoaded: record('onLoaded'), onPaymentSent: record('onPaymentSent'), onPaymentSuccess: record('onPaymentSuccess'),
-    onPaymentFail: record('onPaymentFail'), onExit: record('onExit'), onDestroy: record('onDestroy') })
+    onPaymentFail: record('onPaymentFail'), onExit: record('onExit'), onDestroy: record('onDestroy'),
+    onResize: record('onResize') })
 })
 </script></body></html>`)
       return
