@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../../../server/compose.ts'
+import { loadAssets } from '../../../server/assets.ts'
+import { createApp } from '../../../server/http/app.ts'
+import { openPglite } from '../../../server/storage/pglite.ts'
+import type { Sql } from '../../../server/storage/sql.ts'
+import { makeTestApp } from '../../fixtures/test-app.ts'
+import { migrate } from '../../../server/storage/migrate.ts'
+
+// The real build output (npm test builds it first), served through the real routes.
+describe('widget delivery', () => {
+  let sql: Sql
+  let app: ReturnType<typeof createApp>
+  beforeAll(async () => {
+    sql = await openPglite(undefined)
+    await migrate(sql)
+    const t = await makeTestApp(sql)
+    app = createApp({ ...t.deps, assets: loadAssets(REPO_ROOT, false) })
+  })
+  afterAll(() => sql.close())
+
+  it('publishes in the manifest the sha384 of the exact bytes it serves', async () => {
+    const script = await app.request('/widget/v1/merchant.js')
+    expect(script.status).toBe(200)
+    const bytes = new Uint8Array(await script.arrayBuffer())
+    const manifest = (await (await app.request('/widget/v1/manifest.json')).json()) as { integrity: string }
+    expect(manifest.integrity).toBe(`sha384-${createHash('sha384').update(bytes).digest('base64')}`)
+  })
+
+  it('serves the versioned URL immutable and cross-origin readable, and the ECommPay path too', async () => {
+    const versioned = await app.request('/widget/v1/merchant.js')
+    expect(versioned.headers.get('cache-control')).toContain('immutable')
+    expect(versioned.headers.get('access-control-allow-origin')).toBe('*')
+    const legacy = await app.request('/shared/merchant.js')
+    expect(legacy.status).toBe(200)
+    expect(Buffer.from(await legacy.arrayBuffer()).equals(Buffer.from(await versioned.arrayBuffer()))).toBe(true)
+    expect((await app.request('/widget/v1/merchant.mjs')).status).toBe(200)
+  })
+})
