@@ -9,6 +9,10 @@ import './styles.css'
 
 const token = takeSessionToken(document, location, history)
 
+// Back/Forward to this page (the server served it again, or the bfcache restored it): the
+// shopper is going back on purpose, so nothing may send them forward again by itself.
+const navigation = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined
+
 const store = createCheckoutStore({
   api: token ? createPageApi(token) : null,
   connectParent: (session) =>
@@ -18,7 +22,12 @@ const store = createCheckoutStore({
       document.documentElement,
     ),
   framed: isFramed(window),
-  browserLanguage: navigator.language,
+  browserLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
+  autoNavigate: navigation?.type !== 'back_forward',
+})
+
+addEventListener('pageshow', (event) => {
+  if (event.persisted) void store.refresh()
 })
 
 render(

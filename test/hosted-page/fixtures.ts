@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import type { PayBody, PaymentState, SessionView } from '../../protocol/schemas/page-api.ts'
+import type { PayBody, PaymentState, SavedCard, SessionView } from '../../protocol/schemas/page-api.ts'
 import type { PageApi } from '../../hosted-page/src/api/client.ts'
 import { createCheckoutStore, type CheckoutDeps } from '../../hosted-page/src/checkout/store.ts'
 import { createParentBridge } from '../../hosted-page/src/parent/bridge.ts'
@@ -16,15 +16,29 @@ export function aSession(overrides: Partial<SessionView> = {}): SessionView {
     merchant: { name: 'Demo Shop' },
     test_mode: false,
     language: 'en',
+    methods: ['card'],
+    saved_cards: [],
+    save_card: 'never',
     state: aPaymentState(),
     ...overrides,
   }
 }
 
+export function aSavedCard(overrides: Partial<SavedCard> = {}): SavedCard {
+  return { token: 'tok_visa', mask: '424242******4242', brand: 'visa', exp_month: 12, exp_year: 2040, ...overrides }
+}
+
 type Answer<T> = T | Error | (() => T | Promise<T>)
 
 /** A PageApi whose answers are queued per call; the last answer repeats. */
-export function fakeApi(init: { session?: Answer<SessionView>; pay?: Answer<PaymentState>[]; status?: Answer<PaymentState>[] } = {}) {
+export function fakeApi(
+  init: {
+    session?: Answer<SessionView>
+    pay?: Answer<PaymentState>[]
+    status?: Answer<PaymentState>[]
+    deleteSavedCard?: Answer<SavedCard[]>[]
+  } = {},
+) {
   const payBodies: PayBody[] = []
   const answer = async <T,>(queue: Answer<T>[] | undefined, what: string): Promise<T> => {
     const next = queue && (queue.length > 1 ? queue.shift() : queue[0])
@@ -39,6 +53,7 @@ export function fakeApi(init: { session?: Answer<SessionView>; pay?: Answer<Paym
       payBodies.push(body)
       return answer(init.pay, 'pay')
     }),
+    deleteSavedCard: vi.fn((_token: string) => answer(init.deleteSavedCard, 'deleteSavedCard')),
   } satisfies PageApi
   return { api, payBodies }
 }
@@ -49,7 +64,10 @@ export function aFramedWindow() {
   return { parent: { postMessage }, postMessage }
 }
 
-/** The real store with a fake api and fast timers. */
+/**
+ * The real store with a fake api and fast timers. Redirects use the real form submit (tests
+ * that reach one stub `HTMLFormElement.prototype.submit`); the top window is a spy.
+ */
 export function aStore(api: PageApi | null, extra: Partial<CheckoutDeps> & { win?: ReturnType<typeof aFramedWindow> } = {}) {
   const { win, ...deps } = extra
   return createCheckoutStore({
@@ -60,6 +78,7 @@ export function aStore(api: PageApi | null, extra: Partial<CheckoutDeps> & { win
         : { post() {}, watchSize: () => () => {} },
     retryDelaysMs: [1, 1, 1],
     pollIntervalMs: 1,
+    navigateTop: vi.fn(() => true),
     ...deps,
   })
 }

@@ -2,9 +2,11 @@ import * as v from 'valibot'
 import { ErrorEnvelopeSchema, type ErrorCode } from '../../../protocol/errors.ts'
 import {
   PaymentStateSchema,
+  SavedCardSchema,
   SessionViewSchema,
   type PayBody,
   type PaymentState,
+  type SavedCard,
   type SessionView,
 } from '../../../protocol/schemas/page-api.ts'
 
@@ -38,6 +40,8 @@ export type PageApi = {
   getSession(): Promise<SessionView>
   getStatus(): Promise<PaymentState>
   pay(body: PayBody): Promise<PaymentState>
+  /** Deletes one of the customer's saved cards; resolves to the cards that remain. */
+  deleteSavedCard(token: string): Promise<SavedCard[]>
 }
 
 export type PageApiOptions = {
@@ -49,6 +53,9 @@ export type PageApiOptions = {
 
 const GATEWAY_STATUSES = new Set([502, 503, 504])
 
+/** `DELETE /api/page/saved-cards/:token` answer: the customer's remaining cards. */
+const SavedCardListSchema = v.object({ saved_cards: v.array(SavedCardSchema) })
+
 /**
  * Creates the API client for one session token. The token lives only in this closure and in
  * the Authorization header: never in a URL, a cookie or a log line (SPEC §5).
@@ -58,13 +65,18 @@ export function createPageApi(token: string, options: PageApiOptions = {}): Page
   const baseUrl = options.baseUrl ?? ''
   const timeoutMs = options.timeoutMs ?? 20_000
 
-  async function call<S extends v.GenericSchema>(schema: S, path: string, json?: unknown): Promise<v.InferOutput<S>> {
+  async function call<S extends v.GenericSchema>(
+    schema: S,
+    path: string,
+    init: { method?: 'GET' | 'POST' | 'DELETE'; json?: unknown } = {},
+  ): Promise<v.InferOutput<S>> {
+    const { json, method = json === undefined ? 'GET' : 'POST' } = init
     const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` }
     if (json !== undefined) headers['Content-Type'] = 'application/json'
     let res: Response
     try {
       res = await doFetch(baseUrl + path, {
-        method: json === undefined ? 'GET' : 'POST',
+        method,
         headers,
         body: json === undefined ? undefined : JSON.stringify(json),
         cache: 'no-store',
@@ -99,6 +111,8 @@ export function createPageApi(token: string, options: PageApiOptions = {}): Page
   return {
     getSession: () => call(SessionViewSchema, '/api/page/session'),
     getStatus: () => call(PaymentStateSchema, '/api/page/status'),
-    pay: (body) => call(PaymentStateSchema, '/api/page/pay', body),
+    pay: (body) => call(PaymentStateSchema, '/api/page/pay', { json: body }),
+    deleteSavedCard: async (cardToken) =>
+      (await call(SavedCardListSchema, `/api/page/saved-cards/${encodeURIComponent(cardToken)}`, { method: 'DELETE' })).saved_cards,
   }
 }

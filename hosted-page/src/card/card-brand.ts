@@ -81,3 +81,12 @@ export const BRAND_NAMES: Record<CardBrand, string> = {
   unionpay: 'UnionPay',
   jcb: 'JCB',
 }
+
+/** The scheme a server names (saved cards: `visa`, `Mastercard`, `American Express`…); null when unknown. */
+export function brandFromName(name: string): CardBrand | null {
+  const wanted = name.toLowerCase().replace(/[\s_-]/g, '')
+  const entry = Object.entries(BRAND_NAMES).find(
+    ([brand, display]) => brand === wanted || display.toLowerCase().replace(/\s/g, '') === wanted,
+  )
+  return entry ? (entry[0] as CardBrand) : null
+}

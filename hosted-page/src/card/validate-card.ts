@@ -20,6 +20,17 @@ export type CardFieldError =
 
 export type CardFieldErrors = Partial<Record<CardField, CardFieldError>>
 
+/** The pay body of a new card, and its card object. */
+export type CardPayBody = Extract<PayBody, { method: 'card' }>
+export type PayCard = CardPayBody['card']
+
+/** Checks a security code against the length the card's scheme prints. */
+export function cvcError(value: string, length: number): 'cvc_required' | 'cvc_invalid' | undefined {
+  const cvc = value.trim()
+  if (!cvc) return 'cvc_required'
+  return /^\d+$/.test(cvc) && cvc.length === length ? undefined : 'cvc_invalid'
+}
+
 /** Checks one field as the shopper leaves it (and all of them on submit). */
 export function validateField(field: CardField, input: CardInput, now: Date): CardFieldError | undefined {
   switch (field) {
@@ -37,12 +48,8 @@ export function validateField(field: CardField, input: CardInput, now: Date): Ca
       if (!expiry || isExpiryTooFar(expiry, now)) return 'expiry_invalid'
       return isExpiryInPast(expiry, now) ? 'expiry_past' : undefined
     }
-    case 'cvc': {
-      const cvc = input.cvc.trim()
-      if (!cvc) return 'cvc_required'
-      const ok = /^\d+$/.test(cvc) && cvc.length === cvcLength(detectBrand(digitsOnly(input.number)))
-      return ok ? undefined : 'cvc_invalid'
-    }
+    case 'cvc':
+      return cvcError(input.cvc, cvcLength(detectBrand(digitsOnly(input.number))))
     case 'holder': {
       const holder = input.holder.trim()
       if (!holder) return 'holder_required'
@@ -72,7 +79,7 @@ export function serverFieldError(field: CardField): CardFieldError {
 }
 
 export type CardValidation =
-  | { ok: true; card: PayBody['card'] }
+  | { ok: true; card: PayCard }
   | { ok: false; errors: CardFieldErrors }
 
 /**
@@ -98,8 +105,8 @@ export function validateCard(input: CardInput, now: Date): CardValidation {
       holder: input.holder.trim(),
     },
   })
-  if (parsed.success) return { ok: true, card: parsed.output.card }
-  for (const issue of parsed.issues) {
+  if (parsed.success && parsed.output.method === 'card') return { ok: true, card: parsed.output.card }
+  for (const issue of parsed.issues ?? []) {
     const field = fieldForParam(v.getDotPath(issue) ?? undefined)
     if (field) errors[field] ??= serverFieldError(field)
   }

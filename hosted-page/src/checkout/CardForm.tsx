@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { JSX } from 'preact'
-import type { PayBody } from '../../../protocol/schemas/page-api.ts'
+import type { SessionView } from '../../../protocol/schemas/page-api.ts'
 import { BRAND_NAMES, cvcLength, detectBrand } from '../card/card-brand.ts'
 import { caretAfterFormat, digitsOnly, formatCardNumber, formatExpiry } from '../card/format.ts'
 import {
@@ -13,10 +13,14 @@ import {
   type CardFieldError,
   type CardFieldErrors,
   type CardInput,
+  type CardPayBody,
 } from '../card/validate-card.ts'
 import type { Translate } from '../i18n/translate.ts'
+import { BrandIcon } from '../ui/BrandIcon.tsx'
 import { Field } from '../ui/Field.tsx'
-import type { FormNotice } from './store.ts'
+import { FormAlert } from '../ui/FormAlert.tsx'
+import { PayButton } from '../ui/PayButton.tsx'
+import type { FormNotice } from './view-state.ts'
 
 export type CardFormProps = {
   t: Translate
@@ -24,11 +28,12 @@ export type CardFormProps = {
   busy: boolean
   notice?: FormNotice
   focusOnMount: boolean
-  onPay: (card: PayBody['card']) => void
+  /** `offer`: a "save this card" checkbox; `always`: a note that it will be saved. */
+  saveCard: SessionView['save_card']
+  onPay: (body: CardPayBody) => void
 }
 
 const EMPTY: CardInput = { number: '', expiry: '', cvc: '', holder: '' }
-const NOTICE_KEYS = { network: 'notice_network', rate_limited: 'notice_rate_limited', invalid: 'notice_invalid' } as const
 
 /** Reformats an input in place and keeps the caret after the same digit. */
 function reformat(el: HTMLInputElement, format: (raw: string) => string): string {
@@ -49,8 +54,9 @@ function reformat(el: HTMLInputElement, format: (raw: string) => string): string
  * The card form. Card data stays in this component's state until submit hands it to the
  * store for the one POST; it is never logged, stored or posted to the parent page.
  */
-export function CardForm({ t, payLabel, busy, notice, focusOnMount, onPay }: CardFormProps) {
+export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, onPay }: CardFormProps) {
   const [input, setInput] = useState<CardInput>(EMPTY)
+  const [save, setSave] = useState(false)
   const [errors, setErrors] = useState<CardFieldErrors>({})
   const [summary, setSummary] = useState(false)
   const refs: Record<CardField, { current: HTMLInputElement | null }> = {
@@ -104,7 +110,8 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, onPay }: Car
     const result = validateCard(input, new Date())
     if (result.ok) {
       setSummary(false)
-      onPay(result.card)
+      const wantsSave = saveCard === 'always' || (saveCard === 'offer' && save)
+      onPay({ method: 'card', card: result.card, ...(wantsSave ? { save_card: true } : {}) })
       return
     }
     setErrors(result.errors)
@@ -114,17 +121,16 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, onPay }: Car
   }
 
   const hasErrors = CARD_FIELDS.some((f) => errors[f])
-  const alert = summary && hasErrors ? t('form_has_errors') : notice ? t(NOTICE_KEYS[notice.reason]) : ''
 
   return (
     <form class="card-form" noValidate onSubmit={onSubmit} aria-labelledby="form-title">
-      <h1 id="form-title" class="screen-title">{t('form_title')}</h1>
-      <div class="form-alert" role="alert">{alert}</div>
+      <FormAlert t={t} notice={notice} invalid={summary && hasErrors} />
       <Field
         id="card-number"
         name="cardnumber"
         label={t('card_number')}
         hint={brand ? t('card_brand', { brand: BRAND_NAMES[brand] }) : undefined}
+        adornment={brand ? <BrandIcon brand={brand} /> : null}
         error={message(errors.number)}
         inputRef={refs.number}
         type="text"
@@ -149,7 +155,7 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, onPay }: Car
           inputMode="numeric"
           autoComplete="cc-exp"
           maxLength={7}
-          placeholder="MM/YY"
+          placeholder={t('expiry_placeholder')}
           value={input.expiry}
           onInput={onInput('expiry', formatExpiry)}
           onBlur={onBlur('expiry')}
@@ -185,9 +191,14 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, onPay }: Car
         onInput={onInput('holder')}
         onBlur={onBlur('holder')}
       />
-      <button ref={submit} type="submit" class="button button--primary" disabled={busy} aria-busy={busy ? 'true' : undefined}>
-        {busy ? t('paying') : payLabel}
-      </button>
+      {saveCard === 'offer' ? (
+        <div class="check">
+          <input id="save-card" type="checkbox" checked={save} onChange={(e) => setSave(e.currentTarget.checked)} />
+          <label for="save-card">{t('save_card_offer')}</label>
+        </div>
+      ) : null}
+      {saveCard === 'always' ? <p class="note-text">{t('save_card_always')}</p> : null}
+      <PayButton buttonRef={submit} busy={busy} label={payLabel} busyLabel={t('paying')} />
     </form>
   )
 }

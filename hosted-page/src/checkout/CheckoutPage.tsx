@@ -1,9 +1,11 @@
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatAmount } from '../i18n/format-amount.ts'
 import { translator } from '../i18n/translate.ts'
+import { applyTheme } from '../theme/apply-theme.ts'
 import { Spinner } from '../ui/Spinner.tsx'
-import { CardForm } from './CardForm.tsx'
 import { OrderSummary } from './OrderSummary.tsx'
+import type { PageMethod } from './page-method.ts'
+import { PaymentOptions } from './PaymentOptions.tsx'
 import { StatusView } from './StatusView.tsx'
 import { useCheckout } from './use-checkout.ts'
 
@@ -14,11 +16,18 @@ export function CheckoutPage() {
   const t = useMemo(() => translator(lang), [lang])
   // Set once a first screen is up: a form mounted after that (Try again) takes the focus.
   const shownBefore = useRef(false)
+  // The shopper's method survives a decline and Try again; the first offered is the default.
+  const [chosenMethod, setMethod] = useState<PageMethod | null>(null)
+  const methods = session?.methods ?? []
+  const method = chosenMethod && methods.includes(chosenMethod) ? chosenMethod : methods[0] ?? 'card'
+  const theme = session?.theme
 
   useLayoutEffect(() => {
     document.documentElement.lang = lang
     document.title = session ? t('page_title', { merchant: session.merchant.name }) : t('form_title')
   }, [lang, session, t])
+
+  useLayoutEffect(() => applyTheme(document.documentElement, theme), [theme])
 
   useEffect(() => {
     if (view.kind === 'loading') return
@@ -45,21 +54,36 @@ export function CheckoutPage() {
   return (
     <main class="page" data-state={view.kind}>
       <div class="panel">
-        {session ? <OrderSummary session={session} amount={amount} t={t} showTestHint={view.kind === 'form'} /> : null}
+        {session ? (
+          <OrderSummary session={session} amount={amount} t={t} showTestHint={view.kind === 'form' && method === 'card'} />
+        ) : null}
         {formMounted ? (
           <div hidden={view.kind !== 'form'}>
-            <CardForm
+            <PaymentOptions
               t={t}
-              payLabel={t('pay', { amount })}
+              session={session}
+              amount={amount}
+              method={method}
+              onMethod={setMethod}
               busy={view.kind !== 'form'}
               notice={view.kind === 'form' ? view.notice : undefined}
               focusOnMount={shownBefore.current}
-              onPay={(card) => void store.pay(card)}
+              deleting={state.deleting}
+              cardNotice={state.cardNotice}
+              onPay={(body) => void store.pay(body)}
+              onDelete={(token) => void store.deleteSavedCard(token)}
             />
           </div>
         ) : null}
         {view.kind !== 'form' ? (
-          <StatusView view={view} payment={payment} framed={framed} t={t} onRetry={store.retry} />
+          <StatusView
+            view={view}
+            payment={payment}
+            framed={framed}
+            t={t}
+            onRetry={store.retry}
+            onContinue={store.continueRedirect}
+          />
         ) : null}
       </div>
     </main>

@@ -1,9 +1,9 @@
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { PaymentState } from '../../../protocol/schemas/page-api.ts'
 import type { MessageKey, Translate } from '../i18n/translate.ts'
 import { ReturnLink } from '../ui/ReturnLink.tsx'
 import { Spinner } from '../ui/Spinner.tsx'
-import type { ErrorReason, ViewState } from './store.ts'
+import type { ErrorReason, ViewState } from './view-state.ts'
 
 type ResultView = Exclude<ViewState, { kind: 'loading' } | { kind: 'form' }>
 
@@ -13,6 +13,7 @@ export type StatusViewProps = {
   framed: boolean
   t: Translate
   onRetry: () => void
+  onContinue: () => void
 }
 
 const ERROR_TEXT: Record<ErrorReason, MessageKey> = {
@@ -22,8 +23,27 @@ const ERROR_TEXT: Record<ErrorReason, MessageKey> = {
   unknown: 'error_text',
 }
 
-/** Every screen but the form: processing, success, decline, expired and error. */
-export function StatusView({ view, payment, framed, t, onRetry }: StatusViewProps) {
+/** How long an automatic redirect may take before a Continue button is offered as well. */
+const CONTINUE_AFTER_MS = 4000
+
+/** The Continue button of the redirecting screen: at once when nothing navigates by itself. */
+function ContinueButton({ auto, label, onContinue }: { auto: boolean; label: string; onContinue: () => void }) {
+  const [late, setLate] = useState(false)
+  useEffect(() => {
+    if (!auto) return
+    const timer = setTimeout(() => setLate(true), CONTINUE_AFTER_MS)
+    return () => clearTimeout(timer)
+  }, [auto])
+  if (auto && !late) return null
+  return (
+    <button type="button" class="button button--primary" onClick={onContinue}>
+      {label}
+    </button>
+  )
+}
+
+/** Every screen but the form: processing, redirecting, success, decline, expired and error. */
+export function StatusView({ view, payment, framed, t, onRetry, onContinue }: StatusViewProps) {
   const heading = useRef<HTMLHeadingElement>(null)
   // Focus follows the screen change, so keyboard and screen-reader users land on the result.
   useEffect(() => heading.current?.focus(), [view.kind])
@@ -47,6 +67,17 @@ export function StatusView({ view, payment, framed, t, onRetry }: StatusViewProp
           <p class="note" role="status">{view.connectionLost ? t('connection_lost') : ''}</p>
         </section>
       )
+    case 'redirecting': {
+      const bank = payment?.status === 'awaiting 3ds result'
+      return (
+        <section class="status" aria-busy={view.auto ? 'true' : undefined}>
+          {view.auto ? <Spinner /> : null}
+          {title(bank ? 'redirect_3ds_title' : 'redirect_title')}
+          <p>{t(bank ? 'redirect_3ds_text' : 'redirect_text')}</p>
+          <ContinueButton auto={view.auto} label={t('redirect_continue')} onContinue={onContinue} />
+        </section>
+      )
+    }
     case 'success':
       return (
         <section class="status status--success">

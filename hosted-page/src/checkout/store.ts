@@ -1,23 +1,15 @@
-import type { Language, PayBody, PaymentState, SessionView } from '../../../protocol/schemas/page-api.ts'
+import type { Language, PayBody, PaymentState, RedirectData, SessionView } from '../../../protocol/schemas/page-api.ts'
 import { ApiError, NetworkError, type PageApi } from '../api/client.ts'
+import { loadLanguage } from '../i18n/catalogues.ts'
 import { pickLanguage } from '../i18n/translate.ts'
 import type { ParentBridge } from '../parent/bridge.ts'
+import { navigateTop } from '../redirect/navigate-top.ts'
+import { submitRedirect } from '../redirect/submit-redirect.ts'
+import { toWebUrl } from '../redirect/web-url.ts'
+import { viewForError, type CallPhase } from './view-for-error.ts'
+import type { CardNotice, ViewState } from './view-state.ts'
 
-/** Why the form is shown again after a pay call that did not reach a result. */
-export type FormNotice = { reason: 'network' | 'rate_limited' | 'invalid'; param?: string }
-
-/** What the error screen says: a bad link, no server, a closed payment, or anything else. */
-export type ErrorReason = 'session' | 'network' | 'closed' | 'unknown'
-
-/** The one screen the page shows; components render from this alone. */
-export type ViewState =
-  | { kind: 'loading' }
-  | { kind: 'form'; notice?: FormNotice }
-  | { kind: 'processing'; connectionLost: boolean }
-  | { kind: 'success' }
-  | { kind: 'decline'; attemptsLeft: number }
-  | { kind: 'expired' }
-  | { kind: 'error'; reason: ErrorReason }
+export type { CardNotice, ErrorReason, FormNotice, ViewState } from './view-state.ts'
 
 export type CheckoutState = {
   readonly lang: Language
@@ -26,15 +18,23 @@ export type CheckoutState = {
   /** The latest payment state the server gave; the source of truth for every result. */
   readonly payment: PaymentState | null
   readonly view: ViewState
+  /** Token of the saved card being deleted, while the call runs. */
+  readonly deleting: string | null
+  readonly cardNotice: CardNotice | null
 }
 
 export type CheckoutStore = {
   getState(): CheckoutState
   subscribe(listener: () => void): () => void
   load(): Promise<void>
-  pay(card: PayBody['card']): Promise<void>
+  pay(body: PayBody): Promise<void>
+  deleteSavedCard(token: string): Promise<void>
   /** Back to the form after a decline with attempts left, or a new load after a failed one. */
   retry(): void
+  /** Goes to the ACS or wallet page now (the Continue button of the redirecting screen). */
+  continueRedirect(): void
+  /** Re-reads the status after the page came back from the back/forward cache; never navigates. */
+  refresh(): Promise<void>
   /** Polls the status until the payment leaves processing. */
   poll(): Promise<void>
   /** Called once the first screen after loading is on the page: the widget's `onLoaded`. */
@@ -47,7 +47,17 @@ export type CheckoutDeps = {
   api: PageApi | null
   connectParent: (session: SessionView) => ParentBridge
   framed?: boolean
-  browserLanguage?: string
+  /** `navigator.languages`, most preferred first. */
+  browserLanguages?: readonly string[]
+  loadLanguage?: (lang: Language) => Promise<Language>
+  /**
+   * False when the page was reached through Back/Forward: it then never leaves by itself (to
+   * the ACS, a wallet or the return URL), or Back would bounce the shopper forward again.
+   */
+  autoNavigate?: boolean
+  /** Navigates to `redirect_data`; false when it cannot. */
+  redirect?: (data: RedirectData) => boolean
+  navigateTop?: (url: string) => boolean
   /** Waits between retries of a call that got no answer. */
   retryDelaysMs?: readonly number[]
   pollIntervalMs?: number
@@ -58,6 +68,7 @@ type ResultMessage = 'epframe.payment.sent' | 'epframe.payment.success' | 'epfra
 
 const PENDING = new Set<PaymentState['status']>(['processing', 'awaiting 3ds result', 'awaiting redirect result'])
 const CLOSED = new Set<PaymentState['status']>(['cancelled', 'refunded', 'partially refunded'])
+const SESSION_GONE = new Set(['invalid_session', 'session_expired', 'payment_expired'])
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -72,20 +83,27 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
   const retryDelays = deps.retryDelaysMs ?? [500, 1000, 2000]
   const pollInterval = deps.pollIntervalMs ?? 1000
   const sleep = deps.sleep ?? wait
+  const loadLang = deps.loadLanguage ?? loadLanguage
+  const redirect = deps.redirect ?? ((data) => submitRedirect(document, data))
+  const goTop = deps.navigateTop ?? ((url) => navigateTop(window, url))
   const listeners = new Set<() => void>()
 
   let state: CheckoutState = {
-    lang: pickLanguage(undefined, deps.browserLanguage),
+    lang: 'en',
     framed: deps.framed ?? false,
     session: null,
     payment: null,
     view: { kind: 'loading' },
+    deleting: null,
+    cardNotice: null,
   }
   let parent: ParentBridge | null = null
+  let autoNavigate = deps.autoNavigate ?? true
   let paying = false
   let polling = false
   let disposed = false
   let loadedPosted = false
+  let returned = false
   let lastReported = ''
   let stopResize = () => {}
   const queued: (() => void)[] = []
@@ -97,14 +115,17 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
   }
   const show = (view: ViewState) => set({ view })
 
-  /** Result events wait for `epframe.loaded`, so the widget always sees `onLoaded` first. */
+  /** Parent messages and navigations wait for `epframe.loaded`, so the widget sees `onLoaded` first. */
+  function afterLoaded(action: () => void): void {
+    if (loadedPosted) action()
+    else queued.push(action)
+  }
+
   function send(message: ResultMessage, status: string): void {
     const session = state.session
-    if (!parent || !session) return
     const bridge = parent
-    const post = () => bridge.post(message, { payment_id: session.payment.id, status })
-    if (loadedPosted) post()
-    else queued.push(post)
+    if (!bridge || !session) return
+    afterLoaded(() => bridge.post(message, { payment_id: session.payment.id, status }))
   }
 
   async function withRetry<T>(call: () => Promise<T>): Promise<T> {
@@ -124,20 +145,46 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     const { status } = payment
     if (status === 'new') return show({ kind: 'form' })
     if (PENDING.has(status)) {
+      if (payment.redirect_data) return startRedirect(payment.redirect_data)
       show({ kind: 'processing', connectionLost: false })
       void poll()
       return
     }
     if (status === 'success' || status === 'awaiting capture') {
       show({ kind: 'success' })
-      return report('epframe.payment.success', payment)
+      report('epframe.payment.success', payment)
+      return returnToMerchant(payment)
     }
     if (status === 'decline') {
       show({ kind: 'decline', attemptsLeft: payment.attempts_left })
-      return report('epframe.payment.fail', payment)
+      report('epframe.payment.fail', payment)
+      if (payment.attempts_left === 0) returnToMerchant(payment)
+      return
     }
     if (status === 'expired') return show({ kind: 'expired' })
     show({ kind: 'error', reason: CLOSED.has(status) ? 'closed' : 'unknown' })
+  }
+
+  function startRedirect(data: RedirectData): void {
+    // Refused before anything is shown, so no Continue button is offered for a bad URL either.
+    if (!toWebUrl(data.url, globalThis.location?.href)) return show({ kind: 'error', reason: 'unknown' })
+    show({ kind: 'redirecting', auto: autoNavigate })
+    // The ACS and the wallet are EPay's own pages, so the frame itself goes there. No
+    // `epframe.redirect` is posted: the embed script takes that message as a request to send
+    // the merchant's whole page to the URL, which would tear the frame down mid-payment.
+    if (autoNavigate) afterLoaded(() => navigate(data))
+  }
+
+  function navigate(data: RedirectData): void {
+    if (!disposed && !redirect(data)) show({ kind: 'error', reason: 'unknown' })
+  }
+
+  /** `return_mode: parent_page`: the top window goes to the return URL once, by itself. */
+  function returnToMerchant(payment: PaymentState): void {
+    const url = payment.return_url
+    if (returned || !autoNavigate || payment.return_mode !== 'parent_page' || !url || !toWebUrl(url)) return
+    returned = true
+    afterLoaded(() => goTop(url))
   }
 
   /** One result event per attempt result, however often the same state is re-read. */
@@ -148,72 +195,66 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     send(message, payment.status)
   }
 
-  /**
-   * Shows the screen for a failed call; returns true when the outcome is unknown and only the
-   * status can tell (the caller then polls).
-   */
-  function showError(error: unknown, phase: 'load' | 'pay' | 'poll'): boolean {
-    if (error instanceof NetworkError) {
-      if (phase === 'load') show({ kind: 'error', reason: 'network' })
-      else show({ kind: 'processing', connectionLost: true })
-      return phase === 'pay'
-    }
-    const apiError = error instanceof ApiError ? error : null
-    switch (apiError?.code) {
-      case 'session_expired':
-      case 'payment_expired':
-        show({ kind: 'expired' })
-        return false
-      case 'invalid_session':
-      case 'payment_not_found':
-      case 'not_found':
-        show({ kind: 'error', reason: 'session' })
-        return false
-      case 'rate_limited':
-        if (phase !== 'pay') break
-        show({ kind: 'form', notice: { reason: 'rate_limited' } })
-        return false
-      case 'validation_failed':
-        if (phase !== 'pay') break
-        show({ kind: 'form', notice: { reason: 'invalid', ...(apiError.param ? { param: apiError.param } : {}) } })
-        return false
-    }
-    if (phase !== 'pay') {
-      show({ kind: 'error', reason: 'unknown' })
-      return false
-    }
-    // conflict (another attempt in flight), payment_completed, attempts_exhausted, a server
-    // fault…: the result is whatever the status says, so go and read it.
-    show({ kind: 'processing', connectionLost: false })
-    return true
+  /** Shows the screen for a failed call; true when the caller should poll the status. */
+  function showError(error: unknown, phase: CallPhase): boolean {
+    const { view, poll } = viewForError(error, phase)
+    show(view)
+    return poll
   }
 
   async function load(): Promise<void> {
-    if (!api) return show({ kind: 'error', reason: 'session' })
     show({ kind: 'loading' })
+    // The browser's language is fetched alongside the session: it is usually the one shown.
+    const browserPick = loadLang(pickLanguage(undefined, deps.browserLanguages)).then((lang) => {
+      if (!state.session) set({ lang })
+    })
+    if (!api) {
+      await browserPick
+      return show({ kind: 'error', reason: 'session' })
+    }
     try {
       const session = await withRetry(() => api.getSession())
       parent = connectParent(session)
-      set({ session, lang: pickLanguage(session.language, deps.browserLanguage) })
+      const lang = await loadLang(pickLanguage(session.language, deps.browserLanguages))
+      set({ session, lang })
       showPayment(session.state)
     } catch (error) {
+      await browserPick
       showError(error, 'load')
     }
   }
 
-  async function pay(card: PayBody['card']): Promise<void> {
+  async function pay(body: PayBody): Promise<void> {
     // The button is disabled too, but clicks and Enter can land before a re-render.
     if (!api || paying || state.view.kind !== 'form') return
     paying = true
+    // The shopper acted on this page: whatever this attempt leads to may navigate again.
+    autoNavigate = true
     lastReported = ''
     show({ kind: 'processing', connectionLost: false })
     send('epframe.payment.sent', 'processing')
     try {
-      showPayment(await withRetry(() => api.pay({ method: 'card', card })))
+      showPayment(await withRetry(() => api.pay(body)))
     } catch (error) {
       if (showError(error, 'pay')) void poll(true)
     } finally {
       paying = false
+    }
+  }
+
+  async function deleteSavedCard(token: string): Promise<void> {
+    const card = state.session?.saved_cards.find((c) => c.token === token)
+    if (!api || !card || state.deleting) return
+    set({ deleting: token, cardNotice: null })
+    try {
+      const savedCards = await withRetry(() => api.deleteSavedCard(token))
+      const session = state.session
+      if (session) set({ session: { ...session, saved_cards: savedCards }, cardNotice: { kind: 'deleted', card: card.mask } })
+    } catch (error) {
+      if (error instanceof ApiError && SESSION_GONE.has(error.code)) showError(error, 'load')
+      else set({ cardNotice: { kind: 'delete_failed', card: card.mask } })
+    } finally {
+      set({ deleting: null })
     }
   }
 
@@ -240,7 +281,7 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
           continue
         }
         failures = 0
-        if (PENDING.has(payment.status)) {
+        if (PENDING.has(payment.status) && !payment.redirect_data) {
           set({ payment })
           if (state.view.kind === 'processing' && state.view.connectionLost) show({ kind: 'processing', connectionLost: false })
         } else if (payment.status === 'new') {
@@ -256,6 +297,18 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     }
   }
 
+  async function refresh(): Promise<void> {
+    autoNavigate = false
+    if (!api || !state.session) return load()
+    try {
+      const payment = await api.getStatus()
+      if (state.view.kind !== 'form' || payment.status !== 'new') showPayment(payment)
+    } catch (error) {
+      // Offline after a restore: the screen from before stays until the next action.
+      if (error instanceof ApiError) showError(error, 'poll')
+    }
+  }
+
   return {
     getState: () => state,
     subscribe(listener) {
@@ -264,17 +317,23 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     },
     load,
     pay,
+    deleteSavedCard,
     poll: () => poll(),
+    refresh,
     retry() {
       const { view } = state
       if (view.kind === 'decline' && view.attemptsLeft > 0) show({ kind: 'form' })
       else if (view.kind === 'error' && view.reason === 'network') void load()
     },
+    continueRedirect() {
+      const data = state.payment?.redirect_data
+      if (state.view.kind === 'redirecting' && data) navigate(data)
+    },
     rendered() {
       if (loadedPosted || !parent || state.view.kind === 'loading') return
       loadedPosted = true
       parent.post('epframe.loaded', {})
-      for (const post of queued.splice(0)) post()
+      for (const action of queued.splice(0)) action()
       stopResize = parent.watchSize()
     },
     dispose() {

@@ -1,17 +1,17 @@
 import { LANGUAGES, type Language } from '../../../protocol/schemas/page-api.ts'
-import { en, type Catalogue, type MessageKey } from './en.ts'
-import { ru } from './ru.ts'
+import { catalogueFor } from './catalogues.ts'
+import type { MessageKey } from './en.ts'
 
 export type { MessageKey }
 
-/** Adding a language is a catalogue here plus its code in protocol LANGUAGES. */
-const CATALOGUES: Record<Language, Catalogue> = { en, ru }
-
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string
 
-/** Returns `t(key, params)` for a language; `{name}` placeholders take the params as text. */
+/**
+ * Returns `t(key, params)` for a language (English until its catalogue is loaded, see
+ * loadLanguage); `{name}` placeholders take the params as text, never markup.
+ */
 export function translator(lang: Language): Translate {
-  const catalogue = CATALOGUES[lang]
+  const catalogue = catalogueFor(lang)
   return (key, params) =>
     catalogue[key].replace(/\{(\w+)\}/g, (match, name: string) =>
       params && name in params ? String(params[name]) : match,
@@ -23,11 +23,14 @@ function isLanguage(value: string): value is Language {
 }
 
 /**
- * The page language: the merchant's signed `language_code`, else the browser's primary
- * language when we have it, else English.
+ * The page language: the merchant's signed `language_code`, else the first of the browser's
+ * preferred languages (`navigator.languages`, by primary subtag) that the page has, else English.
  */
-export function pickLanguage(sessionLanguage: Language | undefined, browserLanguage: string | undefined): Language {
+export function pickLanguage(sessionLanguage: Language | undefined, browserLanguages: readonly string[] = []): Language {
   if (sessionLanguage) return sessionLanguage
-  const prefix = (browserLanguage ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
-  return isLanguage(prefix) ? prefix : 'en'
+  for (const tag of browserLanguages) {
+    const prefix = tag.toLowerCase().split(/[-_]/)[0] ?? ''
+    if (isLanguage(prefix)) return prefix
+  }
+  return 'en'
 }

@@ -1,19 +1,11 @@
-/** Only http(s) return URLs become links: `javascript:` and friends are dropped. */
-function isWebUrl(url: string): boolean {
-  try {
-    const { protocol } = new URL(url)
-    return protocol === 'https:' || protocol === 'http:'
-  } catch {
-    return false
-  }
-}
+import { toWebUrl } from '../redirect/web-url.ts'
 
 /**
  * The "return to shop" link. The server already keeps `return_url` on the project's hosts;
  * the scheme check here is defence in depth. When framed, it leaves the frame (`_top`).
  */
 export function ReturnLink({ url, framed, label }: { url: string | undefined; framed: boolean; label: string }) {
-  if (!url || !isWebUrl(url)) return null
+  if (!url || !toWebUrl(url)) return null
   return (
     <a class="button button--secondary" href={url} rel="noopener" target={framed ? '_top' : undefined}>
       {label}

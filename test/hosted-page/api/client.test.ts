@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError, NetworkError, createPageApi } from '../../../hosted-page/src/api/client.ts'
-import { aPaymentState, aSession } from '../fixtures.ts'
+import { aPaymentState, aSavedCard, aSession } from '../fixtures.ts'
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
@@ -36,6 +36,17 @@ describe('createPageApi', () => {
     expect(init?.method).toBe('POST')
     expect((init?.headers as Record<string, string>)['Content-Type']).toBe('application/json')
     expect(JSON.parse(init?.body as string)).toEqual(body)
+  })
+
+  it('deletes a saved card with DELETE and returns the remaining list', async () => {
+    const remaining = [aSavedCard({ token: 'tok_2' })]
+    const { fetch, api } = apiAnswering(json(200, { saved_cards: remaining }))
+    await expect(api.deleteSavedCard('tok/1 x')).resolves.toEqual(remaining)
+    const [url, init] = fetch.mock.calls[0]!
+    expect(url).toBe('/api/page/saved-cards/tok%2F1%20x')
+    expect(init?.method).toBe('DELETE')
+    expect(init?.body).toBeUndefined()
+    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer tok_secret')
   })
 
   it('throws ApiError with code, status and param from the error envelope', async () => {

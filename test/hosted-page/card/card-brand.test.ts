@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cvcLength, detectBrand, maxPanLength, panLengths } from '../../../hosted-page/src/card/card-brand.ts'
+import { brandFromName, cvcLength, detectBrand, maxPanLength, panLengths } from '../../../hosted-page/src/card/card-brand.ts'
 
 describe('detectBrand', () => {
   it.each([
@@ -42,5 +42,16 @@ describe('panLengths', () => {
     expect(panLengths('mastercard')).toEqual([16])
     expect(maxPanLength('visa')).toBe(19)
     expect(maxPanLength(null)).toBe(19)
+  })
+})
+
+describe('brandFromName', () => {
+  it('reads the scheme names a server may send, in any case', () => {
+    expect(brandFromName('visa')).toBe('visa')
+    expect(brandFromName('Mastercard')).toBe('mastercard')
+    expect(brandFromName('American Express')).toBe('amex')
+    expect(brandFromName('AMEX')).toBe('amex')
+    expect(brandFromName('union_pay')).toBe('unionpay')
+    expect(brandFromName('diners')).toBeNull()
   })
 })

@@ -1,34 +1,10 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { describe, expect, it } from 'vitest'
 import type { PaymentState } from '../../../protocol/schemas/page-api.ts'
 import { ApiError, NetworkError } from '../../../hosted-page/src/api/client.ts'
-import { CheckoutPage } from '../../../hosted-page/src/checkout/CheckoutPage.tsx'
-import type { CheckoutStore } from '../../../hosted-page/src/checkout/store.ts'
-import { CheckoutContext } from '../../../hosted-page/src/checkout/use-checkout.ts'
-import { PARENT_ORIGIN, VALID_CARD, aFramedWindow, aPaymentState, aSession, aStore, fakeApi } from '../fixtures.ts'
+import { PARENT_ORIGIN, aFramedWindow, aPaymentState, aSession, aStore, fakeApi } from '../fixtures.ts'
+import { fillCard, input, renderPage, stateOf, submitButton, waitForState } from '../page.tsx'
 
-async function renderPage(store: CheckoutStore) {
-  render(
-    <CheckoutContext.Provider value={store}>
-      <CheckoutPage />
-    </CheckoutContext.Provider>,
-  )
-  await store.load()
-}
-
-const stateOf = () => screen.getByRole('main').getAttribute('data-state')
-const waitForState = (state: string) => waitFor(() => expect(stateOf()).toBe(state))
-const input = (autocomplete: string) => document.querySelector<HTMLInputElement>(`input[autocomplete="${autocomplete}"]`)!
-
-function fillCard(card: Partial<typeof VALID_CARD> = {}) {
-  const values = { ...VALID_CARD, ...card }
-  fireEvent.input(input('cc-number'), { target: { value: values.number } })
-  fireEvent.input(input('cc-exp'), { target: { value: values.expiry } })
-  fireEvent.input(input('cc-csc'), { target: { value: values.cvc } })
-  fireEvent.input(input('cc-name'), { target: { value: values.holder } })
-}
-
-const submitButton = () => document.querySelector<HTMLButtonElement>('button[type="submit"]')!
 const declined = (attemptsLeft: number): PaymentState =>
   aPaymentState({
     status: 'decline',
@@ -89,7 +65,7 @@ describe('CheckoutPage', () => {
 
   it('uses the browser language when the session has none', async () => {
     const { api } = fakeApi({ session: aSession({ language: undefined }) })
-    await renderPage(aStore(api, { browserLanguage: 'ru-RU' }))
+    await renderPage(aStore(api, { browserLanguages: ['ru-RU'] }))
     await waitForState('form')
     expect(screen.getByRole('heading', { name: 'Оплата картой' })).toBeTruthy()
   })

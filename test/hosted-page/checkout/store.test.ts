@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest'
-import type { PaymentState } from '../../../protocol/schemas/page-api.ts'
+import { describe, expect, it, vi } from 'vitest'
+import type { PaymentState, RedirectData } from '../../../protocol/schemas/page-api.ts'
 import { ApiError, NetworkError } from '../../../hosted-page/src/api/client.ts'
 import type { CheckoutStore, ViewState } from '../../../hosted-page/src/checkout/store.ts'
-import { PARENT_ORIGIN, aFramedWindow, aPaymentState, aSession, aStore, fakeApi } from '../fixtures.ts'
+import { PARENT_ORIGIN, aFramedWindow, aPaymentState, aSavedCard, aSession, aStore, fakeApi } from '../fixtures.ts'
 
-const CARD = { pan: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123', holder: 'Jane Doe' }
+const CARD = {
+  method: 'card',
+  card: { pan: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123', holder: 'Jane Doe' },
+} as const
 
 /** Waits until the store settles on a view that is not `processing`. */
 function settled(store: CheckoutStore): Promise<ViewState> {
@@ -29,9 +32,19 @@ async function loadedStore(init: Parameters<typeof fakeApi>[0] = {}, extra: Para
 }
 
 describe('createCheckoutStore', () => {
-  it('starts loading, in the browser language', () => {
-    const store = aStore(fakeApi().api, { browserLanguage: 'ru-RU' })
-    expect(store.getState()).toMatchObject({ view: { kind: 'loading' }, lang: 'ru', session: null })
+  it('starts loading in English, then shows the browser language when the session has none', async () => {
+    const store = aStore(fakeApi({ session: aSession({ language: undefined }) }).api, { browserLanguages: ['fr-CA', 'ru-RU'] })
+    expect(store.getState()).toMatchObject({ view: { kind: 'loading' }, lang: 'en', session: null })
+    await store.load()
+    expect(store.getState()).toMatchObject({ view: { kind: 'form' }, lang: 'fr' })
+  })
+
+  it('prefers the session language to the browser, and falls back to English when a catalogue fails to load', async () => {
+    const { store } = await loadedStore({ session: aSession({ language: 'de' }) }, { browserLanguages: ['ru'] })
+    expect(store.getState().lang).toBe('de')
+    const failing = aStore(fakeApi({ session: aSession({ language: 'tr' }) }).api, { loadLanguage: async () => 'en' })
+    await failing.load()
+    expect(failing.getState().lang).toBe('en')
   })
 
   it.each<[PaymentState['status'], ViewState]>([
@@ -172,6 +185,143 @@ describe('createCheckoutStore', () => {
   })
 })
 
-function declinedState(attemptsLeft: number): PaymentState {
-  return aPaymentState({ status: 'decline', attempts_left: attemptsLeft, last_attempt: { status: 'decline', message: 'Card declined' } })
+describe('createCheckoutStore redirects and returns', () => {
+  const ACS: RedirectData = { method: 'POST', url: 'https://pay.example/sim/acs?tx=secret', body: { PaReq: 'abc', MD: 'md1' } }
+  const awaiting3ds = aPaymentState({ status: 'awaiting 3ds result', redirect_data: ACS })
+
+  it('goes to redirect_data inside the frame after the pay answer, without asking the parent to navigate', async () => {
+    const win = aFramedWindow()
+    const redirect = vi.fn(() => true)
+    const { store } = await loadedStore({ session: aSession({ parent_origin: PARENT_ORIGIN, guid: 'g' }), pay: [awaiting3ds] }, { win, redirect })
+    store.rendered()
+    await store.pay(CARD)
+    expect(store.getState().view).toEqual({ kind: 'redirecting', auto: true })
+    expect(redirect).toHaveBeenCalledWith(ACS)
+    const names = win.postMessage.mock.calls.map(([m]) => (m as { message: string }).message)
+    expect(names).toEqual(['epframe.loaded', 'epframe.payment.sent'])
+  })
+
+  it('redirects a payment found awaiting 3-D Secure on load only after epframe.loaded', async () => {
+    const redirect = vi.fn(() => true)
+    const { store } = await loadedStore({ session: aSession({ state: awaiting3ds }) }, { redirect })
+    expect(store.getState().view).toEqual({ kind: 'redirecting', auto: true })
+    expect(redirect).not.toHaveBeenCalled()
+    store.rendered()
+    expect(redirect).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not redirect by itself after Back/Forward, but Continue does', async () => {
+    const redirect = vi.fn(() => true)
+    const { store } = await loadedStore({ session: aSession({ state: awaiting3ds }) }, { redirect, autoNavigate: false })
+    store.rendered()
+    expect(store.getState().view).toEqual({ kind: 'redirecting', auto: false })
+    expect(redirect).not.toHaveBeenCalled()
+    store.continueRedirect()
+    expect(redirect).toHaveBeenCalledWith(ACS)
+  })
+
+  it('shows the error screen for a redirect URL that is not http(s)', async () => {
+    const redirect = vi.fn(() => true)
+    const bad = aPaymentState({ status: 'awaiting redirect result', redirect_data: { method: 'GET', url: 'javascript:alert(1)', body: {} } })
+    const { store } = await loadedStore({ pay: [bad] }, { redirect })
+    store.rendered()
+    await store.pay({ method: 'jeton' })
+    expect(store.getState().view).toEqual({ kind: 'error', reason: 'unknown' })
+    expect(redirect).not.toHaveBeenCalled()
+  })
+
+  it('polls an awaiting payment without redirect_data like processing', async () => {
+    const { store } = await loadedStore({
+      session: aSession({ state: aPaymentState({ status: 'awaiting redirect result' }) }),
+      status: [aPaymentState({ status: 'awaiting redirect result' }), aPaymentState({ status: 'success' })],
+    })
+    expect(await settled(store)).toEqual({ kind: 'success' })
+  })
+
+  it.each([
+    ['success', aPaymentState({ status: 'success', return_url: 'https://shop.example/ok', return_mode: 'parent_page' })],
+    ['a final decline', declinedState(0, { return_url: 'https://shop.example/fail', return_mode: 'parent_page' })],
+  ])('sends the top window to return_url after %s in parent_page mode', async (_name, result) => {
+    const navigateTop = vi.fn(() => true)
+    const { store } = await loadedStore({ pay: [result] }, { navigateTop })
+    store.rendered()
+    await store.pay(CARD)
+    expect(navigateTop).toHaveBeenCalledWith(result.return_url)
+  })
+
+  it.each([
+    ['a decline with attempts left', declinedState(2, { return_url: 'https://shop.example/fail', return_mode: 'parent_page' })],
+    ['no parent_page mode', aPaymentState({ status: 'success', return_url: 'https://shop.example/ok' })],
+    ['a javascript: return_url', aPaymentState({ status: 'success', return_url: 'javascript:alert(1)', return_mode: 'parent_page' })],
+  ])('leaves the top window alone after %s', async (_name, result) => {
+    const navigateTop = vi.fn(() => true)
+    const { store } = await loadedStore({ pay: [result] }, { navigateTop })
+    store.rendered()
+    await store.pay(CARD)
+    expect(navigateTop).not.toHaveBeenCalled()
+  })
+
+  it('shows a result reached through Back without leaving for return_url', async () => {
+    const navigateTop = vi.fn(() => true)
+    const success = aPaymentState({ status: 'success', return_url: 'https://shop.example/ok', return_mode: 'parent_page' })
+    const { store } = await loadedStore({ session: aSession({ state: success }) }, { navigateTop, autoNavigate: false })
+    store.rendered()
+    expect(store.getState().view).toEqual({ kind: 'success' })
+    expect(navigateTop).not.toHaveBeenCalled()
+  })
+
+  it('re-reads the status after a bfcache restore and never navigates', async () => {
+    const redirect = vi.fn(() => true)
+    const { store } = await loadedStore({ pay: [awaiting3ds], status: [awaiting3ds] }, { redirect })
+    store.rendered()
+    await store.pay(CARD)
+    expect(redirect).toHaveBeenCalledTimes(1)
+    await store.refresh()
+    expect(store.getState().view).toEqual({ kind: 'redirecting', auto: false })
+    expect(redirect).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('createCheckoutStore saved cards', () => {
+  const visa = aSavedCard()
+  const mastercard = aSavedCard({ token: 'tok_mc', mask: '555555******4444', brand: 'mastercard' })
+
+  it('deletes a card and keeps the list the server answers', async () => {
+    const { store, api } = await loadedStore({ session: aSession({ saved_cards: [visa, mastercard] }), deleteSavedCard: [[mastercard]] })
+    await store.deleteSavedCard('tok_visa')
+    expect(api.deleteSavedCard).toHaveBeenCalledWith('tok_visa')
+    expect(store.getState().session?.saved_cards).toEqual([mastercard])
+    expect(store.getState().cardNotice).toEqual({ kind: 'deleted', card: '424242******4242' })
+    expect(store.getState().deleting).toBeNull()
+  })
+
+  it('keeps the card and says so when the deletion fails', async () => {
+    const { store } = await loadedStore({
+      session: aSession({ saved_cards: [visa] }),
+      deleteSavedCard: [new ApiError('internal_error', 500, 'boom')],
+    })
+    await store.deleteSavedCard('tok_visa')
+    expect(store.getState().session?.saved_cards).toEqual([visa])
+    expect(store.getState().cardNotice).toEqual({ kind: 'delete_failed', card: '424242******4242' })
+    expect(store.getState().view).toEqual({ kind: 'form' })
+  })
+
+  it('shows expired when the session ran out before the deletion', async () => {
+    const { store } = await loadedStore({
+      session: aSession({ saved_cards: [visa] }),
+      deleteSavedCard: [new ApiError('session_expired', 401, 'expired')],
+    })
+    await store.deleteSavedCard('tok_visa')
+    expect(store.getState().view).toEqual({ kind: 'expired' })
+  })
+
+  it('ignores a token that is not in the list', async () => {
+    const { store, api } = await loadedStore({ session: aSession({ saved_cards: [visa] }) })
+    await store.deleteSavedCard('tok_other')
+    expect(api.deleteSavedCard).not.toHaveBeenCalled()
+  })
+})
+
+function declinedState(attemptsLeft: number, extra: Partial<PaymentState> = {}): PaymentState {
+  return aPaymentState({ status: 'decline', attempts_left: attemptsLeft, last_attempt: { status: 'decline', message: 'Card declined' }, ...extra })
 }

@@ -1,22 +1,44 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { en } from '../../../hosted-page/src/i18n/en.ts'
+import { LANGUAGES, type Language } from '../../../protocol/schemas/page-api.ts'
+import { catalogueFor, loadLanguage } from '../../../hosted-page/src/i18n/catalogues.ts'
+import { en, type Catalogue } from '../../../hosted-page/src/i18n/en.ts'
 import { formatAmount } from '../../../hosted-page/src/i18n/format-amount.ts'
-import { ru } from '../../../hosted-page/src/i18n/ru.ts'
 import { pickLanguage, translator } from '../../../hosted-page/src/i18n/translate.ts'
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+const source = (lang: Language) => readFileSync(join(process.cwd(), `hosted-page/src/i18n/${lang}.ts`), 'utf8')
+const MACHINE_TRANSLATED = LANGUAGES.filter((lang) => lang !== 'en' && lang !== 'ru')
+
+async function catalogue(lang: Language): Promise<Catalogue> {
+  expect(await loadLanguage(lang)).toBe(lang)
+  return catalogueFor(lang)
+}
 
 describe('catalogues', () => {
-  it('have identical keys and placeholders in en and ru', () => {
-    expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort())
+  it.each(LANGUAGES.filter((lang) => lang !== 'en'))('%s has exactly the English keys and placeholders, none empty', async (lang) => {
+    const messages = await catalogue(lang)
+    expect(Object.keys(messages).sort()).toEqual(Object.keys(en).sort())
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      expect(placeholders(ru[key]), key).toEqual(placeholders(en[key]))
+      expect(placeholders(messages[key]), `${lang}.${key}`).toEqual(placeholders(en[key]))
+      expect(messages[key].trim(), `${lang}.${key}`).not.toBe('')
     }
+  })
+
+  it.each(MACHINE_TRANSLATED)('%s is marked as a machine translation', (lang) => {
+    expect(source(lang).startsWith('// Machine translation: needs review by a native speaker.\n')).toBe(true)
+  })
+
+  it('marks neither English nor Russian as machine translated', () => {
+    expect(source('en')).not.toContain('Machine translation')
+    expect(source('ru')).not.toContain('Machine translation')
   })
 })
 
 describe('translator', () => {
-  it('fills placeholders as text', () => {
+  it('fills placeholders as text', async () => {
+    await loadLanguage('ru')
     expect(translator('en')('pay', { amount: '€10.00' })).toBe('Pay €10.00')
     expect(translator('ru')('attempts_left', { n: 2 })).toBe('Осталось попыток: 2')
     expect(translator('en')('page_title', { merchant: '<b>Shop</b>' })).toBe('Payment to <b>Shop</b>')
@@ -24,12 +46,16 @@ describe('translator', () => {
 })
 
 describe('pickLanguage', () => {
-  it('prefers the session language, then the browser, then English', () => {
-    expect(pickLanguage('ru', 'en-US')).toBe('ru')
-    expect(pickLanguage(undefined, 'ru-RU')).toBe('ru')
-    expect(pickLanguage(undefined, 'RU')).toBe('ru')
-    expect(pickLanguage(undefined, 'de-DE')).toBe('en')
-    expect(pickLanguage(undefined, undefined)).toBe('en')
+  it('prefers the session language, then the first supported browser language, then English', () => {
+    expect(pickLanguage('ru', ['en-US'])).toBe('ru')
+    expect(pickLanguage(undefined, ['ru-RU'])).toBe('ru')
+    expect(pickLanguage(undefined, ['RU'])).toBe('ru')
+    expect(pickLanguage(undefined, ['de-DE'])).toBe('de')
+    expect(pickLanguage(undefined, ['nl-NL', 'uk-UA', 'en'])).toBe('uk')
+    expect(pickLanguage(undefined, ['zh_CN'])).toBe('zh')
+    expect(pickLanguage(undefined, ['nl', 'sv'])).toBe('en')
+    expect(pickLanguage(undefined, [])).toBe('en')
+    expect(pickLanguage(undefined)).toBe('en')
   })
 })
 

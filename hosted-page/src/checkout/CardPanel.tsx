@@ -1,0 +1,66 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import type { SessionView } from '../../../protocol/schemas/page-api.ts'
+import type { CardPayBody } from '../card/validate-card.ts'
+import type { Translate } from '../i18n/translate.ts'
+import { CardForm } from './CardForm.tsx'
+import { SavedCardForm, type SavedCardPayBody } from './SavedCardForm.tsx'
+import { NEW_CARD, SavedCardList, isSavedCardExpired } from './SavedCardList.tsx'
+import type { CardNotice, FormNotice } from './view-state.ts'
+
+export type CardPanelProps = {
+  t: Translate
+  session: SessionView
+  payLabel: string
+  busy: boolean
+  notice?: FormNotice
+  focusOnMount: boolean
+  deleting: string | null
+  cardNotice: CardNotice | null
+  onPay: (body: CardPayBody | SavedCardPayBody) => void
+  onDelete: (token: string) => void
+}
+
+/** Paying by card: a saved card (CVC only) or a new one (the full form). */
+export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, deleting, cardNotice, onPay, onDelete }: CardPanelProps) {
+  const cards = session.saved_cards
+  const usable = cards.filter((card) => !isSavedCardExpired(card, new Date()))
+  const [chosen, setChosen] = useState(usable[0]?.token ?? NEW_CARD)
+  // A deleted card's choice falls to the next usable card, or to a new card.
+  const selected = chosen === NEW_CARD || usable.some((c) => c.token === chosen) ? chosen : usable[0]?.token ?? NEW_CARD
+  const card = cards.find((c) => c.token === selected)
+  const panel = useRef<HTMLDivElement>(null)
+  const count = useRef(cards.length)
+
+  // A deleted card takes its focused Delete button with it: put focus back on the choice.
+  useEffect(() => {
+    const deleted = cards.length < count.current
+    count.current = cards.length
+    const active = document.activeElement
+    if (!deleted || (active && active !== document.body)) return
+    panel.current?.querySelector<HTMLInputElement>('input[type=radio]:checked, input')?.focus()
+  }, [cards.length])
+
+  return (
+    <div ref={panel}>
+      {cards.length > 0 ? (
+        <SavedCardList
+          t={t}
+          cards={cards}
+          selected={selected}
+          onSelect={setChosen}
+          onDelete={onDelete}
+          deleting={deleting}
+          disabled={busy}
+        />
+      ) : null}
+      <p class="card-notice" role="status">
+        {cardNotice ? t(cardNotice.kind === 'deleted' ? 'card_deleted' : 'delete_failed', { card: cardNotice.card }) : ''}
+      </p>
+      {card ? (
+        <SavedCardForm key={card.token} t={t} card={card} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} onPay={onPay} />
+      ) : (
+        <CardForm t={t} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} saveCard={session.save_card} onPay={onPay} />
+      )}
+    </div>
+  )
+}

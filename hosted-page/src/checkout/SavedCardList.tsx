@@ -1,0 +1,84 @@
+import type { SavedCard } from '../../../protocol/schemas/page-api.ts'
+import { BRAND_NAMES, brandFromName } from '../card/card-brand.ts'
+import { isExpiryInPast } from '../card/expiry.ts'
+import type { Translate } from '../i18n/translate.ts'
+import { BrandIcon } from '../ui/BrandIcon.tsx'
+
+/** The value of the "Use a new card" radio; card tokens are never empty. */
+export const NEW_CARD = ''
+
+/** Whether a saved card's expiry month is over (it then cannot be chosen). */
+export function isSavedCardExpired(card: SavedCard, now: Date): boolean {
+  return isExpiryInPast({ month: card.exp_month, year: card.exp_year }, now)
+}
+
+export type SavedCardListProps = {
+  t: Translate
+  cards: readonly SavedCard[]
+  selected: string
+  onSelect: (token: string) => void
+  onDelete: (token: string) => void
+  /** Token being deleted: every Delete button waits for it. */
+  deleting: string | null
+  disabled: boolean
+}
+
+const twoDigits = (n: number) => String(n % 100).padStart(2, '0')
+
+/**
+ * The customer's saved cards as radios (masked number, scheme, expiry) plus "Use a new card",
+ * each card with its own Delete button, whose name says which card it deletes.
+ */
+export function SavedCardList({ t, cards, selected, onSelect, onDelete, deleting, disabled }: SavedCardListProps) {
+  const now = new Date()
+  return (
+    <fieldset class="saved-cards">
+      <legend>{t('saved_cards')}</legend>
+      <ul class="choices" role="list">
+        {cards.map((card) => {
+          const brand = brandFromName(card.brand)
+          const expired = isSavedCardExpired(card, now)
+          return (
+            <li key={card.token} class={selected === card.token ? 'saved-card saved-card--checked' : 'saved-card'}>
+              <label class="choice">
+                <input
+                  type="radio"
+                  name="saved-card"
+                  value={card.token}
+                  checked={selected === card.token}
+                  disabled={expired || disabled}
+                  onChange={() => onSelect(card.token)}
+                />
+                {brand ? <BrandIcon brand={brand} /> : null}
+                <span class="choice__text">
+                  <span class="card-mask">{brand ? BRAND_NAMES[brand] : card.brand} {card.mask}</span>
+                  <span class="choice__meta">
+                    {expired
+                      ? t('saved_card_expired')
+                      : t('saved_card_expires', { date: `${twoDigits(card.exp_month)}/${twoDigits(card.exp_year)}` })}
+                  </span>
+                </span>
+              </label>
+              <button
+                type="button"
+                class="button-link"
+                aria-label={t('delete_card', { card: card.mask })}
+                disabled={deleting !== null || disabled}
+                aria-busy={deleting === card.token ? 'true' : undefined}
+                onClick={() => onDelete(card.token)}
+              >
+                {t('delete')}
+              </button>
+            </li>
+          )
+        })}
+        <li class={selected === NEW_CARD ? 'saved-card saved-card--checked' : 'saved-card'}>
+          <label class="choice">
+            <input type="radio" name="saved-card" value={NEW_CARD} checked={selected === NEW_CARD} disabled={disabled} onChange={() => onSelect(NEW_CARD)} />
+            <span class="choice__text">{t('new_card')}</span>
+          </label>
+        </li>
+      </ul>
+    </fieldset>
+  )
+}

@@ -1,0 +1,144 @@
+// Screenshots of the hosted page's screens (docs/screenshots.md): a real server on a temporary
+// PGlite directory, a test project made with the CLI, and Debian's Chromium, as the e2e tests do.
+// Usage: npm run screenshots  →  screenshots/<lang>-<width>-<screen>.png
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { sign } from '../server/signature/signature.ts'
+import { CHROMIUM_LAUNCH, ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from '../test/e2e/harness.ts'
+
+const SECRET = 'screenshots-secret'
+const PROJECT = 9500
+const OUT = join(ROOT, 'screenshots')
+const LANGS = ['en', 'ru'] as const
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 360, height: 740 },
+] as const
+type Lang = (typeof LANGS)[number]
+
+let counter = 0
+
+function paymentUrl(server: ServerProcess, lang: Lang, extra: Record<string, string> = {}): string {
+  const params: Record<string, string> = {
+    project_id: String(PROJECT),
+    payment_id: `shot-${lang}-${Date.now()}-${++counter}`,
+    payment_amount: '249000',
+    payment_currency: lang === 'ru' ? 'RUB' : 'EUR',
+    payment_description: lang === 'ru' ? 'Заказ №1042: наушники' : 'Order #1042: headphones',
+    language_code: lang,
+    ...extra,
+  }
+  return `${server.url}/payment?${new URLSearchParams({ ...params, signature: sign(params, SECRET) })}`
+}
+
+const state = (page: Page, name: string) => page.locator(`[data-state="${name}"]`).first().waitFor({ timeout: 30_000 })
+
+async function typeCard(page: Page, pan: string): Promise<void> {
+  await page.locator('input[autocomplete="cc-number"]').fill(pan)
+  await page.locator('input[autocomplete="cc-exp"]').fill('12/34')
+  await page.locator('input[autocomplete="cc-csc"]').fill('123')
+  await page.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
+}
+
+async function shoot(page: Page, lang: Lang, width: number, screen: string): Promise<string> {
+  const file = `${lang}-${width}-${screen}.png`
+  // No caret blinking or spinner angle differences between runs.
+  await page.screenshot({ path: join(OUT, file), fullPage: true, animations: 'disabled', caret: 'hide' })
+  return file
+}
+
+async function screens(browser: Browser, server: ServerProcess, lang: Lang, viewport: { width: number; height: number }): Promise<string[]> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang })
+  const files: string[] = []
+  const open = async (extra: Record<string, string> = {}) => {
+    const page = await context.newPage()
+    await page.goto(paymentUrl(server, lang, extra))
+    await state(page, 'form')
+    return page
+  }
+  const w = viewport.width
+
+  const form = await open()
+  await typeCard(form, '4242 4242 4242 4242')
+  await form.locator('input[autocomplete="cc-name"]').blur()
+  files.push(await shoot(form, lang, w, 'form'))
+  await form.locator('button[type="submit"]').click()
+  await state(form, 'processing')
+  files.push(await shoot(form, lang, w, 'processing'))
+  await state(form, 'success')
+  files.push(await shoot(form, lang, w, 'success'))
+  await form.close()
+
+  const themed = await open({ theme: JSON.stringify({ accent: '#0a7d5a', background: '#fbf7ef', text: '#2b2118', radius: 14, font: 'serif' }) })
+  files.push(await shoot(themed, lang, w, 'themed'))
+  await themed.close()
+
+  const errors = await open()
+  await errors.locator('input[autocomplete="cc-number"]').fill('4242 4242 4242 4241')
+  await errors.locator('button[type="submit"]').click()
+  await errors.locator('input[aria-invalid="true"]').first().waitFor()
+  files.push(await shoot(errors, lang, w, 'form-errors'))
+  await errors.close()
+
+  const jeton = await open()
+  await jeton.getByRole('radio', { name: 'Jeton Wallet' }).check()
+  files.push(await shoot(jeton, lang, w, 'jeton'))
+  await jeton.close()
+
+  const decline = await open()
+  await typeCard(decline, '4000 0000 0000 0002')
+  await decline.locator('button[type="submit"]').click()
+  await state(decline, 'decline')
+  files.push(await shoot(decline, lang, w, 'decline'))
+  await decline.close()
+
+  const error = await context.newPage()
+  const bad = new URL(paymentUrl(server, lang))
+  bad.searchParams.set('signature', 'bm90IHRoZSBzaWduYXR1cmU=')
+  await error.goto(bad.href)
+  await state(error, 'error')
+  files.push(await shoot(error, lang, w, 'error'))
+  await error.close()
+
+  // A customer who saved a card on an earlier payment sees it (CVC only) the next time.
+  const customer = `shot-customer-${lang}-${w}`
+  const saving = await open({ customer_id: customer })
+  await saving.getByRole('checkbox').check()
+  await typeCard(saving, '5555 5555 5555 4444')
+  await saving.locator('button[type="submit"]').click()
+  await state(saving, 'success')
+  await saving.close()
+  const saved = await open({ customer_id: customer })
+  await saved.locator('input[autocomplete="cc-csc"]').fill('123')
+  files.push(await shoot(saved, lang, w, 'saved-cards'))
+  await saved.close()
+
+  await context.close()
+  return files
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.mjs')], { cwd: ROOT, stdio: 'inherit' })
+  rmSync(OUT, { recursive: true, force: true })
+  mkdirSync(OUT, { recursive: true })
+  const port = await freePort()
+  // The acquirer is slowed down so the processing screen stays up long enough to capture.
+  const env = { ...serverEnv(port, { dataDir: tempDir('epay-shots-') }), EPAY_ACQUIRER_LATENCY_MS: '2000', LOG_LEVEL: 'warn' }
+  cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Northwind Audio', '--secret', SECRET, '--test'])
+  const server = await startServer(env)
+  const browser = await chromium.launch(CHROMIUM_LAUNCH)
+  try {
+    for (const lang of LANGS) {
+      for (const viewport of VIEWPORTS) {
+        for (const file of await screens(browser, server, lang, viewport)) process.stdout.write(`screenshots/${file}\n`)
+      }
+    }
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
+}
+
+await main()
