@@ -58,6 +58,10 @@ export const SavedCardSchema = v.object({
 })
 export type SavedCard = v.InferOutput<typeof SavedCardSchema>
 
+/** `DELETE /api/page/saved-cards/:token`: the customer's cards that remain. */
+export const SavedCardListSchema = v.object({ saved_cards: v.array(SavedCardSchema) })
+export type SavedCardList = v.InferOutput<typeof SavedCardListSchema>
+
 const HEX_COLOUR = v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour'))
 
 /**

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { ErrorEnvelopeSchema, type ErrorCode } from '../../../protocol/errors.ts'
 import {
   PaymentStateSchema,
-  SavedCardSchema,
+  SavedCardListSchema,
   SessionViewSchema,
   type PayBody,
   type PaymentState,
@@ -54,7 +54,6 @@ export type PageApiOptions = {
 const GATEWAY_STATUSES = new Set([502, 503, 504])
 
 /** `DELETE /api/page/saved-cards/:token` answer: the customer's remaining cards. */
-const SavedCardListSchema = v.object({ saved_cards: v.array(SavedCardSchema) })
 
 /**
  * Creates the API client for one session token. The token lives only in this closure and in

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { PayBodySchema, type SavedCard, type SessionView, type Theme } from '../../../protocol/schemas/page-api.ts'
+import { PayBodySchema, type SavedCard, type SavedCardList, type SessionView, type Theme } from '../../../protocol/schemas/page-api.ts'
 import { PaymentError } from '../../domain/errors.ts'
 import { methodsFor } from '../../domain/payment-options.ts'
 import { payWithCard, type CardSource } from '../../domain/pay-with-card.ts'
@@ -111,7 +111,8 @@ export function pageApiRoutes(deps: AppDeps) {
     if (!payment.customerId || payment.saveCard === 'never') throw new PaymentError('validation_failed', 'this payment has no saved cards', { param: 'token' })
     const removed = await deps.cardTokens.remove(payment.projectId, payment.customerId, c.req.param('token'), deps.clock.now())
     if (!removed) throw new PaymentError('validation_failed', 'saved card not found', { param: 'token' })
-    return c.json({ saved_cards: await savedCards(payment) })
+    const list: SavedCardList = { saved_cards: await savedCards(payment) }
+    return c.json(list)
   })
   return app
 }
