@@ -45,7 +45,8 @@ export default defineConfig(({ mode }) => {
       outDir: '../dist/page',
       emptyOutDir: true,
       target: 'es2020',
-      modulePreload: { polyfill: false },
+      // Lazy language chunks have no dependencies to preload; the helper would be dead weight.
+      modulePreload: false,
       sourcemap: false,
     },
   }
