@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'server',
           environment: 'node',
-          include: ['test/server/**/*.test.ts', 'test/protocol/**/*.test.ts'],
+          include: ['test/server/**/*.test.ts', 'test/protocol/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -3,15 +3,22 @@ import { openDatabase } from './compose.ts'
 import { loadConfig } from './config.ts'
 import { systemClock } from './ids.ts'
 import { createProjectStore } from './storage/project-store.ts'
+import { limitsCommand } from './cli/limits.ts'
+import { signCommand } from './cli/sign.ts'
 
 const USAGE = `usage: npm run cli -- <command>
   project add --id N --name S [--secret S] [--callback-url U] [--origin O]... [--return-host H]... [--test]
   project list
-  project rotate-secret --id N`
+  project rotate-secret --id N
+  sign --secret S [JSON]   (prints the Gate request with general.signature; JSON from stdin if not given)
+  limits set --project N --operation sale|auth|recurring|refund|payout --currency C [--min A] [--max A] [--daily-amount A] [--daily-count N]
+  limits list --project N`
 
 // Manages projects without SQL (SPEC §2), against the same database the server uses.
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv
+  if (group === 'sign') return signCommand(argv.slice(1))
+  if (group === 'limits') return limitsCommand(argv.slice(1))
   if (group !== 'project' || !command) throw new Error(USAGE)
   const { values } = parseArgs({
     args: rest,

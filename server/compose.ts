@@ -22,6 +22,7 @@ import { createCardTokenStore } from './storage/card-token-store.ts'
 import { createCardVault, parseVaultKeys } from './vault/card-vault.ts'
 import { getOrCreateSetting } from './storage/settings-store.ts'
 import type { Sql } from './storage/sql.ts'
+import { createGateDeps, resolveGateFollowUps } from './compose-gate.ts'
 import { DEFAULT_STALL_LIMITS, expirePayments, resolveStalledAttempts } from './domain/resolve-stalled.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -79,12 +80,15 @@ export async function composeDeps(
       dispatcher.tick().catch((error: unknown) => logger.error('callback dispatch failed', { error }))
     },
     demo: config.demo,
+    gate: createGateDeps(sql, config),
   }
   const jobs = {
     /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */
     async tick(): Promise<number> {
       const resolved = await resolveStalledAttempts({ ...deps, wallet: deps.jeton, project: (id) => projects.get(id) }, stallLimits)
       const expired = await expirePayments(deps)
+      const followUps = await resolveGateFollowUps(deps)
+      if (followUps > 0) deps.notifyCallbacks()
       await deps.rateLimits.prune(new Date(deps.clock.now().getTime() - 3_600_000))
       if (resolved > 0) deps.notifyCallbacks()
       return resolved + expired

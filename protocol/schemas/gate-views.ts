@@ -34,6 +34,7 @@ export const GateErrorSchema = v.object({
 })
 export type GateError = v.InferOutput<typeof GateErrorSchema>
 
+/** `payment` in callbacks and answers: the merchant's order. */
 export const PaymentInfoSchema = v.object({
   id: v.string(),
   type: v.picklist(['purchase', 'payout', 'card_verify']),
@@ -44,6 +45,7 @@ export const PaymentInfoSchema = v.object({
   description: v.optional(v.string()),
 })
 
+/** One operation in callbacks and answers. */
 export const OperationInfoSchema = v.object({
   id: int,
   type: OperationTypeSchema,
@@ -114,6 +116,9 @@ export const SavedCardViewSchema = v.object({
   created_date: EcommpayDateSchema,
 })
 
+/** `/v2/token/card/create`: the saved card. */
 export const TokenCreatedSchema = v.object({ status: v.literal('success'), request_id: v.string(), project_id: int, ...SavedCardViewSchema.entries })
+/** `/v2/token/card/list`: a customer's saved cards, newest first. */
 export const TokenListSchema = v.object({ status: v.literal('success'), tokens: v.array(SavedCardViewSchema) })
+/** `/v2/token/card/delete`. */
 export const TokenDeletedSchema = v.object({ status: v.literal('success'), request_id: v.string(), project_id: int, token: v.string() })

@@ -27,6 +27,7 @@ export const ProjectGeneralSchema = v.object({
   signature: v.string(),
 })
 
+/** The money of a new payment or payout. */
 export const PaymentAmountSchema = v.object({
   amount: MinorAmountSchema,
   currency: CurrencySchema,
@@ -40,6 +41,7 @@ export const PartialAmountSchema = v.object({
   description: v.optional(text(1000)),
 })
 
+/** The shopper, as the merchant knows them. */
 export const CustomerSchema = v.object({
   id: v.optional(text(255)),
   ip_address: v.optional(text(45)),

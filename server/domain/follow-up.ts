@@ -49,38 +49,57 @@ export function followUpOperation(
   }
 }
 
+/** What a claim writes besides the operation: a payout's status move, hold and balance check. */
+export type ClaimExtras = Pick<PaymentChange, 'postings' | 'requireBalance'> & { payment?: Payment }
+
 /**
- * Runs one follow-up: claims it (the operation inserted as `processing` with compare-and-set
- * on the payment's version, plus `claim` extras such as a payout's hold), asks the provider,
- * then settles the answer with its postings and callback in one change.
- * Hint: no transaction is held across the provider call (STYLE §3). If the call fails, the
- * operation stays `processing` and the payment takes no other follow-up until the provider's
- * own records settle it (resolve-follow-ups.ts): that is what keeps Σcaptured ≤ authorised
- * and Σrefunded ≤ captured when requests race.
+ * Claims a follow-up: inserts its operation as `processing` with compare-and-set on the
+ * payment's version, together with `extras`.
+ * Hint: while it is in flight the payment takes no other follow-up (checked by the use cases
+ * on the version they claim at, and by a unique index): that is what keeps
+ * Σcaptured ≤ authorised and Σrefunded ≤ captured when requests race.
  */
+export async function claimFollowUp(deps: Pick<FollowUpDeps, 'payments'>, payment: Payment, operation: Operation, extras: ClaimExtras = {}): Promise<Payment> {
+  return deps.payments.apply({
+    payment: extras.payment ?? { ...payment, updatedAt: operation.createdAt },
+    expectedVersion: payment.version,
+    insertOperation: operation,
+    ...(extras.postings ? { postings: extras.postings } : {}),
+    ...(extras.requireBalance !== undefined ? { requireBalance: extras.requireBalance } : {}),
+  })
+}
+
+/**
+ * Asks the provider about a claimed follow-up and settles the answer.
+ * Hint: no transaction is held across the provider call (STYLE §3). If the call fails, the
+ * operation stays `processing` until the provider's own records settle it
+ * (resolve-follow-ups.ts); nothing is guessed.
+ */
+export async function askAndSettle(
+  deps: FollowUpDeps,
+  project: Project,
+  claimed: Payment,
+  operation: Operation,
+  ask: () => Promise<ProviderAnswer>,
+): Promise<{ payment: Payment; operation: Operation }> {
+  let answer: ProviderAnswer
+  try {
+    answer = await ask()
+  } catch {
+    return { payment: claimed, operation }
+  }
+  return settleFollowUp(deps, project, operation.id, answer)
+}
+
+/** Claims a follow-up, asks the provider and settles the answer. */
 export async function runFollowUp(
   deps: FollowUpDeps,
   project: Project,
   payment: Payment,
   operation: Operation,
   ask: () => Promise<ProviderAnswer>,
-  claim: Pick<PaymentChange, 'postings' | 'requireBalance'> & { payment?: Payment } = {},
 ): Promise<{ payment: Payment; operation: Operation }> {
-  const claimed = await deps.payments.apply({
-    payment: claim.payment ?? { ...payment, updatedAt: operation.createdAt },
-    expectedVersion: payment.version,
-    insertOperation: operation,
-    ...(claim.postings ? { postings: claim.postings } : {}),
-    ...(claim.requireBalance !== undefined ? { requireBalance: claim.requireBalance } : {}),
-  })
-  let answer: ProviderAnswer
-  try {
-    answer = await ask()
-  } catch {
-    // The provider may or may not have acted: its own records decide later, never a guess.
-    return { payment: claimed, operation }
-  }
-  return settleFollowUp(deps, project, operation.id, answer)
+  return askAndSettle(deps, project, await claimFollowUp(deps, payment, operation), operation, ask)
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Payment } from './payment.ts'
 import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
 import { checkReturnUrl } from './return-url.ts'
 import { paymentOptions } from './payment-options.ts'
+import { admitWithinLimits, type LimitStore } from './limits.ts'
 
 /** How many card attempts a payment allows before the page stops offering a retry (SPEC §6). */
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -15,7 +16,7 @@ export const DEFAULT_MAX_ATTEMPTS = 3
  * re-signed into a different charge by mistake.
  */
 export async function openPayment(
-  deps: { payments: PaymentStore; clock: Clock; ids: Ids },
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; limits?: LimitStore },
   project: Project,
   params: PaymentPageParams,
   raw: Record<string, string>,
@@ -28,12 +29,19 @@ export async function openPayment(
   const options = paymentOptions(params)
 
   const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)
+  let stored: Payment
   if (existing) return reopen(existing, params, now)
   if (params.best_before && params.best_before.getTime() <= now.getTime()) {
     throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
   }
 
-  const { payment } = await deps.payments.createOrGet({
+  const operation = params.operation_type ?? params.card_operation_type ?? 'sale'
+  const release = deps.limits
+    ? await admitWithinLimits(deps.limits, { projectId: project.id, operation, currency: params.payment_currency, amount: params.payment_amount, now })
+    : async () => undefined
+  let created = false
+  try {
+    ;({ payment: stored, created } = await deps.payments.createOrGet({
     id: deps.ids.payment(),
     projectId: project.id,
     paymentId: params.payment_id,
@@ -57,9 +65,13 @@ export async function openPayment(
     version: 0,
     createdAt: now,
     updatedAt: now,
-  })
+  }))
+  } finally {
+    // A concurrent open won the insert (or it failed): this request used none of the day's quota.
+    if (!created) await release()
+  }
   // A concurrent open may have won the insert; it must still describe the same charge.
-  return reopen(payment, params, now)
+  return reopen(stored, params, now)
 }
 
 const RETURN_URL_KEYS = [

@@ -72,7 +72,7 @@ export type ProviderAnswer =
   | { kind: 'pending'; providerId: string }
 
 /** A follow-up on money the provider already holds; `original` is the provider's id of the charge. */
-export type FollowUpRequest = { reference: string; original: string; amount: number; currency: Currency }
+export type ProviderFollowUp = { reference: string; original: string; amount: number; currency: Currency }
 
 /**
  * What a card acquirer does after an authorisation (capture, void, refund) and card payouts
@@ -82,16 +82,16 @@ export type FollowUpRequest = { reference: string; original: string; amount: num
  * money twice and an unknown reference means the provider never acted.
  */
 export interface CardOperations {
-  capture(request: FollowUpRequest): Promise<ProviderAnswer>
-  cancel(request: FollowUpRequest): Promise<ProviderAnswer>
-  refund(request: FollowUpRequest): Promise<ProviderAnswer>
+  capture(request: ProviderFollowUp): Promise<ProviderAnswer>
+  cancel(request: ProviderFollowUp): Promise<ProviderAnswer>
+  refund(request: ProviderFollowUp): Promise<ProviderAnswer>
   payout(request: { reference: string; amount: number; currency: Currency; card: CardData }): Promise<ProviderAnswer>
   status(reference: string): Promise<ProviderAnswer | undefined>
 }
 
 /** What a wallet (Jeton) does server to server: refunds of wallet sales and payouts to an account. */
 export interface WalletOperations {
-  refund(request: FollowUpRequest): Promise<ProviderAnswer>
+  refund(request: ProviderFollowUp): Promise<ProviderAnswer>
   payout(request: { reference: string; amount: number; currency: Currency; account: string }): Promise<ProviderAnswer>
   status(reference: string): Promise<ProviderAnswer | undefined>
 }

@@ -1,5 +1,6 @@
 import { DECLINES } from './decline-codes.ts'
 import { PaymentError } from './errors.ts'
+import { merchantPayment } from './gate-payment.ts'
 import { settleFollowUp, type FollowUpDeps } from './follow-up.ts'
 import type { Operation, Payment } from './payment.ts'
 import { inFlightFollowUp } from './payment-totals.ts'
@@ -45,6 +46,23 @@ export async function clearInFlight(deps: ResolveDeps, project: Project, payment
   }
   await resolveFollowUp(deps, project, payment, inFlight)
   return (await deps.payments.get(payment.id)) ?? payment
+}
+
+/**
+ * Loads a purchase for a new follow-up (capture, cancel, refund) with its operations, after
+ * clearing a stalled follow-up in flight (see clearInFlight).
+ */
+export async function loadForFollowUp(
+  deps: ResolveDeps,
+  project: Project,
+  paymentId: string,
+  action: string,
+): Promise<{ payment: Payment; operations: Operation[] }> {
+  const found = await merchantPayment(deps, project, paymentId)
+  if (found.type !== 'purchase') throw new PaymentError('invalid_transition', `cannot ${action} a ${found.type} payment`)
+  const payment = await clearInFlight(deps, project, found, await deps.payments.operations(found.id))
+  // Read after the payment: any later change also moved the version this claim will expect.
+  return { payment, operations: await deps.payments.operations(payment.id) }
 }
 
 /**

@@ -13,6 +13,8 @@ import { staticRoutes } from './routes/static.ts'
 import { paymentReturnRoutes } from './routes/payment-return.ts'
 import { simulatorRoutes } from './routes/simulators.ts'
 import type { ErrorCode } from '../../protocol/errors.ts'
+import { gateError } from './gate-error.ts'
+import { gateRoutes, isGatePath } from './routes/gate/gate-routes.ts'
 
 /**
  * Builds the HTTP app. `onError` is the only place an error becomes a response: HTML error
@@ -44,12 +46,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', pageApiRoutes(deps))
   app.route('/', paymentReturnRoutes(deps))
   app.route('/', simulatorRoutes(deps))
+  app.route('/', gateRoutes(deps))
   app.route('/', staticRoutes(deps))
   if (deps.demo) app.route('/', demoRoutes(deps))
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/favicon.ico', (c) => c.body(null, 204))
 
-  app.notFound((c) => c.json(errorEnvelope('not_found', 'no such route', c.get('requestId')), 404))
+  app.notFound((c) =>
+    isGatePath(c.req.path)
+      ? c.json(gateError('not_found', 'no such route', c.get('requestId')), 404)
+      : c.json(errorEnvelope('not_found', 'no such route', c.get('requestId')), 404),
+  )
   app.onError((error, c) => {
     const requestId = c.get('requestId') ?? 'req_unknown'
     let code: ErrorCode
@@ -75,6 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       // see the code inside the widget rather than a blank frame, so any ancestor may frame them.
       return c.html(withNonce(renderErrorPage(code, lang, requestId), nonce), status)
     }
+    if (isGatePath(c.req.path)) return c.json(gateError(code, message, requestId, param), status)
     return c.json(errorEnvelope(code, message, requestId, param), status)
   })
   return app

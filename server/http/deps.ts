@@ -9,6 +9,7 @@ import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import type { CardTokenStore } from '../storage/card-token-store.ts'
 import type { CardVault } from '../vault/card-vault.ts'
+import type { GateDeps } from '../compose-gate.ts'
 
 /** Static documents served by the app, read once at start. */
 export type Assets = {
@@ -48,6 +49,8 @@ export type AppDeps = {
   /** Tells the callback dispatcher there may be new work, so delivery does not wait a poll. */
   notifyCallbacks: () => void
   demo: boolean
+  /** The Gate API's own dependencies (compose-gate.ts). */
+  gate: GateDeps
 }
 
 /** Hono context variables set by middleware. */

@@ -148,7 +148,7 @@ async function updateOperation(tx: Sql, o: Operation): Promise<void> {
   if (!rows[0]) throw new PaymentError('conflict', 'operation not found')
 }
 
-function toPayment(r: Record<string, unknown>): Payment {
+export function toPayment(r: Record<string, unknown>): Payment {
   return {
     id: String(r['id']),
     projectId: toSafeInt(r['project_id'], 'project_id'),
@@ -179,7 +179,7 @@ function toPayment(r: Record<string, unknown>): Payment {
   }
 }
 
-function toOperation(r: Record<string, unknown>): Operation {
+export function toOperation(r: Record<string, unknown>): Operation {
   return {
     id: toSafeInt(r['id'], 'id'),
     paymentRowId: String(r['payment_row_id']),

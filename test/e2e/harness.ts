@@ -124,3 +124,16 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, 100))
   }
 }
+
+/**
+ * Spawns the real server without waiting for it, so a test can kill it while it starts
+ * (opening the database, recovering, migrating); `exited` resolves when the process is gone.
+ */
+export function launchServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')))
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return { child, output: () => output, exited }
+}

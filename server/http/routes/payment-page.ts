@@ -35,7 +35,7 @@ async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Pro
   const parsed = v.safeParse(PaymentPageParamsSchema, raw)
   if (!parsed.success) throw paramError(parsed.issues)
   const signed = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'signature' && k !== 'frame_mode' && !k.startsWith('_')))
-  const payment = await openPayment(deps, project, parsed.output, signed)
+  const payment = await openPayment({ ...deps, limits: deps.gate.limits }, project, parsed.output, signed)
 
   // `_referrer` and `_guid` are unsigned (the embed script adds them), so they only ever
   // choose among origins the project allowed; they never reach money, URLs or merchant data.

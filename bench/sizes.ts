@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+
+/** Bytes of `data` gzipped at level 9, as a CDN or `compression` would serve it. */
+export function gzipSize(data: Uint8Array | string): number {
+  return gzipSync(data, { level: 9 }).length
+}
+
+/** The widget bundle (SPEC §11: ≤ 3 KB gzip). */
+export function widgetSize(root: string): { raw: number; gzip: number } {
+  const bytes = readFileSync(join(root, 'dist/widget/merchant.js'))
+  return { raw: bytes.length, gzip: gzipSize(bytes) }
+}
+
+/**
+ * The hosted page's critical path: index.html and every script, stylesheet and module preload
+ * it references, each gzipped on its own (as they are served). Chunks the page imports later
+ * (other locales) are not on it.
+ */
+export function criticalPath(root: string): { files: Array<{ name: string; raw: number; gzip: number }>; gzip: number } {
+  const dir = join(root, 'dist/page')
+  const html = readFileSync(join(dir, 'index.html'), 'utf8')
+  const refs = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*\shref)="\/page\/([^"]+)"/g)].map((m) => m[1]!)
+  const files = [{ name: 'index.html', bytes: Buffer.from(html) }, ...refs.map((name) => ({ name, bytes: readFileSync(join(dir, name)) }))]
+    .map(({ name, bytes }) => ({ name, raw: bytes.length, gzip: gzipSize(bytes) }))
+  return { files, gzip: files.reduce((s, f) => s + f.gzip, 0) }
+}

@@ -1,0 +1,37 @@
+import { PaymentError } from './errors.ts'
+import { createGatePayment, type GatePaymentRequest } from './gate-payment.ts'
+import { admitWithinLimits, type LimitStore } from './limits.ts'
+import type { Operation, Payment } from './payment.ts'
+import { payWithWallet } from './pay-with-wallet.ts'
+import { jetonAccepts } from './payment-options.ts'
+import type { Clock, Ids, PaymentStore, Project, WalletProvider } from './ports.ts'
+import { checkReturnUrl } from './return-url.ts'
+
+/**
+ * A wallet sale started through the Gate (`/v2/payment/wallet/jeton/sale`): creates the payment
+ * and starts the same wallet attempt as the payment page; the payment waits in
+ * `awaiting redirect result` until the wallet reports, and the merchant gets `redirect_data`.
+ */
+export async function gateWalletPayment(
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; wallet: WalletProvider; limits: LimitStore },
+  project: Project,
+  request: Omit<GatePaymentRequest, 'type' | 'operationType'>,
+  walletReturnUrl: (payment: Payment, operationId: number) => Promise<string>,
+): Promise<{ payment: Payment; operation: Operation }> {
+  checkReturnUrl(request.returnUrl, 'return_url', project.returnHosts)
+  if (!jetonAccepts(request.amount, request.currency)) {
+    throw new PaymentError('validation_failed', 'Jeton Wallet does not accept this amount or currency', { param: 'payment.amount' })
+  }
+  const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'sale', currency: request.currency, amount: request.amount, now: deps.clock.now() })
+  let payment: Payment
+  try {
+    payment = await createGatePayment(deps, project, { ...request, type: 'purchase', operationType: 'sale' })
+  } catch (error) {
+    await release()
+    throw error
+  }
+  const started = await payWithWallet(deps, project, payment.id, (operationId) => walletReturnUrl(payment, operationId))
+  const operation = (await deps.payments.operations(started.id)).find((op) => op.type === 'sale')
+  if (!operation) throw new PaymentError('internal_error', 'the wallet attempt was not recorded')
+  return { payment: started, operation }
+}

@@ -1,0 +1,56 @@
+import type { Currency } from '../../protocol/money.ts'
+import { PaymentError } from './errors.ts'
+
+/** Operations a project can limit (SPEC §6). */
+export const LIMITED_OPERATIONS = ['sale', 'auth', 'recurring', 'refund', 'payout'] as const
+export type LimitedOperation = (typeof LIMITED_OPERATIONS)[number]
+
+/** A project's limits for one operation and currency; undefined means "no limit". */
+export type AmountLimits = {
+  minAmount: number | undefined
+  maxAmount: number | undefined
+  /** Most the operation may take per UTC day, summed over accepted requests. */
+  dailyAmount: number | undefined
+  dailyCount: number | undefined
+}
+
+/** Which day's totals a request counts towards. */
+export type DailyKey = { projectId: number; operation: LimitedOperation; currency: Currency; day: string }
+
+/** Storage of limits and of the daily totals they are checked against. */
+export interface LimitStore {
+  get(projectId: number, operation: LimitedOperation, currency: Currency): Promise<AmountLimits | undefined>
+  /** Adds one request of `amount` to the day's totals if they stay within `limits`; false if not. */
+  reserveDaily(key: DailyKey, amount: number, limits: AmountLimits): Promise<boolean>
+  /** Gives back a reservation whose request created nothing. */
+  releaseDaily(key: DailyKey, amount: number): Promise<void>
+}
+
+/**
+ * Admits a request under the project's limits: the amount within min/max, then the day's
+ * totals reserved. Throws `limit_exceeded` naming the limit; returns a function that gives the
+ * reservation back if the request then creates nothing.
+ * Hint: the daily reservation is one conditional UPDATE, so concurrent requests cannot all fit
+ * under the same remaining quota. Declined operations keep their share (a card-testing run
+ * then exhausts the quota instead of probing forever); the docs say so.
+ */
+export async function admitWithinLimits(
+  store: LimitStore,
+  request: { projectId: number; operation: LimitedOperation; currency: Currency; amount: number; now: Date },
+): Promise<() => Promise<void>> {
+  const { projectId, operation, currency, amount } = request
+  const limits = await store.get(projectId, operation, currency)
+  if (!limits) return async () => undefined
+  if (limits.minAmount !== undefined && amount < limits.minAmount) {
+    throw new PaymentError('limit_exceeded', `the amount is below the project's minimum of ${limits.minAmount} for ${operation} in ${currency}`, { param: 'payment.amount' })
+  }
+  if (limits.maxAmount !== undefined && amount > limits.maxAmount) {
+    throw new PaymentError('limit_exceeded', `the amount is above the project's maximum of ${limits.maxAmount} for ${operation} in ${currency}`, { param: 'payment.amount' })
+  }
+  if (limits.dailyAmount === undefined && limits.dailyCount === undefined) return async () => undefined
+  const key: DailyKey = { projectId, operation, currency, day: request.now.toISOString().slice(0, 10) }
+  if (!(await store.reserveDaily(key, amount, limits))) {
+    throw new PaymentError('limit_exceeded', `the project's daily limit for ${operation} in ${currency} would be exceeded`, { param: 'payment.amount' })
+  }
+  return () => store.releaseDaily(key, amount)
+}

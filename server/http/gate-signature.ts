@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import * as v from 'valibot'
+import { PaymentError } from '../domain/errors.ts'
+import type { Project } from '../domain/ports.ts'
+import { splitSignature, verify } from '../signature/signature.ts'
+import { stringToSign, type Signable } from '../signature/string-to-sign.ts'
+import type { AppDeps, AppEnv } from './deps.ts'
+import { parseStrictJson } from './strict-json.ts'
+
+/** A Gate request whose signature verified: its project, its body and a fingerprint of both. */
+export type GateRequest = {
+  project: Project
+  body: Record<string, Signable>
+  /** SHA-256 of the route and the signed parameters: what Idempotency-Key compares, never the body. */
+  fingerprint: string
+}
+
+/** Hono environment of the Gate routes. */
+export type GateEnv = AppEnv & { Variables: { gate: GateRequest } }
+
+/**
+ * Verifies a Gate request (SPEC §3, §9): JSON without duplicate keys or `;`, a known project,
+ * and `general.signature` valid under one of the project's live secrets (current first, then
+ * the rotated one during its grace period).
+ * Hint: nothing of the request is read before the signature verifies, and errors name fields
+ * only — the body may hold card data.
+ */
+export function gateSignature(deps: Pick<AppDeps, 'projects'>): MiddlewareHandler<GateEnv> {
+  return async (c, next) => {
+    if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
+      throw new PaymentError('validation_failed', 'Content-Type must be application/json')
+    }
+    const body = parseStrictJson(await c.req.text())
+    if (!isRecord(body)) throw new PaymentError('validation_failed', 'the body must be a JSON object')
+    assertNoSemicolon(body, '')
+    const general = body['general']
+    if (!isRecord(general)) throw new PaymentError('validation_failed', 'general: is required', { param: 'general' })
+    const projectId = general['project_id']
+    if (typeof projectId !== 'number' || !Number.isSafeInteger(projectId) || projectId <= 0) {
+      throw new PaymentError('validation_failed', 'general.project_id: must be a positive integer', { param: 'general.project_id' })
+    }
+    const project = await deps.projects.get(projectId)
+    if (!project) throw new PaymentError('unknown_project', 'the project is not known', { param: 'general.project_id' })
+    const signature = general['signature']
+    if (typeof signature !== 'string' || signature === '') {
+      throw new PaymentError('invalid_signature', 'the request is not signed', { param: 'general.signature' })
+    }
+    const { params } = splitSignature(body as Record<string, Signable>)
+    if (!project.secrets.some((secret) => verify(params, signature, secret))) {
+      throw new PaymentError('invalid_signature', 'the signature does not match the parameters', { param: 'general.signature' })
+    }
+    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${stringToSign(params)}`).digest('hex')
+    c.set('gate', { project, body: body as Record<string, Signable>, fingerprint })
+    await next()
+  }
+}
+
+/**
+ * Validates the verified body of a Gate request with `schema`; a failure is `validation_failed`
+ * naming the field (`param`), never echoing its value.
+ */
+export function gateBody<S extends v.GenericSchema>(c: Context<GateEnv>, schema: S): v.InferOutput<S> {
+  const result = v.safeParse(schema, c.get('gate').body)
+  if (result.success) return result.output
+  const issue = result.issues[0]
+  const param = issue ? v.getDotPath(issue) ?? undefined : undefined
+  throw new PaymentError('validation_failed', `${param ?? 'body'}: ${issue ? describe(issue) : 'is not valid'}`, param ? { param } : {})
+}
+
+// valibot's default messages end in "but received <the value>", which could be a card number:
+// only EPay's own messages, or what was expected, go back.
+function describe(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind === 'schema') return issue.expected ? `must be ${issue.expected}` : 'has the wrong type'
+  if (issue.message.includes('received')) return issue.expected ? `is not valid (expected ${issue.expected})` : 'is not valid'
+  return issue.message
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+// `;` is the separator of the string to sign: allowing it would let two parameter sets sign alike.
+function assertNoSemicolon(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes(';')) throw new PaymentError('forbidden_character', `${path}: must not contain ";"`, { param: path })
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertNoSemicolon(item, path ? `${path}.${i}` : String(i)))
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key
+      if (key.includes(';')) throw new PaymentError('forbidden_character', 'a key contains ";"', { param: path || 'body' })
+      assertNoSemicolon(item, at)
+    }
+  }
+}
