@@ -52,7 +52,11 @@ export type AcquirerResult =
 export interface CardAcquirer {
   authorise(request: { reference: string; amount: number; currency: Currency; card: CardData; capture: boolean }): Promise<AcquirerResult>
   status(reference: string): Promise<AcquirerResult | undefined>
-  /** Gives up a 3-D Secure authentication the shopper never finished; returns the final result. */
+  /**
+   * Gives up on an authorisation EPay has no answer for (a lost call, a 3-D Secure challenge the
+   * shopper never finished): the acquirer makes it final and returns that result — a decline,
+   * or the approval if it came first — so EPay never reports what the acquirer did not do.
+   */
   abandon(reference: string): Promise<AcquirerResult | undefined>
 }
 
@@ -63,6 +67,8 @@ export interface CardAcquirer {
 export interface WalletProvider {
   start(request: { reference: string; amount: number; currency: Currency; returnUrl: string }): Promise<AcquirerResult>
   status(reference: string): Promise<AcquirerResult | undefined>
+  /** Ends a wallet payment the shopper never finished; returns its final result. */
+  abandon(reference: string): Promise<AcquirerResult | undefined>
 }
 
 /** What a provider answers about a capture, cancel, refund or payout request. */
@@ -156,8 +162,12 @@ export interface PaymentStore {
   operations(paymentRowId: string): Promise<Operation[]>
   /** The operation with this id and its payment. */
   findOperation(id: number): Promise<{ payment: Payment; operation: Operation } | undefined>
-  /** Attempts still waiting for a result whose last change is older than `before`, oldest first. */
-  stalledAttempts(before: Date, limit: number): Promise<Array<{ payment: Payment; operation: Operation }>>
+  /**
+   * Attempts still waiting for a result past the cutoff of their own status, oldest first: a
+   * cutoff per status, so attempts that may legitimately wait long (a shopper on the ACS page)
+   * never crowd out the ones that are due.
+   */
+  stalledAttempts(cutoffs: { processing: Date; challenge: Date; redirect: Date }, limit: number): Promise<Array<{ payment: Payment; operation: Operation }>>
   /** Unpaid payments (`new`, `decline`) whose `best_before` has passed. */
   expired(now: Date, limit: number): Promise<Payment[]>
   /** Applies `change` atomically and returns the payment at its new version; throws PaymentError('conflict') if the version moved. */

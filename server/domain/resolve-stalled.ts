@@ -3,40 +3,50 @@ import type { AcquirerResult, CardAcquirer, Clock, Ids, PaymentStore, Project, W
 import { settleAttempt } from './settle-attempt.ts'
 import { transition } from './transitions.ts'
 
-/** How long each kind of wait lasts before EPay asks the provider. */
-export type StallLimits = { processingMs: number; challengeMs: number; redirectMs: number }
+/** How long each kind of wait lasts before EPay asks the provider, and before it gives up. */
+export type StallLimits = {
+  /** An attempt with no answer at all (lost call, crash). */
+  processingMs: number
+  /** A 3-D Secure challenge the shopper has not finished. */
+  challengeMs: number
+  /** A wallet payment: ask the wallet after this long… */
+  redirectMs: number
+  /** …and end it if the shopper still has not decided after this long. */
+  walletAbandonMs: number
+}
 
-export const DEFAULT_STALL_LIMITS: StallLimits = { processingMs: 5_000, challengeMs: 15 * 60_000, redirectMs: 5 * 60_000 }
+export const DEFAULT_STALL_LIMITS: StallLimits = { processingMs: 5_000, challengeMs: 15 * 60_000, redirectMs: 5 * 60_000, walletAbandonMs: 30 * 60_000 }
 
 type Deps = { payments: PaymentStore; clock: Clock; ids: Ids; acquirer: CardAcquirer; wallet: WalletProvider; project(id: number): Promise<Project | undefined> }
 
 /**
  * Resolves attempts whose result never arrived — an acquirer timeout, a crash between the
- * claim and the answer, an abandoned 3-D Secure challenge, a wallet that has not notified —
- * by asking the provider, never by guessing (SPEC §7). A provider with no record of the
- * reference never acted on it, so that attempt is declined without a charge.
+ * claim and the answer, an abandoned 3-D Secure challenge or wallet page, a wallet that has not
+ * notified — by asking the provider, never by guessing (SPEC §7). Where the provider has no
+ * answer either, EPay asks it to end the attempt (`abandon`) and records what the provider
+ * then says, so EPay and the provider can never disagree about a charge.
  */
 export async function resolveStalledAttempts(deps: Deps, limits: StallLimits = DEFAULT_STALL_LIMITS): Promise<number> {
   const now = deps.clock.now()
-  const shortest = Math.min(limits.processingMs, limits.challengeMs, limits.redirectMs)
+  const ago = (ms: number) => new Date(now.getTime() - ms)
+  const cutoffs = { processing: ago(limits.processingMs), challenge: ago(limits.challengeMs), redirect: ago(limits.redirectMs) }
   let resolved = 0
-  for (const { payment, operation } of await deps.payments.stalledAttempts(new Date(now.getTime() - shortest), 50)) {
+  for (const { payment, operation } of await deps.payments.stalledAttempts(cutoffs, 50)) {
     const age = now.getTime() - operation.updatedAt.getTime()
     const reference = String(operation.id)
     const provider = operation.method === 'card' ? deps.acquirer : deps.wallet
     let result: AcquirerResult | undefined
-    if (operation.status === 'processing') {
-      if (age < limits.processingMs) continue
-      result = (await provider.status(reference)) ?? { kind: 'declined', providerId: operation.provider.id, code: '30000', message: 'Not processed by the provider' }
-    } else if (operation.status === 'awaiting 3ds result') {
-      if (age < limits.challengeMs) continue
+    if (operation.status === 'awaiting 3ds result') {
       result = await deps.acquirer.abandon(reference)
     } else {
-      if (age < limits.redirectMs) continue
       result = await provider.status(reference)
+      const undecided = !result || result.kind === 'pending' || result.kind === 'redirect'
+      // No answer for a lost call, or a wallet page left open too long: end it at the provider.
+      if (undecided && (operation.status === 'processing' || age >= limits.walletAbandonMs)) result = await provider.abandon(reference)
     }
     // Still waiting on the shopper (challenge or wallet page): not a result yet.
-    if (!result || result.kind === 'pending' || (result.kind === 'challenge' && operation.status === 'awaiting 3ds result') || (result.kind === 'redirect' && operation.status === 'awaiting redirect result')) continue
+    if (!result || result.kind === 'pending' || (result.kind === 'challenge' && operation.status === 'awaiting 3ds result') ||
+      (result.kind === 'redirect' && operation.status === 'awaiting redirect result')) continue
     const project = await deps.project(payment.projectId)
     if (!project) continue
     try {

@@ -1,4 +1,5 @@
 import { PaymentError } from '../domain/errors.ts'
+import { rejectControlCharacters } from './control-characters.ts'
 
 /**
  * Parses JSON, refusing duplicate keys in any object (SPEC §3).
@@ -33,5 +34,6 @@ export function parseStrictJson(text: string): unknown {
       i = end
     }
   }
+  rejectControlCharacters(value)
   return value
 }

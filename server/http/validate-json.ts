@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import * as v from 'valibot'
 import { PaymentError } from '../domain/errors.ts'
+import { rejectControlCharacters } from './control-characters.ts'
 
 /**
  * Reads a JSON body and validates it with `schema`. Errors name the field (`param`) but never
@@ -16,6 +17,7 @@ export async function readJson<S extends v.GenericSchema>(c: Context, schema: S)
   } catch {
     throw new PaymentError('validation_failed', 'the body is not valid JSON')
   }
+  rejectControlCharacters(body)
   const result = v.safeParse(schema, body)
   if (!result.success) {
     const issue = result.issues[0]

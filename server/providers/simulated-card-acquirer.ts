@@ -61,7 +61,15 @@ export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirer
     },
     status: recorded,
     async abandon(reference) {
-      await this.decideChallenge(reference, 'cancel')
+      const known = await recorded(reference)
+      if (!known) {
+        // Nothing recorded yet: record the decline first, so a late authorise finds it and
+        // declines too, instead of approving a payment EPay has reported declined.
+        const declined: AcquirerResult = { kind: 'declined', providerId: String(randomInt(1, 2 ** 47)), code: '30000', message: 'Not processed by the acquirer' }
+        await sql.query('INSERT INTO sim_card_authorisations (reference, result) VALUES ($1, $2) ON CONFLICT (reference) DO NOTHING', [reference, JSON.stringify(declined)])
+      } else if (known.kind === 'challenge') {
+        await this.decideChallenge(reference, 'cancel')
+      }
       return recorded(reference)
     },
     async decideChallenge(reference, decision) {

@@ -60,6 +60,11 @@ export function createSimulatedJeton(sql: Sql, options: { pageUrl: string; secre
       const rows = await sql.query('UPDATE sim_wallet_payments SET result = $2, account = $3 WHERE reference = $1 AND result IS NULL RETURNING reference', [reference, result, account])
       return rows.length > 0 ? r.return_url : undefined
     },
+    async abandon(reference) {
+      // Only an undecided payment ends as declined; a decision the shopper made first stands.
+      await sql.query("UPDATE sim_wallet_payments SET result = 'decline' WHERE reference = $1 AND result IS NULL", [reference])
+      return this.status(reference)
+    },
     signNotification: mac,
     verifyNotification(body, signature) {
       const expected = Buffer.from(mac(body))

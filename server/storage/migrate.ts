@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Sql } from './sql.ts'
 
+const MIGRATION_LOCK = 7262001
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
 
 /**
@@ -10,13 +11,18 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
  * instead of racing to create the same tables.
  */
 export async function migrate(sql: Sql): Promise<string[]> {
-  await sql.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+  // Under the lock too: two processes creating the table at once collide on the catalog's
+  // unique index even with IF NOT EXISTS.
+  await sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+  })
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort()
   const applied: string[] = []
   for (const file of files) {
     const done = await sql.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7262001)')
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`)
       const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [file])
       if (rows.length > 0) return false
       const text = await readFile(MIGRATIONS_DIR + file, 'utf8')

@@ -45,12 +45,13 @@ export function createPaymentStore(sql: Sql): PaymentStore {
       const payment = await this.get(operation.paymentRowId)
       return payment ? { payment, operation } : undefined
     },
-    async stalledAttempts(before, limit) {
+    async stalledAttempts(cutoffs, limit) {
       const rows = await sql.query(
         `SELECT * FROM operations WHERE type IN ('sale', 'auth')
-           AND status IN ('processing', 'awaiting 3ds result', 'awaiting redirect result') AND updated_at < $1
-         ORDER BY updated_at LIMIT $2`,
-        [before, limit],
+           AND ((status = 'processing' AND updated_at < $1) OR (status = 'awaiting 3ds result' AND updated_at < $2)
+             OR (status = 'awaiting redirect result' AND updated_at < $3))
+         ORDER BY updated_at LIMIT $4`,
+        [cutoffs.processing, cutoffs.challenge, cutoffs.redirect, limit],
       )
       const out: Array<{ payment: Payment; operation: Operation }> = []
       for (const row of rows) {

@@ -30,11 +30,11 @@ async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Pro
   const projectId = Number(raw['project_id'])
   const project = Number.isSafeInteger(projectId) && projectId > 0 ? await deps.projects.get(projectId) : undefined
   if (!project) throw new PaymentError('unknown_project', 'unknown project', { param: 'project_id' })
-  verifyPageSignature(raw, project.secrets)
+  const verified = verifyPageSignature(raw, project.secrets)
 
-  const parsed = v.safeParse(PaymentPageParamsSchema, raw)
+  const parsed = v.safeParse(PaymentPageParamsSchema, verified)
   if (!parsed.success) throw paramError(parsed.issues)
-  const signed = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'signature' && k !== 'frame_mode' && !k.startsWith('_')))
+  const signed = Object.fromEntries(Object.entries(verified).filter(([k]) => k !== 'signature' && k !== 'frame_mode' && !k.startsWith('_')))
   const payment = await openPayment({ ...deps, limits: deps.gate.limits }, project, parsed.output, signed)
 
   // `_referrer` and `_guid` are unsigned (the embed script adds them), so they only ever
