@@ -1,5 +1,7 @@
 import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { isIP, type LookupFunction } from 'node:net'
 
 /** The outcome of one delivery attempt. */
 export type SendResult = { ok: true; status: number } | { ok: false; status?: number; error: string }
@@ -22,29 +24,47 @@ export async function sendCallback(
   } catch {
     return { ok: false, error: 'callback URL is not valid' }
   }
+  let pinned: { address: string; family: number } | undefined
   if (!options.allowLocal) {
     if (target.protocol !== 'https:') return { ok: false, error: 'callback URL must use https' }
     const host = target.hostname.replace(/^\[|\]$/g, '')
-    const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address)
+    const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true }).catch(() => [])
     if (addresses.length === 0) return { ok: false, error: 'callback host does not resolve' }
-    if (addresses.some(isPrivateAddress)) return { ok: false, error: 'callback host resolves to a private address' }
+    if (addresses.some((a) => isPrivateAddress(a.address))) return { ok: false, error: 'callback host resolves to a private address' }
+    // Connect to the address just checked: a second lookup could answer differently (DNS rebinding).
+    pinned = addresses[0]
   } else if (target.protocol !== 'https:' && target.protocol !== 'http:') {
     return { ok: false, error: 'callback URL must use http(s)' }
   }
   try {
-    const response = await fetch(target, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'EPay-Callbacks/1', ...headers },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    })
-    await response.body?.cancel().catch(() => undefined)
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status }
-    return { ok: false, status: response.status, error: `HTTP ${response.status}` }
+    const status = await post(target, body, { 'Content-Type': 'application/json', 'User-Agent': 'EPay-Callbacks/1', ...headers }, options.timeoutMs ?? 10_000, pinned)
+    if (status >= 200 && status < 300) return { ok: true, status }
+    return { ok: false, status, error: `HTTP ${status}` }
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.name + ': ' + error.message : 'send failed' }
   }
+}
+
+/** One POST, no redirects followed (a 3xx is an answer like any other), ended at `timeoutMs`. */
+function post(url: URL, body: string, headers: Record<string, string>, timeoutMs: number, pinned: { address: string; family: number } | undefined): Promise<number> {
+  const lookupPinned: LookupFunction | undefined = pinned
+    ? (_host, opts, callback) => {
+        if ((opts as { all?: boolean }).all) (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [pinned])
+        else callback(null, pinned.address, pinned.family)
+      }
+    : undefined
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, ...(lookupPinned ? { lookup: lookupPinned } : {}) }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    // A whole-request deadline, not only an idle one: a slow drip must not hold a delivery slot.
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    req.on('close', () => clearTimeout(deadline))
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 /** Loopback, private, link-local, CGNAT, unspecified and multicast ranges of IPv4 and IPv6. */
