@@ -1,20 +1,20 @@
 import { render } from 'preact'
 import { createPageApi } from './api/client.ts'
-import { takeSessionToken } from './boot/read-token.ts'
+import { takeBoot } from './boot/read-token.ts'
 import { CheckoutPage } from './checkout/CheckoutPage.tsx'
 import { createCheckoutStore } from './checkout/store.ts'
 import { CheckoutContext } from './checkout/use-checkout.ts'
 import { createParentBridge, isFramed } from './parent/bridge.ts'
 import './styles.css'
 
-const token = takeSessionToken(document, location, history)
+const { token, session: bootSession } = takeBoot(document, location, history)
 
 // Back/Forward to this page (the server served it again, or the bfcache restored it): the
 // shopper is going back on purpose, so nothing may send them forward again by itself.
 const navigation = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined
 
 const store = createCheckoutStore({
-  api: token ? createPageApi(token) : null,
+  api: token ? createPageApi(token, { bootSession }) : null,
   connectParent: (session) =>
     createParentBridge(
       window,

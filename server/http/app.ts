@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
 import { HTTPException } from 'hono/http-exception'
 import { PaymentError } from '../domain/errors.ts'
 import type { AppDeps, AppEnv } from './deps.ts'
@@ -32,6 +33,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
   })
+  // The page's JS and CSS shrink to a third: on a slow mobile link that is most of the load time.
+  app.use(compress())
   app.use(
     '*',
     bodyLimit({

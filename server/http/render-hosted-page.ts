@@ -4,6 +4,7 @@ import type { Project } from '../domain/ports.ts'
 import { signSession } from '../session/session.ts'
 import { contentSecurityPolicy, jsonForScript, withNonce } from './csp.ts'
 import type { AppDeps, AppEnv } from './deps.ts'
+import { sessionViewFor } from './session-view.ts'
 
 /**
  * Serves the hosted page for `payment` with a fresh session token in the boot block, a nonce
@@ -25,7 +26,9 @@ export async function renderHostedPage(
     SETTLED_STATUSES.has(payment.status) ? undefined : payment.bestBefore,
   )
   const nonce = c.get('nonce')
-  const boot = `<script type="application/json" id="epay-boot">${jsonForScript({ token })}</script>`
+  // The session view rides along, so the page paints without waiting for another round trip.
+  const session = await sessionViewFor(deps, payment, project, framing)
+  const boot = `<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>`
   const html = withNonce(deps.assets.pageHtml, nonce).replace('<!--epay-boot-->', boot)
   c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
   // The page embeds a bearer token: no cache or intermediary may keep it.

@@ -49,6 +49,11 @@ export type PageApiOptions = {
   /** Prefix of `/api/page/…`; empty means same origin. */
   baseUrl?: string
   timeoutMs?: number
+  /**
+   * The session view the server put in the boot block: the first getSession() answers from it
+   * (after the same schema check) and saves a round trip before the first paint.
+   */
+  bootSession?: unknown
 }
 
 const GATEWAY_STATUSES = new Set([502, 503, 504])
@@ -63,6 +68,7 @@ export function createPageApi(token: string, options: PageApiOptions = {}): Page
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const baseUrl = options.baseUrl ?? ''
   const timeoutMs = options.timeoutMs ?? 20_000
+  let bootSession = options.bootSession
 
   async function call<S extends v.GenericSchema>(
     schema: S,
@@ -108,7 +114,12 @@ export function createPageApi(token: string, options: PageApiOptions = {}): Page
   }
 
   return {
-    getSession: () => call(SessionViewSchema, '/api/page/session'),
+    getSession: () => {
+      const boot = bootSession
+      bootSession = undefined
+      const parsed = boot === undefined ? undefined : v.safeParse(SessionViewSchema, boot)
+      return parsed?.success ? Promise.resolve(parsed.output) : call(SessionViewSchema, '/api/page/session')
+    },
     getStatus: () => call(PaymentStateSchema, '/api/page/status'),
     pay: (body) => call(PaymentStateSchema, '/api/page/pay', { json: body }),
     deleteSavedCard: async (cardToken) =>

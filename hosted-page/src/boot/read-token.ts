@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 
-const BootSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)) })
+const BootSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)), session: v.optional(v.unknown()) })
 
 type BootDocument = Pick<Document, 'getElementById'>
 type BootLocation = Pick<Location, 'hash' | 'pathname' | 'search'>
@@ -12,14 +12,20 @@ type BootHistory = Pick<History, 'replaceState' | 'state'>
  * the DOM (which other code could read), the address bar, history, bookmarks or a Referer.
  */
 export function takeSessionToken(doc: BootDocument, location: BootLocation, history: BootHistory): string | null {
+  return takeBoot(doc, location, history).token
+}
+
+/** Like takeSessionToken, plus the session view the server may have put beside the token. */
+export function takeBoot(doc: BootDocument, location: BootLocation, history: BootHistory): { token: string | null; session: unknown } {
   let token: string | null = null
+  let session: unknown
 
   const element = doc.getElementById('epay-boot')
   if (element) {
     element.remove()
     try {
       const parsed = v.safeParse(BootSchema, JSON.parse(element.textContent ?? ''))
-      if (parsed.success) token = parsed.output.token
+      if (parsed.success) ({ token, session } = parsed.output)
     } catch {
       // Malformed boot JSON is the same as no token: the page shows its error screen.
     }
@@ -32,5 +38,5 @@ export function takeSessionToken(doc: BootDocument, location: BootLocation, hist
       token ??= fromHash || null
     }
   }
-  return token
+  return { token, session }
 }

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
-import { PayBodySchema, type SavedCard, type SavedCardList, type SessionView, type Theme } from '../../../protocol/schemas/page-api.ts'
+import { PayBodySchema, type SavedCardList } from '../../../protocol/schemas/page-api.ts'
 import { PaymentError } from '../../domain/errors.ts'
-import { methodsFor } from '../../domain/payment-options.ts'
 import { payWithCard, type CardSource } from '../../domain/pay-with-card.ts'
 import { payWithWallet } from '../../domain/pay-with-wallet.ts'
 import type { Payment } from '../../domain/payment.ts'
@@ -10,13 +9,10 @@ import { cardBrand } from '../../domain/card-brand.ts'
 import { signReturnToken } from '../../session/return-token.ts'
 import type { SessionClaims } from '../../session/session.ts'
 import type { AppDeps, AppEnv } from '../deps.ts'
-import { toPaymentState } from '../payment-state.ts'
-import { redirectDataFor } from '../redirect-data.ts'
+import { paymentStateFor, savedCardsFor, sessionViewFor } from '../session-view.ts'
 import { requireSession } from '../require-session.ts'
 import { readJson } from '../validate-json.ts'
 import { limitCardSubmissions } from '../rate-limit-payments.ts'
-
-const LANGS = new Set(['en', 'ru', 'de', 'es', 'fr', 'it', 'pt', 'tr', 'pl', 'uk', 'kk', 'zh'])
 
 /** The hosted page's own API (SPEC §5): the session token is the only credential. */
 export function pageApiRoutes(deps: AppDeps) {
@@ -32,43 +28,16 @@ export function pageApiRoutes(deps: AppDeps) {
     if (!payment || !project || payment.projectId !== project.id) throw new PaymentError('payment_not_found', 'payment not found')
     return { payment, project }
   }
-  const stateOf = async (payment: Payment, session: SessionClaims) => {
-    const operations = await deps.payments.operations(payment.id)
-    const state = toPaymentState(payment, operations)
-    const waiting = operations.at(-1)
-    const redirect = waiting ? await redirectDataFor(deps, waiting, session) : undefined
-    if (redirect) state.redirect_data = redirect
-    return state
-  }
-  const savedCards = async (payment: Payment): Promise<SavedCard[]> =>
-    payment.customerId && payment.saveCard !== 'never'
-      ? (await deps.cardTokens.listByCustomer(payment.projectId, payment.customerId)).map(toSavedCard)
-      : []
-
   app.get('/api/page/session', async (c) => {
     const session = c.get('session')
     const { payment, project } = await load(session)
-    const lang = payment.languageCode?.slice(0, 2).toLowerCase()
-    const view: SessionView = {
-      payment: { id: payment.paymentId, amount: payment.amount, currency: payment.currency, ...(payment.description ? { description: payment.description } : {}) },
-      merchant: { name: project.name },
-      test_mode: project.testMode,
-      ...(lang && LANGS.has(lang) ? { language: lang as SessionView['language'] & string } : {}),
-      ...(session.parentOrigin ? { parent_origin: session.parentOrigin } : {}),
-      ...(session.guid ? { guid: session.guid } : {}),
-      methods: methodsFor(payment),
-      saved_cards: await savedCards(payment),
-      save_card: payment.saveCard,
-      ...(payment.theme ? { theme: JSON.parse(payment.theme) as Theme } : {}),
-      state: await stateOf(payment, session),
-    }
-    return c.json(view)
+    return c.json(await sessionViewFor(deps, payment, project, session))
   })
 
   app.get('/api/page/status', async (c) => {
     const session = c.get('session')
     const { payment } = await load(session)
-    return c.json(await stateOf(payment, session))
+    return c.json(await paymentStateFor(deps, payment, session))
   })
 
   app.post('/api/page/pay', async (c) => {
@@ -102,7 +71,7 @@ export function pageApiRoutes(deps: AppDeps) {
         break
     }
     deps.notifyCallbacks()
-    return c.json(await stateOf(paid, session))
+    return c.json(await paymentStateFor(deps, paid, session))
   })
 
   app.delete('/api/page/saved-cards/:token', async (c) => {
@@ -111,14 +80,10 @@ export function pageApiRoutes(deps: AppDeps) {
     if (!payment.customerId || payment.saveCard === 'never') throw new PaymentError('validation_failed', 'this payment has no saved cards', { param: 'token' })
     const removed = await deps.cardTokens.remove(payment.projectId, payment.customerId, c.req.param('token'), deps.clock.now())
     if (!removed) throw new PaymentError('validation_failed', 'saved card not found', { param: 'token' })
-    const list: SavedCardList = { saved_cards: await savedCards(payment) }
+    const list: SavedCardList = { saved_cards: await savedCardsFor(deps, payment) }
     return c.json(list)
   })
   return app
-}
-
-function toSavedCard(t: CardTokenRecord): SavedCard {
-  return { token: t.token, mask: `${t.bin}******${t.last4}`, brand: t.brand, exp_month: t.expMonth, exp_year: t.expYear }
 }
 
 /** Seals a card for saving; the CVC is not part of it and is never stored (SPEC §7). */

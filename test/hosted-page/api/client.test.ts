@@ -27,6 +27,22 @@ describe('createPageApi', () => {
     expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer tok_secret')
   })
 
+  it('answers the first getSession from the boot block, then from the server', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => json(200, aSession({ test_mode: false })))
+    const api = createPageApi('tok_secret', { fetch, bootSession: aSession() })
+    await expect(api.getSession()).resolves.toEqual(aSession())
+    expect(fetch).not.toHaveBeenCalled()
+    await expect(api.getSession()).resolves.toEqual(aSession({ test_mode: false }))
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
+  it('fetches the session when the boot block holds something else', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => json(200, aSession()))
+    const api = createPageApi('tok_secret', { fetch, bootSession: { payment: 'forged' } })
+    await expect(api.getSession()).resolves.toEqual(aSession())
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
   it('posts the pay body as JSON and parses the payment state', async () => {
     const { fetch, api } = apiAnswering(json(200, aPaymentState({ status: 'success' })))
     const body = { method: 'card', card: { pan: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123', holder: 'J D' } } as const

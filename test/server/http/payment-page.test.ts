@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module'
+import * as v from 'valibot'
+import { SessionViewSchema } from '../../../protocol/schemas/page-api.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../../server/signature/signature.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
@@ -34,6 +36,9 @@ describe.each(testDatabases())('GET|POST /payment on $name', (db) => {
     expect(response.status).toBe(200)
     const html = await response.text()
     expect(tokenFrom(html)).toMatch(/^ey/)
+    // The session view rides in the boot block, so the page needs no round trip before painting.
+    const boot = JSON.parse(/id="epay-boot">(.*?)<\/script>/s.exec(html)![1]!) as { session: unknown }
+    expect(v.parse(SessionViewSchema, boot.session)).toMatchObject({ payment: { amount: 1000, description: 'Order #1 & more' }, state: { status: 'new' } })
     const csp = response.headers.get('content-security-policy')!
     expect(csp).toContain("default-src 'none'")
     expect(csp).toContain(`frame-ancestors ${TEST_PROJECT.origin}`)
