@@ -13,7 +13,8 @@ const LANGS: ReadonlySet<string> = new Set(LANGUAGES)
 
 /** The payment's state for the page, with where to go next while an attempt waits on the shopper. */
 export async function paymentStateFor(deps: AppDeps, payment: Payment, framing: Framing): Promise<PaymentState> {
-  const operations = await deps.payments.operations(payment.id)
+  // A payment never claimed has no operations: the hot path of a first open skips the query.
+  const operations = payment.status === 'new' && payment.attempts === 0 ? [] : await deps.payments.operations(payment.id)
   const state = toPaymentState(payment, operations)
   const waiting = operations.at(-1)
   const redirect = waiting ? await redirectDataFor(deps, waiting, framing) : undefined
