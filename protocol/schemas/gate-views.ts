@@ -78,6 +78,17 @@ export const GateCallbackSchema = v.object({
 })
 export type GateCallback = v.InferOutput<typeof GateCallbackSchema>
 
+/** Delivery state of one callback event (SPEC §8): what was tried, what answered, what is next. */
+export const CallbackDeliverySchema = v.object({
+  event_id: v.string(),
+  operation_id: int,
+  status: v.picklist(['pending', 'delivered', 'failed']),
+  attempts: int,
+  last_http_status: v.optional(int),
+  last_error: v.optional(v.string()),
+  next_attempt_at: v.optional(v.string()),
+})
+
 /** `/v2/payment/status`: the payment with all its operations, oldest first. */
 export const PaymentStatusResponseSchema = v.object({
   status: v.literal('success'),
@@ -88,6 +99,8 @@ export const PaymentStatusResponseSchema = v.object({
   customer: v.optional(v.object({ id: v.string() })),
   errors: v.optional(ErrorsSchema),
   redirect_data: v.optional(RedirectDataSchema),
+  /** Every callback EPay has sent or will send for this payment, with its delivery state. */
+  callbacks: v.optional(v.array(CallbackDeliverySchema)),
 })
 export type PaymentStatusResponse = v.InferOutput<typeof PaymentStatusResponseSchema>
 

@@ -1,3 +1,5 @@
+import { ecommpayDate } from '../domain/callback-payload.ts'
+import type { CallbackState } from '../storage/outbox-store.ts'
 import * as v from 'valibot'
 import {
   OperationsPageSchema, PaymentStatusResponseSchema, type GateAccepted, type OperationsPage, type PaymentStatusResponse,
@@ -16,7 +18,12 @@ export function toAccepted(payment: Payment, operation: Operation): GateAccepted
  * `/v2/payment/status`: the payment with all its operations, in the callbacks' shape (each
  * piece is what callbackPayload builds), checked against the published schema.
  */
-export function toStatusResponse(payment: Payment, operations: readonly Operation[], redirect: RedirectData | undefined): PaymentStatusResponse {
+export function toStatusResponse(
+  payment: Payment,
+  operations: readonly Operation[],
+  redirect: RedirectData | undefined,
+  callbacks: readonly CallbackState[] = [],
+): PaymentStatusResponse {
   const main = chargeOf(operations) ?? operations.at(-1)
   const payload = main ? callbackPayload(payment, main) : { payment: callbackPayload(payment, placeholder(payment)).payment }
   const last = operations.at(-1)
@@ -29,6 +36,19 @@ export function toStatusResponse(payment: Payment, operations: readonly Operatio
     ...pick(payload, 'account', 'customer'),
     ...(failed ? { errors: failed } : {}),
     ...(redirect ? { redirect_data: redirect } : {}),
+    ...(callbacks.length > 0
+      ? {
+          callbacks: callbacks.map((cb) => ({
+            event_id: cb.id,
+            operation_id: cb.operationId,
+            status: cb.status,
+            attempts: cb.attempts,
+            ...(cb.lastStatus !== undefined ? { last_http_status: cb.lastStatus } : {}),
+            ...(cb.lastError ? { last_error: cb.lastError } : {}),
+            ...(cb.status === 'pending' ? { next_attempt_at: ecommpayDate(cb.nextAttemptAt) } : {}),
+          })),
+        }
+      : {}),
   })
 }
 

@@ -13,6 +13,7 @@ export type ClaimedCallback = {
 /** Delivery state of one callback event, as the API shows it (SPEC §8). */
 export type CallbackState = {
   id: string
+  operationId: number
   status: 'pending' | 'delivered' | 'failed'
   attempts: number
   lastStatus: number | undefined
@@ -68,6 +69,7 @@ export function createOutboxStore(sql: Sql) {
       )
       return rows.map((r) => ({
         id: String(r['id']),
+        operationId: toSafeInt(r['operation_id'], 'operation_id'),
         status: r['status'] as CallbackState['status'],
         attempts: toSafeInt(r['attempts'], 'attempts'),
         lastStatus: r['last_status'] === null ? undefined : toSafeInt(r['last_status'], 'last_status'),

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
@@ -7,6 +9,9 @@ import { startMerchantSite } from './merchant-site.ts'
 const SECRET = 'flows-secret'
 const PROJECT = 9200
 const CARDS = { ok: '4242424242424242', decline: '4000000000000002', threeDs: '4000000000003220', timeout: '4000000000000119' }
+// Distinctive CVCs, so the search at the end cannot mistake other digits for them.
+const CVC = '587'
+const SAVED_CARD_CVC = '964'
 
 type Mode = 'modal' | 'full-page'
 
@@ -14,10 +19,12 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
   let server: ServerProcess
   let merchant: Awaited<ReturnType<typeof startMerchantSite>>
   let browser: Browser
+  let dataDir: string
 
   beforeAll(async () => {
     const port = await freePort()
-    const env = { ...serverEnv(port, { dataDir: tempDir('epay-flows-') }), EPAY_ACQUIRER_TIMEOUT_MS: '1000' }
+    dataDir = tempDir('epay-flows-')
+    const env = { ...serverEnv(port, { dataDir }), EPAY_ACQUIRER_TIMEOUT_MS: '1000' }
     merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET })
     cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Flows Shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])
     server = await startServer(env)
@@ -48,7 +55,7 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
   async function typeCard(pay: Page | FrameLocator, pan: string): Promise<void> {
     await pay.locator('input[autocomplete="cc-number"]').fill(pan)
     await pay.locator('input[autocomplete="cc-exp"]').fill('12/34')
-    await pay.locator('input[autocomplete="cc-csc"]').fill('123')
+    await pay.locator('input[autocomplete="cc-csc"]').fill(CVC)
     await pay.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
     await pay.locator('button[type="submit"]').click()
   }
@@ -128,7 +135,7 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
 
       const second = await openPayment(mode, { customer_id: customer })
       await second.pay.getByRole('radio', { name: /424242\*+4242/ }).check({ timeout: 20_000 })
-      await second.pay.locator('input[autocomplete="cc-csc"]').fill('321')
+      await second.pay.locator('input[autocomplete="cc-csc"]').fill(SAVED_CARD_CVC)
       await second.pay.locator('button[type="submit"]').click()
       await state(second.pay, 'success')
       const [callback] = await callbacksOf(second.paymentId, ['success'])
@@ -147,4 +154,27 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
       await page.close()
     })
   })
+
+  // Runs last: after card, 3-D Secure and saved-card payments in both modes.
+  it('leaves no card number or CVC in the database files, the logs or the callbacks', async () => {
+    await server.stop()
+    const files = walk(dataDir)
+    expect(files.length).toBeGreaterThan(10)
+    for (const file of files) {
+      const bytes = readFileSync(file)
+      for (const pan of Object.values(CARDS)) expect(bytes.includes(Buffer.from(pan)), `${pan} in ${file}`).toBe(false)
+      for (const cvc of [CVC, SAVED_CARD_CVC]) expect(bytes.includes(Buffer.from(`"cvc":"${cvc}"`)), `CVC in ${file}`).toBe(false)
+    }
+    for (const text of [server.output(), ...merchant.callbacks.map((c) => c.raw)]) {
+      for (const pan of Object.values(CARDS)) expect(text).not.toContain(pan)
+      for (const cvc of [CVC, SAVED_CARD_CVC]) expect(text).not.toMatch(new RegExp(`\\b${cvc}\\b`))
+    }
+  })
 })
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : [path]
+  })
+}

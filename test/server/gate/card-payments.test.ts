@@ -58,6 +58,11 @@ describe.each(testDatabases())('Gate card payments on $name', (db) => {
       expect(more).toEqual([])
       expect(callback).toMatchObject({ payment: { status: 'success' }, operation: { type: 'sale', status: 'success' }, customer: { id: 'cust-1' } })
       expect(new Callback(TEST_PROJECT.secret, callback!).isPaymentSuccess()).toBe(true)
+      // The callback's delivery state is visible through the status call (SPEC §8).
+      const delivered = await status(paymentId)
+      expect(delivered.callbacks).toEqual([
+        { event_id: expect.stringMatching(/^evt_/), operation_id: view.operations[0]!.id, status: 'delivered', attempts: 1, last_http_status: 200 },
+      ])
     })
 
     it('records a declined card and reports the decline code', async () => {

@@ -19,7 +19,7 @@ export function queryRoutes(deps: AppDeps): Hono<GateEnv> {
     const operations = await deps.payments.operations(payment.id)
     const waiting = operations.find((op) => op.status === 'awaiting 3ds result' || op.status === 'awaiting redirect result')
     const redirect = waiting ? await redirectDataFor(deps, waiting, { parentOrigin: undefined, guid: undefined }) : undefined
-    return c.json(toStatusResponse(payment, operations, redirect))
+    return c.json(toStatusResponse(payment, operations, redirect, await deps.outbox.forPayment(payment.id)))
   })
 
   app.post('/v2/operations/get', async (c) => {
