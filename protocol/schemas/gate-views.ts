@@ -89,6 +89,15 @@ export const CallbackDeliverySchema = v.object({
   next_attempt_at: v.optional(v.string()),
 })
 
+/** `/v2/payment/callbacks`: every callback EPay has sent or will send for a payment, oldest first. */
+export const PaymentCallbacksResponseSchema = v.object({
+  status: v.literal('success'),
+  project_id: int,
+  payment_id: v.string(),
+  callbacks: v.array(CallbackDeliverySchema),
+})
+export type PaymentCallbacksResponse = v.InferOutput<typeof PaymentCallbacksResponseSchema>
+
 /** `/v2/payment/status`: the payment with all its operations, oldest first. */
 export const PaymentStatusResponseSchema = v.object({
   status: v.literal('success'),
@@ -99,8 +108,6 @@ export const PaymentStatusResponseSchema = v.object({
   customer: v.optional(v.object({ id: v.string() })),
   errors: v.optional(ErrorsSchema),
   redirect_data: v.optional(RedirectDataSchema),
-  /** Every callback EPay has sent or will send for this payment, with its delivery state. */
-  callbacks: v.optional(v.array(CallbackDeliverySchema)),
 })
 export type PaymentStatusResponse = v.InferOutput<typeof PaymentStatusResponseSchema>
 

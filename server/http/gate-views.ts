@@ -1,13 +1,12 @@
-import { ecommpayDate } from '../domain/callback-payload.ts'
-import type { CallbackState } from '../storage/outbox-store.ts'
 import * as v from 'valibot'
 import {
-  OperationsPageSchema, PaymentStatusResponseSchema, type GateAccepted, type OperationsPage, type PaymentStatusResponse,
+  OperationsPageSchema, PaymentStatusResponseSchema, PaymentCallbacksResponseSchema, type PaymentCallbacksResponse, type GateAccepted, type OperationsPage, type PaymentStatusResponse,
 } from '../../protocol/schemas/gate-views.ts'
 import type { RedirectData } from '../../protocol/schemas/page-api.ts'
-import { callbackPayload } from '../domain/callback-payload.ts'
+import { callbackPayload, ecommpayDate } from '../domain/callback-payload.ts'
 import type { Operation, Payment } from '../domain/payment.ts'
 import { chargeOf } from '../domain/payment-totals.ts'
+import type { CallbackState } from '../storage/outbox-store.ts'
 
 /** The immediate answer to an accepted Gate request (SPEC §9); `request_id` is the operation's. */
 export function toAccepted(payment: Payment, operation: Operation): GateAccepted {
@@ -18,12 +17,7 @@ export function toAccepted(payment: Payment, operation: Operation): GateAccepted
  * `/v2/payment/status`: the payment with all its operations, in the callbacks' shape (each
  * piece is what callbackPayload builds), checked against the published schema.
  */
-export function toStatusResponse(
-  payment: Payment,
-  operations: readonly Operation[],
-  redirect: RedirectData | undefined,
-  callbacks: readonly CallbackState[] = [],
-): PaymentStatusResponse {
+export function toStatusResponse(payment: Payment, operations: readonly Operation[], redirect: RedirectData | undefined): PaymentStatusResponse {
   const main = chargeOf(operations) ?? operations.at(-1)
   const payload = main ? callbackPayload(payment, main) : { payment: callbackPayload(payment, placeholder(payment)).payment }
   const last = operations.at(-1)
@@ -36,19 +30,6 @@ export function toStatusResponse(
     ...pick(payload, 'account', 'customer'),
     ...(failed ? { errors: failed } : {}),
     ...(redirect ? { redirect_data: redirect } : {}),
-    ...(callbacks.length > 0
-      ? {
-          callbacks: callbacks.map((cb) => ({
-            event_id: cb.id,
-            operation_id: cb.operationId,
-            status: cb.status,
-            attempts: cb.attempts,
-            ...(cb.lastStatus !== undefined ? { last_http_status: cb.lastStatus } : {}),
-            ...(cb.lastError ? { last_error: cb.lastError } : {}),
-            ...(cb.status === 'pending' ? { next_attempt_at: ecommpayDate(cb.nextAttemptAt) } : {}),
-          })),
-        }
-      : {}),
   })
 }
 
@@ -76,4 +57,22 @@ function placeholder(payment: Payment): Operation {
     method: payment.forceMethod ?? 'card', cardMask: undefined, cardBrand: undefined, accountToken: undefined, redirect: undefined,
     returnedAt: undefined, createdAt: payment.createdAt, updatedAt: payment.updatedAt,
   }
+}
+
+/** The delivery state of a payment's callbacks (SPEC §8): tried, answered, due next. */
+export function toCallbacksResponse(payment: Payment, callbacks: readonly CallbackState[]): PaymentCallbacksResponse {
+  return v.parse(PaymentCallbacksResponseSchema, {
+    status: 'success',
+    project_id: payment.projectId,
+    payment_id: payment.paymentId,
+    callbacks: callbacks.map((cb) => ({
+      event_id: cb.id,
+      operation_id: cb.operationId,
+      status: cb.status,
+      attempts: cb.attempts,
+      ...(cb.lastStatus !== undefined ? { last_http_status: cb.lastStatus } : {}),
+      ...(cb.lastError ? { last_error: cb.lastError } : {}),
+      ...(cb.status === 'pending' ? { next_attempt_at: ecommpayDate(cb.nextAttemptAt) } : {}),
+    })),
+  })
 }

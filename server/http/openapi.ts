@@ -5,7 +5,7 @@ import {
   WalletPayoutRequestSchema, WalletSaleRequestSchema,
 } from '../../protocol/schemas/gate.ts'
 import {
-  BalanceResponseSchema, GateAcceptedSchema, GateCallbackSchema, GateErrorSchema, OperationsPageSchema, PaymentStatusResponseSchema,
+  BalanceResponseSchema, GateAcceptedSchema, GateCallbackSchema, GateErrorSchema, OperationsPageSchema, PaymentStatusResponseSchema, PaymentCallbacksResponseSchema,
   TokenCreatedSchema, TokenDeletedSchema, TokenListSchema,
 } from '../../protocol/schemas/gate-views.ts'
 import { toJsonSchema, type JsonSchema } from './openapi-schema.ts'
@@ -69,6 +69,9 @@ export const GATE_OPERATIONS: readonly GateOperation[] = [
   op({ path: '/v2/payment/status', tag: 'Queries', idempotent: false, summary: 'A payment and all its operations',
     description: 'The same shapes as the callbacks; `redirect_data` while the shopper is expected at 3-D Secure or a wallet.',
     request: { name: 'PaymentRefRequest', schema: PaymentRefRequestSchema }, response: { name: 'PaymentStatus', schema: PaymentStatusResponseSchema } }),
+  op({ path: '/v2/payment/callbacks', tag: 'Queries', idempotent: false, summary: "Delivery state of a payment's callbacks",
+    description: 'Each callback event with its attempts, last HTTP status or error, and the next attempt while pending (SPEC §8 schedule).',
+    request: { name: 'PaymentRefRequest', schema: PaymentRefRequestSchema }, response: { name: 'PaymentCallbacks', schema: PaymentCallbacksResponseSchema } }),
   op({ path: '/v2/operations/get', tag: 'Queries', idempotent: false, summary: 'List operations',
     description: 'Newest first, filtered by date range, status, type, method, customer and payment id; pass `next_cursor` back as `cursor` for the next page.',
     request: { name: 'OperationsRequest', schema: OperationsRequestSchema }, response: { name: 'OperationsPage', schema: OperationsPageSchema } }),

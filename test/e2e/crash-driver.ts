@@ -135,7 +135,12 @@ export function createDriver(options: {
     const headers = new Headers(rest.headers)
     headers.set('x-forwarded-for', ip)
     try {
-      return await fetch(`${options.target()}${path}`, { ...rest, headers, redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+      const response = await fetch(`${options.target()}${path}`, { ...rest, headers, redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+      // Read the whole body here: a kill can cut a (compressed, streamed) body half-way, and that
+      // is a lost answer like a refused connection, not a wrong one.
+      const body = await response.arrayBuffer()
+      const empty = response.status === 204 || response.status === 304
+      return new Response(empty ? null : body, { status: response.status, headers: response.headers })
     } catch (error) {
       networkErrors++
       throw new ServerDown(error instanceof Error ? error.message : String(error))

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GateAcceptedSchema, GateCallbackSchema, GateErrorSchema, PaymentStatusResponseSchema } from '../../../protocol/schemas/gate-views.ts'
+import { GateAcceptedSchema, GateCallbackSchema, GateErrorSchema, PaymentStatusResponseSchema, PaymentCallbacksResponseSchema } from '../../../protocol/schemas/gate-views.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { Callback, card, expectLedgerBalanced, gate, gateTestApp, general, orderId } from '../../fixtures/gate.ts'
@@ -59,8 +59,8 @@ describe.each(testDatabases())('Gate card payments on $name', (db) => {
       expect(callback).toMatchObject({ payment: { status: 'success' }, operation: { type: 'sale', status: 'success' }, customer: { id: 'cust-1' } })
       expect(new Callback(TEST_PROJECT.secret, callback!).isPaymentSuccess()).toBe(true)
       // The callback's delivery state is visible through the status call (SPEC §8).
-      const delivered = await status(paymentId)
-      expect(delivered.callbacks).toEqual([
+      const delivery = await gate(t.app, '/v2/payment/callbacks', { general: general(paymentId) })
+      expect(v.parse(PaymentCallbacksResponseSchema, delivery.body).callbacks).toEqual([
         { event_id: expect.stringMatching(/^evt_/), operation_id: view.operations[0]!.id, status: 'delivered', attempts: 1, last_http_status: 200 },
       ])
     })

@@ -54,6 +54,7 @@ const EXAMPLES: Array<[string, Record<string, unknown>]> = [
   ['/v2/token/card/list', { general: general(), customer: { id: 'c1' } }],
   ['/v2/token/card/delete', { general: general(), customer: { id: 'c1' }, token: '$token' }],
   ['/v2/payment/status', { general: general('doc-sale') }],
+  ['/v2/payment/callbacks', { general: general('doc-sale') }],
   ['/v2/operations/get', { general: general(), status: ['success'], limit: 3 }],
   ['/v2/balance', { general: general(), currency: 'EUR' }],
 ]

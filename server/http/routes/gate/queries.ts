@@ -6,7 +6,7 @@ import { PaymentError } from '../../../domain/errors.ts'
 import { merchantPayment } from '../../../domain/gate-payment.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
-import { toOperationsPage, toStatusResponse } from '../../gate-views.ts'
+import { toCallbacksResponse, toOperationsPage, toStatusResponse } from '../../gate-views.ts'
 import { redirectDataFor } from '../../redirect-data.ts'
 
 /** Read-only Gate calls: a payment's status, the operations list and the merchant balance. */
@@ -19,7 +19,13 @@ export function queryRoutes(deps: AppDeps): Hono<GateEnv> {
     const operations = await deps.payments.operations(payment.id)
     const waiting = operations.find((op) => op.status === 'awaiting 3ds result' || op.status === 'awaiting redirect result')
     const redirect = waiting ? await redirectDataFor(deps, waiting, { parentOrigin: undefined, guid: undefined }) : undefined
-    return c.json(toStatusResponse(payment, operations, redirect, await deps.outbox.forPayment(payment.id)))
+    return c.json(toStatusResponse(payment, operations, redirect))
+  })
+
+  app.post('/v2/payment/callbacks', async (c) => {
+    const body = gateBody(c, PaymentRefRequestSchema)
+    const payment = await merchantPayment(deps, c.get('gate').project, body.general.payment_id)
+    return c.json(toCallbacksResponse(payment, await deps.outbox.forPayment(payment.id)))
   })
 
   app.post('/v2/operations/get', async (c) => {
