@@ -4,7 +4,7 @@ import type { AxeResults, RunOptions } from 'axe-core'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
 
 const SECRET = 'a11y-secret-for-project-9400'
 const PROJECT = 9400
@@ -81,12 +81,7 @@ describe.skipIf(!browserAvailable())('hosted page accessibility (axe, WCAG 2.2 A
 
   const state = (page: Page, name: string, timeout = 20_000) => page.locator(`[data-state="${name}"]`).first().waitFor({ timeout })
 
-  async function typeCard(page: Page, pan: string): Promise<void> {
-    await page.locator('input[autocomplete="cc-number"]').fill(pan)
-    await page.locator('input[autocomplete="cc-exp"]').fill('12/34')
-    await page.locator('input[autocomplete="cc-csc"]').fill('123')
-    await page.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
-  }
+  const typeCard = (page: Page, pan: string) => fillCard(page, { pan })
 
   const expectNoViolations = async (page: Page) => expect(await axeViolations(page)).toEqual([])
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
 
 const SECRET = 'browser-security-secret'
 const PROJECT = 9100
@@ -70,10 +70,7 @@ describe.skipIf(!browserAvailable())('browser security of the payment page', () 
       if (!r.url().startsWith('data:')) origins.add(new URL(r.url()).origin)
     })
     await page.goto(paymentUrl())
-    await page.fill('input[autocomplete="cc-number"]', '4242424242424242')
-    await page.fill('input[autocomplete="cc-exp"]', '12/34')
-    await page.fill('input[autocomplete="cc-csc"]', '123')
-    await page.fill('input[autocomplete="cc-name"]', 'JANE DOE')
+    await fillCard(page, { pan: '4242424242424242' })
     await page.click('button[type="submit"]')
     await page.waitForSelector('[data-state="success"]')
     expect([...origins]).toEqual([server.url])

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callbackHeader } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
 
 const SECRET = 'e2e-secret-for-project-9001'
@@ -43,10 +43,7 @@ describe.skipIf(!browserAvailable())('card payment in the widget, merchant and E
     await page.goto(`${merchant.origin}/shop?payment_id=${paymentId}`)
     await page.click('#pay')
     const frame = page.frameLocator('iframe')
-    await frame.locator('input[autocomplete="cc-number"]').fill(pan)
-    await frame.locator('input[autocomplete="cc-exp"]').fill('12/34')
-    await frame.locator('input[autocomplete="cc-csc"]').fill(CVC)
-    await frame.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
+    await fillCard(frame, { pan, cvc: CVC })
     await frame.locator('button[type="submit"]').click()
     const final = frame.locator('[data-state="success"], [data-state="decline"]')
     await final.first().waitFor({ timeout: 20_000 })

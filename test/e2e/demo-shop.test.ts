@@ -1,6 +1,6 @@
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_LAUNCH, browserAvailable, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
 
 type Received = { signature_valid: boolean; body: { payment: { id: string; status: string } } }
 
@@ -36,10 +36,7 @@ describe.skipIf(!browserAvailable())('the demo shop of npm start', () => {
     await page.goto(`${server.url}/`)
     await page.click('#pay-modal')
     const frame = page.frameLocator('iframe')
-    await frame.locator('input[autocomplete="cc-number"]').fill(pan)
-    await frame.locator('input[autocomplete="cc-exp"]').fill('12/34')
-    await frame.locator('input[autocomplete="cc-csc"]').fill('123')
-    await frame.locator('input[autocomplete="cc-name"]').fill('DEMO SHOPPER')
+    await fillCard(frame, { pan, holder: 'DEMO SHOPPER' })
     await frame.locator('button[type="submit"]').click()
     await frame.locator(`[data-state="${final}"]`).waitFor({ timeout: 20_000 })
     const log = await page.locator('#events').textContent()

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
 
 const SECRET = 'flows-secret'
@@ -53,10 +53,7 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
   }
 
   async function typeCard(pay: Page | FrameLocator, pan: string): Promise<void> {
-    await pay.locator('input[autocomplete="cc-number"]').fill(pan)
-    await pay.locator('input[autocomplete="cc-exp"]').fill('12/34')
-    await pay.locator('input[autocomplete="cc-csc"]').fill(CVC)
-    await pay.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
+    await fillCard(pay, { pan, cvc: CVC })
     await pay.locator('button[type="submit"]').click()
   }
 

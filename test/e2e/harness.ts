@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FrameLocator, Page } from 'playwright-core'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM = '/usr/bin/chromium'
@@ -136,4 +137,12 @@ export function launchServer(env: Record<string, string>): { child: ChildProcess
   child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return { child, output: () => output, exited }
+}
+
+/** Types a card into the payment page (the page itself, or the widget's frame) as a shopper does. */
+export async function fillCard(target: Page | FrameLocator, card: { pan: string; cvc?: string; holder?: string }): Promise<void> {
+  await target.locator('input[autocomplete="cc-number"]').fill(card.pan)
+  await target.locator('input[autocomplete="cc-exp"]').fill('12/34')
+  await target.locator('input[autocomplete="cc-csc"]').fill(card.cvc ?? '123')
+  await target.locator('input[autocomplete="cc-name"]').fill(card.holder ?? 'JANE DOE')
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
 
 const SECRET = 'widget-e2e-secret'
@@ -48,10 +48,7 @@ describe.skipIf(!browserAvailable())('EPayWidget on a merchant page of another o
 
   async function payIn(page: Page, pan: string) {
     const frame = page.frameLocator('iframe[allow]')
-    await frame.locator('input[autocomplete="cc-number"]').fill(pan)
-    await frame.locator('input[autocomplete="cc-exp"]').fill('12/34')
-    await frame.locator('input[autocomplete="cc-csc"]').fill('123')
-    await frame.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
+    await fillCard(frame, { pan })
     await frame.locator('button[type="submit"]').click()
     await frame.locator('[data-state="success"]').waitFor({ timeout: 20_000 })
   }
