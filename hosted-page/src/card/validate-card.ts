@@ -3,7 +3,7 @@ import { PayBodySchema, type PayBody } from '../../../protocol/schemas/page-api.
 import { cvcLength, detectBrand, panLengths } from './card-brand.ts'
 import { isExpiryInPast, isExpiryTooFar, parseExpiry } from './expiry.ts'
 import { digitsOnly } from './format.ts'
-import { isLuhnValid } from './luhn.ts'
+import { isLuhnValid } from '../../../protocol/card.ts'
 
 export type CardField = 'number' | 'expiry' | 'cvc' | 'holder'
 export const CARD_FIELDS: readonly CardField[] = ['number', 'expiry', 'cvc', 'holder']

@@ -1,6 +1,7 @@
 /**
- * Tells whether a digit string passes the Luhn (mod 10) check.
- * Hint: this catches typos before a request is made; it proves nothing about the card.
+ * Tells whether a digit string passes the Luhn (mod 10) check every card number carries.
+ * Hint: the page uses it to catch typos before a request, the server to refuse a number no
+ * acquirer could take before an attempt is spent on it; it proves nothing about the card.
  */
 export function isLuhnValid(digits: string): boolean {
   if (!/^\d+$/.test(digits)) return false

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLuhnValid } from '../../../hosted-page/src/card/luhn.ts'
+import { isLuhnValid } from '../../protocol/card.ts'
 
 describe('isLuhnValid', () => {
   it.each(['4242424242424242', '5555555555554444', '2200000000000004', '378282246310005', '4000000000003220'])(
