@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FrameLocator, Page } from 'playwright-core'
+import { TEST_KEYS } from '../fixtures/keys.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM = '/usr/bin/chromium'
@@ -55,6 +56,7 @@ export function serverEnv(port: number, storage: { dataDir: string } | { databas
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://localhost:${port}`,
     EPAY_DEMO: '0',
+    ...TEST_KEYS,
     EPAY_ALLOW_LOCAL_CALLBACKS: '1',
     EPAY_ACQUIRER_LATENCY_MS: '50',
     EPAY_CALLBACK_POLL_MS: '100',
