@@ -4,7 +4,7 @@ import { PaymentError } from '../../domain/errors.ts'
 import { payWithCard, type CardSource } from '../../domain/pay-with-card.ts'
 import { payWithWallet } from '../../domain/pay-with-wallet.ts'
 import { assertPayable } from '../../domain/start-attempt.ts'
-import type { Payment } from '../../domain/payment.ts'
+import { clearPanDigits, type Payment } from '../../domain/payment.ts'
 import type { CardData, CardTokenRecord, Project } from '../../domain/ports.ts'
 import { cardBrand } from '../../domain/card-brand.ts'
 import { signReturnToken } from '../../session/return-token.ts'
@@ -96,7 +96,7 @@ function sealCard(deps: AppDeps, projectId: number, customerId: string, card: Ca
   const { sealed, keyId } = deps.vault.seal(card.pan, token)
   return {
     token, projectId, customerId, panSealed: sealed, keyId,
-    bin: card.pan.slice(0, 6), last4: card.pan.slice(-4), brand: cardBrand(card.pan),
+    bin: clearPanDigits(card.pan).first, last4: clearPanDigits(card.pan).last, brand: cardBrand(card.pan),
     expMonth: card.expMonth, expYear: card.expYear, holder: card.holder || undefined, createdAt: now,
   }
 }
