@@ -70,9 +70,9 @@ export function serverEnv(port: number, storage: { dataDir: string } | { databas
   return env
 }
 
-/** Runs the project CLI (`npm run cli -- …`) synchronously against `env`'s database. */
-export function cli(env: Record<string, string>, args: string[]): string {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' })
+/** Runs the project CLI (`npm run cli -- …`) synchronously against `env`'s database; `input` is its stdin. */
+export function cli(env: Record<string, string>, args: string[], input?: string): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', ...(input === undefined ? {} : { input }) })
   if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${result.stderr}`)
   return result.stdout
 }

@@ -62,6 +62,21 @@ describe.each(testDatabases())('HTTP hardening on $name', (db) => {
     const test = paymentParams({ project_id: TEST_PROJECT.id, merchant_success_url: 'http://shop.example/ok' })
     expect((await plain.app.request(`/payment?${signedQuery(test)}`)).status).toBe(200)
   })
+
+  // @see issue 9 item 7: a leaked secret kept signing payments for 24 hours after rotation.
+  it('stops accepting the old secret at once when rotated with revokeOld', async () => {
+    const project = { id: 4444, secret: 'rotating-secret-4444' }
+    await plain.deps.projects.add({ id: project.id, name: 'Rotating Shop', secret: project.secret, testMode: true })
+    const open = (secret: string) => plain.app.request(`/payment?${signedQuery(paymentParams({ project_id: project.id }), secret)}`)
+    const now = plain.deps.clock.now()
+    const graced = await plain.deps.projects.rotateSecret(project.id, now)
+    expect((await open(project.secret)).status).toBe(200)
+    const revoked = await plain.deps.projects.rotateSecret(project.id, now, { revokeOld: true })
+    expect(revoked.secrets).toHaveLength(1)
+    expect((await open(graced.secrets[0]!)).status).toBe(403)
+    expect((await open(project.secret)).status).toBe(403)
+    expect((await open(revoked.secrets[0]!)).status).toBe(200)
+  })
 })
 
 describe('checkReturnUrl', () => {
