@@ -4,7 +4,8 @@ import { GateErrorSchema, TokenCreatedSchema } from '../../../protocol/schemas/g
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { card, gate, gateTestApp, general, orderId } from '../../fixtures/gate.ts'
-import { TEST_PROJECT } from '../../fixtures/test-app.ts'
+import { TEST_PROJECT, makeTestApp } from '../../fixtures/test-app.ts'
+import { PaymentCallbacksResponseSchema } from '../../../protocol/schemas/gate-views.ts'
 
 const none = { minAmount: undefined, maxAmount: undefined, dailyAmount: undefined, dailyCount: undefined }
 
@@ -75,5 +76,24 @@ describe.each(testDatabases())('Gate hardening on $name', (db) => {
     const charge = (path: string, amount: number) => gate(t.app, path, { general: general(orderId()), payment: { amount, currency: 'DKK' }, customer: { id: 'c' }, card: card() })
     expect(errorOf(await charge('/v2/payment/card/auth', 101), 400).code).toBe('limit_exceeded')
     expect((await charge('/v2/payment/card/sale', 101)).status).toBe(200)
+  })
+})
+
+// @see issue 9 item 2: `last_error` carried the socket's text ("connect ECONNREFUSED 10.0.0.7:6379").
+describe.each(testDatabases())('callback delivery state on $name', (db) => {
+  it('shows a failed delivery as a stable word, never the address or port', async () => {
+    const sql = await db.open()
+    try {
+      // The fixture's default callback URL is a closed loopback port of this machine.
+      const t = await makeTestApp(sql)
+      const paymentId = orderId('refused')
+      expect((await gate(t.app, '/v2/payment/card/sale', { general: general(paymentId), payment: { amount: 100, currency: 'EUR' }, customer: { id: 'c' }, card: card() })).status).toBe(200)
+      await t.dispatcher.tick()
+      const delivery = v.parse(PaymentCallbacksResponseSchema, (await gate(t.app, '/v2/payment/callbacks', { general: general(paymentId) })).body)
+      expect(delivery.callbacks).toEqual([expect.objectContaining({ status: 'pending', attempts: 1, last_error: 'refused' })])
+      expect(JSON.stringify(delivery)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|:9\b/)
+    } finally {
+      await sql.close()
+    }
   })
 })
