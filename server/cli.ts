@@ -13,9 +13,9 @@ const USAGE = `usage: npm run cli -- <command>
   project list
   project rotate-secret --id N [--revoke-old]
   sign --secret-stdin [JSON]   (prints the Gate request with general.signature)
-Secrets are read from stdin (first line): a command line is visible to every user of the machine.
   limits set --project N --operation sale|auth|recurring|refund|payout --currency C [--min A] [--max A] [--daily-amount A] [--daily-count N]
-  limits list --project N`
+  limits list --project N
+Secrets are read from stdin (first line): a command line is visible to every user of the machine.`
 
 // Manages projects without SQL (SPEC §2), against the same database the server uses.
 async function main(argv: string[]): Promise<void> {
