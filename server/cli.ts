@@ -5,14 +5,17 @@ import { systemClock } from './ids.ts'
 import { createProjectStore } from './storage/project-store.ts'
 import { limitsCommand } from './cli/limits.ts'
 import { signCommand } from './cli/sign.ts'
+import { readAll, splitSecret, warnSecretOnArgv } from './cli/stdin.ts'
+import { parseOrigin } from './domain/origin.ts'
 
 const USAGE = `usage: npm run cli -- <command>
-  project add --id N --name S [--secret S] [--callback-url U] [--origin O]... [--return-host H]... [--test]
+  project add --id N --name S [--secret-stdin] [--callback-url U] [--origin O]... [--return-host H]... [--test]
   project list
-  project rotate-secret --id N
-  sign --secret S [JSON]   (prints the Gate request with general.signature; JSON from stdin if not given)
+  project rotate-secret --id N [--revoke-old]
+  sign --secret-stdin [JSON]   (prints the Gate request with general.signature)
   limits set --project N --operation sale|auth|recurring|refund|payout --currency C [--min A] [--max A] [--daily-amount A] [--daily-count N]
-  limits list --project N`
+  limits list --project N
+Secrets are read from stdin (first line): a command line is visible to every user of the machine.`
 
 // Manages projects without SQL (SPEC §2), against the same database the server uses.
 async function main(argv: string[]): Promise<void> {
@@ -26,30 +29,45 @@ async function main(argv: string[]): Promise<void> {
       id: { type: 'string' },
       name: { type: 'string' },
       secret: { type: 'string' },
+      'secret-stdin': { type: 'boolean' },
+      'revoke-old': { type: 'boolean' },
       'callback-url': { type: 'string' },
       origin: { type: 'string', multiple: true },
       'return-host': { type: 'string', multiple: true },
       test: { type: 'boolean' },
     },
   })
+  const id = values.id === undefined ? undefined : Number(values.id)
+  if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new Error('--id must be a positive integer')
+  if (values.secret !== undefined && values['secret-stdin']) throw new Error('give the secret once: --secret-stdin')
+  // Checked before the database is opened, so a typo costs nothing.
+  const allowedOrigins = (values.origin ?? []).map((o) => {
+    try {
+      return parseOrigin(o)
+    } catch (error) {
+      throw new Error(`--origin: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  })
+  let secret = values.secret
+  if (secret !== undefined) warnSecretOnArgv(process.stderr)
+  if (values['secret-stdin']) secret = splitSecret(await readAll(process.stdin)).secret
   const sql = await openDatabase(loadConfig())
   try {
     const projects = createProjectStore(sql, systemClock)
-    const id = values.id === undefined ? undefined : Number(values.id)
-    if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new Error('--id must be a positive integer')
     switch (command) {
       case 'add': {
         if (id === undefined || !values.name) throw new Error(USAGE)
         const project = await projects.add({
           id,
           name: values.name,
-          ...(values.secret ? { secret: values.secret } : {}),
+          ...(secret ? { secret } : {}),
           ...(values['callback-url'] ? { callbackUrl: values['callback-url'] } : {}),
-          allowedOrigins: (values.origin ?? []).map((o) => new URL(o).origin),
+          allowedOrigins,
           returnHosts: values['return-host'] ?? [],
           testMode: values.test ?? false,
         })
-        process.stdout.write(`project ${project.id} "${project.name}" created\nsecret: ${project.secrets[0]}\n`)
+        // A generated secret is shown once, as the dashboard does; a given one is never echoed.
+        process.stdout.write(`project ${project.id} "${project.name}" created\n${secret ? '' : `secret: ${project.secrets[0]}\n`}`)
         break
       }
       case 'list':
@@ -59,8 +77,9 @@ async function main(argv: string[]): Promise<void> {
         break
       case 'rotate-secret': {
         if (id === undefined) throw new Error(USAGE)
-        const project = await projects.rotateSecret(id, systemClock.now())
-        process.stdout.write(`project ${project.id}: new secret: ${project.secrets[0]}\nthe old secret stays valid for 24 hours\n`)
+        const revokeOld = values['revoke-old'] ?? false
+        const project = await projects.rotateSecret(id, systemClock.now(), { revokeOld })
+        process.stdout.write(`project ${project.id}: new secret: ${project.secrets[0]}\n${revokeOld ? 'the old secret is no longer valid' : 'the old secret stays valid for 24 hours'}\n`)
         break
       }
       default:

@@ -5,21 +5,33 @@ const flag = (fallback: '0' | '1') =>
 const int = (fallback: string, min: number, max: number) =>
   v.pipe(v.optional(v.string(), fallback), v.regex(/^\d+$/, 'must be an integer'), v.transform(Number), v.minValue(min), v.maxValue(max))
 
+// `kid:base64url,…`: the first key signs or seals, every listed one opens.
+const keyList = v.optional(v.pipe(v.string(), v.regex(/^[\w-]+:[\w-]+(,[\w-]+:[\w-]+)*$/, 'must look like kid:base64url,kid:base64url')))
+
 const EnvSchema = v.object({
   PORT: int('8080', 0, 65535),
-  HOST: v.optional(v.string(), '0.0.0.0'),
+  /** The address to listen on; loopback in demo mode, every interface in production. */
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** The origin shoppers and merchants reach EPay at; defaults to http://localhost:PORT. */
   PUBLIC_URL: v.optional(v.pipe(v.string(), v.url('must be an absolute URL'))),
   DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
   DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'))),
-  /** `kid:base64url,…`; when unset a key is generated once and kept in the database. */
-  EPAY_SESSION_KEYS: v.optional(v.string()),
+  /** Session signing keys; required in production, generated and kept in the database in demo mode. */
+  EPAY_SESSION_KEYS: keyList,
   EPAY_SESSION_TTL_SECONDS: int('1800', 60, 86_400),
-  /** `kid:base64url(32 bytes),…` for sealing saved card numbers; generated and kept in the database when unset. */
-  EPAY_CARD_KEYS: v.optional(v.string()),
+  /** Keys (32 bytes each) sealing saved card numbers; required in production, generated in demo mode. */
+  EPAY_CARD_KEYS: keyList,
   EPAY_DEMO: flag('1'),
-  /** Trust the first X-Forwarded-For hop as the client address (only behind your own proxy). */
-  EPAY_TRUST_PROXY: flag('0'),
+  /**
+   * How many proxies of your own stand in front of EPay (`0` none, `1` one, …); the client
+   * address is the X-Forwarded-For entry that many hops from the right. `true`/`false` mean 1/0.
+   */
+  EPAY_TRUST_PROXY: v.pipe(
+    v.optional(v.string(), '0'),
+    v.transform((s) => (s === 'true' ? '1' : s === 'false' ? '0' : s)),
+    v.regex(/^\d{1,2}$/, 'must be the number of proxies in front of EPay (0, 1, 2, …)'),
+    v.transform(Number),
+  ),
   EPAY_PAY_LIMIT_SESSION: int('10', 1, 1_000_000),
   EPAY_PAY_LIMIT_IP: int('30', 1, 1_000_000),
   EPAY_PAY_LIMIT_PROJECT: int('600', 1, 1_000_000),
@@ -41,7 +53,8 @@ export type Config = Readonly<{
   sessionTtlSeconds: number
   cardKeys: string | undefined
   demo: boolean
-  trustProxy: boolean
+  /** Proxies of the operator's own in front of EPay; 0 means the socket's address is the client's. */
+  trustProxy: number
   payLimits: { session: number; ip: number; project: number }
   allowLocalCallbacks: boolean
   acquirerLatencyMs: number
@@ -56,15 +69,24 @@ export type Config = Readonly<{
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = v.safeParse(EnvSchema, env)
-  if (!result.success) {
-    const problems = result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`)
-    throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  const problems = result.success ? [] : result.issues.map((i) => `${v.getDotPath(i) ?? '?'}: ${i.message}`)
+  // A generated key lives in the same database as what it protects: one `pg_dump` would open
+  // every saved PAN and let anyone forge session tokens. Only the demo may do without.
+  if (env['EPAY_DEMO'] === '0' || env['EPAY_DEMO'] === 'false') {
+    for (const key of ['EPAY_CARD_KEYS', 'EPAY_SESSION_KEYS']) {
+      if (env[key] === undefined) problems.push(`${key}: required when EPAY_DEMO=0 (kid:base64url of 32 random bytes, kept outside the database)`)
+    }
   }
+  problems.push(...keyLengthProblems('EPAY_SESSION_KEYS', env['EPAY_SESSION_KEYS'], (n) => n >= 32, 'at least 32 bytes'))
+  problems.push(...keyLengthProblems('EPAY_CARD_KEYS', env['EPAY_CARD_KEYS'], (n) => n === 32, '32 bytes'))
+  if (!result.success || problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
   const e = result.output
   const localCallbacks = e.EPAY_ALLOW_LOCAL_CALLBACKS
   return Object.freeze({
     port: e.PORT,
-    host: e.HOST,
+    // The demo signs payments for anyone who can reach it, so it stays on this machine unless
+    // HOST says otherwise.
+    host: e.HOST ?? (e.EPAY_DEMO ? '127.0.0.1' : '0.0.0.0'),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
@@ -81,5 +103,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     acquirerTimeoutMs: e.EPAY_ACQUIRER_TIMEOUT_MS,
     callbackPollMs: e.EPAY_CALLBACK_POLL_MS,
     logLevel: e.LOG_LEVEL,
+  })
+}
+
+// A short HS256 key is brute-forceable from one token; AES-256 needs exactly 32 bytes.
+function keyLengthProblems(name: string, text: string | undefined, fits: (bytes: number) => boolean, wanted: string): string[] {
+  if (!text) return []
+  return text.split(',').flatMap((part) => {
+    const [kid = '', value = ''] = part.split(':')
+    return fits(Buffer.from(value, 'base64url').length) ? [] : [`${name}: key ${kid} must be ${wanted} (base64url)`]
   })
 }

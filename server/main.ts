@@ -4,7 +4,14 @@ import { loadConfig } from './config.ts'
 import { createApp } from './http/app.ts'
 
 // Composition root: config → database → deps → app → serve, and the callback dispatcher.
-const config = loadConfig()
+let config: ReturnType<typeof loadConfig>
+try {
+  config = loadConfig()
+} catch (error) {
+  // A configuration problem is the operator's to fix: say which key, without a stack trace.
+  process.stderr.write(`EPay did not start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+}
 const sql = await openDatabase(config)
 const { deps, dispatcher, jobs } = await composeDeps(config, sql)
 const app = createApp(deps)

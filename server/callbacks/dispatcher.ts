@@ -34,7 +34,7 @@ export function createDispatcher(deps: DispatcherDeps) {
     const project = await deps.projects.get(event.projectId)
     let result: SendResult
     if (!project?.secrets[0]) {
-      result = { ok: false, error: 'project not found' }
+      result = { ok: false, error: 'failed', detail: 'project not found' }
     } else {
       const payload = JSON.parse(event.payload) as Record<string, Signable>
       const body = JSON.stringify({ ...payload, signature: sign(payload, project.secrets[0]) })
@@ -51,7 +51,8 @@ export function createDispatcher(deps: DispatcherDeps) {
     } else {
       const next = nextAttemptAt(event.createdAt, event.attempts + 1, now)
       await deps.outbox.markFailed(event.id, { ...(result.status ? { httpStatus: result.status } : {}), error: result.error, next })
-      deps.logger.warn('callback failed', { event: event.id, status: result.status, error: result.error, retry: next?.toISOString() })
+      // The raw socket text goes to the operator's log only; the merchant sees the stable word.
+      deps.logger.warn('callback failed', { event: event.id, status: result.status, error: result.error, detail: result.detail, retry: next?.toISOString() })
     }
   }
 

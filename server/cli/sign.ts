@@ -1,18 +1,34 @@
 import { parseArgs } from 'node:util'
 import { sign } from '../signature/signature.ts'
 import type { Signable } from '../signature/string-to-sign.ts'
+import { readAll, splitSecret, warnSecretOnArgv } from './stdin.ts'
 
-const USAGE = 'usage: npm run cli -- sign --secret S [JSON]   (reads the JSON from stdin when it is not given)'
+const USAGE = `usage: npm run cli -- sign --secret-stdin [JSON]
+  stdin: the project secret on the first line, then the JSON request unless it is given as an argument`
 
 /**
  * `sign`: prints a Gate request with `general.signature` filled in, so curl examples and
  * scripts can call the API without an SDK (docs/api.md). Needs no database: the secret is
  * given, so it also works while the server holds an embedded database open.
  */
-export async function signCommand(args: string[], io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream } = process): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { secret: { type: 'string' } }, allowPositionals: true })
-  if (!values.secret || positionals.length > 1) throw new Error(USAGE)
-  const text = positionals[0] ?? (await readAll(io.stdin))
+export async function signCommand(
+  args: string[],
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = process,
+): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { secret: { type: 'string' }, 'secret-stdin': { type: 'boolean' } }, allowPositionals: true })
+  const fromStdin = values['secret-stdin'] === true
+  if ((fromStdin ? values.secret !== undefined : !values.secret) || positionals.length > 1) throw new Error(USAGE)
+  let secret: string
+  let text: string
+  if (fromStdin) {
+    const input = splitSecret(await readAll(io.stdin))
+    secret = input.secret
+    text = positionals[0] ?? input.rest
+  } else {
+    secret = values.secret ?? ''
+    if (io.stderr) warnSecretOnArgv(io.stderr)
+    text = positionals[0] ?? (await readAll(io.stdin))
+  }
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -22,11 +38,5 @@ export async function signCommand(args: string[], io: { stdin: NodeJS.ReadableSt
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('sign: the request must be a JSON object')
   const params = body as Record<string, Signable>
   const general = params['general'] && typeof params['general'] === 'object' && !Array.isArray(params['general']) ? params['general'] : {}
-  io.stdout.write(`${JSON.stringify({ ...params, general: { ...general, signature: sign(params, values.secret) } })}\n`)
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  let text = ''
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
-  return text
+  io.stdout.write(`${JSON.stringify({ ...params, general: { ...general, signature: sign(params, secret) } })}\n`)
 }

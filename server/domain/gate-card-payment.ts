@@ -23,7 +23,7 @@ export async function gateCardPayment(
 ): Promise<{ payment: Payment; operation: Operation }> {
   const now = deps.clock.now()
   assertCardUsable(card, now)
-  checkReturnUrl(request.returnUrl, 'return_url', project.returnHosts)
+  checkReturnUrl(request.returnUrl, 'return_url', project)
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: request.operationType, currency: request.currency, amount: request.amount, now })
   let payment: Payment
   try {

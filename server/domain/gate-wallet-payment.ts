@@ -18,7 +18,7 @@ export async function gateWalletPayment(
   request: Omit<GatePaymentRequest, 'type' | 'operationType'>,
   walletReturnUrl: (payment: Payment, operationId: number) => Promise<string>,
 ): Promise<{ payment: Payment; operation: Operation }> {
-  checkReturnUrl(request.returnUrl, 'return_url', project.returnHosts)
+  checkReturnUrl(request.returnUrl, 'return_url', project)
   if (!jetonAccepts(request.amount, request.currency)) {
     throw new PaymentError('validation_failed', 'Jeton Wallet does not accept this amount or currency', { param: 'payment.amount' })
   }

@@ -27,14 +27,40 @@ export interface LimitStore {
 }
 
 /**
+ * Limits that also bound another operation: an `auth` takes the same money as a `sale`, only
+ * in two steps, so a merchant's sale limit would be worthless if auth plus capture escaped it.
+ */
+const ALSO_BOUNDED_BY: Partial<Record<LimitedOperation, readonly LimitedOperation[]>> = { auth: ['sale'] }
+
+/**
  * Admits a request under the project's limits: the amount within min/max, then the day's
- * totals reserved. Throws `limit_exceeded` naming the limit; returns a function that gives the
- * reservation back if the request then creates nothing.
+ * totals reserved — for the operation itself and for any operation whose limits also bound it
+ * (a `sale` limit bounds `auth`). Throws `limit_exceeded` naming the limit; returns a function
+ * that gives every reservation back if the request then creates nothing.
  * Hint: the daily reservation is one conditional UPDATE, so concurrent requests cannot all fit
  * under the same remaining quota. Declined operations keep their share (a card-testing run
  * then exhausts the quota instead of probing forever); the docs say so.
  */
 export async function admitWithinLimits(
+  store: LimitStore,
+  request: { projectId: number; operation: LimitedOperation; currency: Currency; amount: number; now: Date },
+): Promise<() => Promise<void>> {
+  const releases: Array<() => Promise<void>> = []
+  const releaseAll = async () => {
+    for (const release of releases.splice(0)) await release()
+  }
+  try {
+    for (const operation of [request.operation, ...(ALSO_BOUNDED_BY[request.operation] ?? [])]) {
+      releases.push(await admitOne(store, { ...request, operation }))
+    }
+  } catch (error) {
+    await releaseAll()
+    throw error
+  }
+  return releaseAll
+}
+
+async function admitOne(
   store: LimitStore,
   request: { projectId: number; operation: LimitedOperation; currency: Currency; amount: number; now: Date },
 ): Promise<() => Promise<void>> {

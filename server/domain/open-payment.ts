@@ -25,7 +25,7 @@ export async function openPayment(
   if (params.mode !== undefined && params.mode !== 'purchase') {
     throw new PaymentError('validation_failed', `mode "${params.mode}" is not supported`, { param: 'mode' })
   }
-  for (const key of RETURN_URL_KEYS) checkReturnUrl(params[key], key, project.returnHosts)
+  for (const key of RETURN_URL_KEYS) checkReturnUrl(params[key], key, project)
   const options = paymentOptions(params)
 
   const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)

@@ -67,9 +67,23 @@ export type Operation = {
   updatedAt: Date
 }
 
-/** Masks a PAN as ECommPay does: first six and last four digits. */
+/**
+ * The digits of a PAN that may be shown or kept in clear: the first six and last four (PCI DSS's
+ * maximum, and ECommPay's `424242******4242`), but for a PAN under 16 digits never more than
+ * half, last four first.
+ * Hint: a 12-digit PAN shown as 6 + 4 leaves two hidden digits, one of which Luhn gives away.
+ */
+export function clearPanDigits(pan: string): { first: string; last: string } {
+  const shown = pan.length >= 16 ? 10 : Math.floor(pan.length / 2)
+  const last = Math.min(4, shown)
+  const first = Math.min(6, shown - last)
+  return { first: pan.slice(0, first), last: last === 0 ? '' : pan.slice(-last) }
+}
+
+/** Masks a PAN for display, callbacks and storage: only `clearPanDigits` stay visible. */
 export function maskPan(pan: string): string {
-  return `${pan.slice(0, 6)}${'*'.repeat(Math.max(0, pan.length - 10))}${pan.slice(-4)}`
+  const { first, last } = clearPanDigits(pan)
+  return `${first}${'*'.repeat(pan.length - first.length - last.length)}${last}`
 }
 
 /** Statuses after which the shopper can no longer pay on the page. */

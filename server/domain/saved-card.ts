@@ -1,6 +1,7 @@
 import { cardBrand } from './card-brand.ts'
 import { assertCardUsable } from './card-checks.ts'
 import { PaymentError } from './errors.ts'
+import { clearPanDigits } from './payment.ts'
 import type { CardData, CardTokenRecord, Clock, Ids, Project } from './ports.ts'
 
 /** Seals and opens card numbers (the card vault), as the domain sees it. */
@@ -33,7 +34,7 @@ export async function saveCard(
   const { sealed, keyId } = deps.vault.seal(card.pan, token)
   const record: CardTokenRecord = {
     token, projectId: project.id, customerId, panSealed: sealed, keyId,
-    bin: card.pan.slice(0, 6), last4: card.pan.slice(-4), brand: cardBrand(card.pan),
+    bin: clearPanDigits(card.pan).first, last4: clearPanDigits(card.pan).last, brand: cardBrand(card.pan),
     expMonth: card.expMonth, expYear: card.expYear, holder: card.holder || undefined, createdAt: now,
   }
   await deps.cardTokens.insert(record)
@@ -43,7 +44,9 @@ export async function saveCard(
 /**
  * Opens a customer's saved card for a charge or payout. The CVC is not stored, so it is the
  * one given now (a customer-initiated payment) or empty (merchant-initiated).
- * Hint: a token of another customer is reported as not found, so token ids cannot be probed.
+ * Hint: the customer must be named: a token alone (seen in a callback, a log or a status answer)
+ * must not charge whoever it belongs to. A token of another customer is reported as not found,
+ * so token ids cannot be probed.
  */
 export async function openSavedCard(
   deps: { vault: CardSealer; cardTokens: Pick<SavedCardStore, 'get'> },
@@ -52,8 +55,9 @@ export async function openSavedCard(
   customerId: string | undefined,
   cvc = '',
 ): Promise<{ record: CardTokenRecord; card: CardData }> {
+  if (customerId === undefined) throw new PaymentError('validation_failed', 'customer.id is required with account_token', { param: 'customer.id' })
   const record = await deps.cardTokens.get(project.id, token)
-  if (!record || (customerId !== undefined && record.customerId !== customerId)) {
+  if (!record || record.customerId !== customerId) {
     throw new PaymentError('token_not_found', 'no saved card with this token for this customer', { param: 'account_token' })
   }
   const pan = deps.vault.open(record.panSealed, record.keyId, record.token)

@@ -46,7 +46,8 @@ export async function startAttempt(
   return { payment: saved, operation }
 }
 
-function assertPayable(payment: Payment, now: Date): void {
+/** Throws unless the shopper may start an attempt on `payment` now (not settled, in flight, expired or out of attempts). */
+export function assertPayable(payment: Payment, now: Date): void {
   if (SETTLED_STATUSES.has(payment.status)) throw new PaymentError('payment_completed', `the payment is already ${payment.status}`)
   if (IN_FLIGHT_STATUSES.has(payment.status)) throw new PaymentError('conflict', 'an attempt for this payment is already being processed')
   if (payment.bestBefore && payment.bestBefore.getTime() <= now.getTime()) throw new PaymentError('payment_expired', 'the payment link has expired')

@@ -24,6 +24,10 @@ import { gateRoutes, isGatePath } from './routes/gate/gate-routes.ts'
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
+  // Served at an https origin (usually behind a TLS proxy): browsers must never fall back to
+  // http, where card forms and session tokens could be read or rewritten. No includeSubDomains:
+  // EPay may live under a merchant's domain whose other hosts are not EPay's to decide.
+  const hsts = deps.publicUrl.startsWith('https://') ? 'max-age=31536000' : undefined
 
   app.use(async (c, next) => {
     c.set('requestId', `req_${deps.ids.request()}`)
@@ -32,6 +36,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.header('X-Request-Id', c.get('requestId'))
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
+    if (hsts) c.header('Strict-Transport-Security', hsts)
   })
   // The page's JS and CSS shrink to a third: on a slow mobile link that is most of the load time.
   app.use(compress())

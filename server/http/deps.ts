@@ -33,7 +33,8 @@ export type AppDeps = {
   payments: PaymentStore
   outbox: OutboxStore
   rateLimits: RateLimitStore
-  trustProxy: boolean
+  /** Proxies of the operator's own in front of EPay (EPAY_TRUST_PROXY); 0 trusts no X-Forwarded-For. */
+  trustProxy: number
   /** Card submissions allowed per minute per session, client address and project. */
   payLimits: { session: number; ip: number; project: number }
   cardTokens: CardTokenStore

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { parseOrigin } from '../domain/origin.ts'
 import type { Project, ProjectStore } from '../domain/ports.ts'
 import { optional, toSafeInt, type Sql } from './sql.ts'
 
@@ -20,7 +21,8 @@ export const SECRET_GRACE_MS = 24 * 60 * 60 * 1000
 export type ProjectAdmin = ProjectStore & {
   add(project: NewProject): Promise<Project>
   list(): Promise<Project[]>
-  rotateSecret(id: number, now: Date): Promise<Project>
+  /** A new secret signs at once; the old one verifies for SECRET_GRACE_MS, or not at all with `revokeOld`. */
+  rotateSecret(id: number, now: Date, options?: { revokeOld?: boolean }): Promise<Project>
 }
 
 /** A fresh project secret from the CSPRNG: 192 bits, URL-safe. */
@@ -57,16 +59,19 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }): ProjectAdm
       const rows = await sql.query(
         `INSERT INTO projects (id, name, secret, callback_url, allowed_origins, return_hosts, test_mode)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [p.id, p.name, p.secret ?? generateSecret(), p.callbackUrl ?? null, JSON.stringify(p.allowedOrigins ?? []),
+        [p.id, p.name, p.secret ?? generateSecret(), p.callbackUrl ?? null, JSON.stringify((p.allowedOrigins ?? []).map(parseOrigin)),
           JSON.stringify(p.returnHosts ?? []), p.testMode ?? true],
       )
       return toProject(rows[0]!)
     },
-    async rotateSecret(id, now) {
+    async rotateSecret(id, now, options = {}) {
+      // Revoking is for a leaked secret: the grace period would leave it working for a day.
       const rows = await sql.query(
-        `UPDATE projects SET previous_secret = secret, previous_secret_valid_until = $2, secret = $3
-         WHERE id = $1 RETURNING *`,
-        [id, new Date(now.getTime() + SECRET_GRACE_MS), generateSecret()],
+        options.revokeOld
+          ? 'UPDATE projects SET previous_secret = NULL, previous_secret_valid_until = NULL, secret = $2 WHERE id = $1 RETURNING *'
+          : `UPDATE projects SET previous_secret = secret, previous_secret_valid_until = $3, secret = $2
+             WHERE id = $1 RETURNING *`,
+        options.revokeOld ? [id, generateSecret()] : [id, generateSecret(), new Date(now.getTime() + SECRET_GRACE_MS)],
       )
       if (!rows[0]) throw new Error(`project ${id} does not exist`)
       return toProject(rows[0])

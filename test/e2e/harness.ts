@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FrameLocator, Page } from 'playwright-core'
+import { TEST_KEYS } from '../fixtures/keys.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CHROMIUM = '/usr/bin/chromium'
@@ -55,6 +56,7 @@ export function serverEnv(port: number, storage: { dataDir: string } | { databas
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://localhost:${port}`,
     EPAY_DEMO: '0',
+    ...TEST_KEYS,
     EPAY_ALLOW_LOCAL_CALLBACKS: '1',
     EPAY_ACQUIRER_LATENCY_MS: '50',
     EPAY_CALLBACK_POLL_MS: '100',
@@ -68,9 +70,9 @@ export function serverEnv(port: number, storage: { dataDir: string } | { databas
   return env
 }
 
-/** Runs the project CLI (`npm run cli -- …`) synchronously against `env`'s database. */
-export function cli(env: Record<string, string>, args: string[]): string {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' })
+/** Runs the project CLI (`npm run cli -- …`) synchronously against `env`'s database; `input` is its stdin. */
+export function cli(env: Record<string, string>, args: string[], input?: string): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', ...(input === undefined ? {} : { input }) })
   if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${result.stderr}`)
   return result.stdout
 }

@@ -3,7 +3,8 @@ import { PayBodySchema, type SavedCardList } from '../../../protocol/schemas/pag
 import { PaymentError } from '../../domain/errors.ts'
 import { payWithCard, type CardSource } from '../../domain/pay-with-card.ts'
 import { payWithWallet } from '../../domain/pay-with-wallet.ts'
-import type { Payment } from '../../domain/payment.ts'
+import { assertPayable } from '../../domain/start-attempt.ts'
+import { clearPanDigits, type Payment } from '../../domain/payment.ts'
 import type { CardData, CardTokenRecord, Project } from '../../domain/ports.ts'
 import { cardBrand } from '../../domain/card-brand.ts'
 import { signReturnToken } from '../../session/return-token.ts'
@@ -43,8 +44,11 @@ export function pageApiRoutes(deps: AppDeps) {
   app.post('/api/page/pay', async (c) => {
     const session = c.get('session')
     const body = await readJson(c, PayBodySchema)
-    await limitCardSubmissions(deps.rateLimits, c, session, { now: deps.clock.now(), trustProxy: deps.trustProxy, limits: deps.payLimits })
     const { payment, project } = await load(session)
+    // Checked before counting: submissions for a payment that cannot be paid must not use up
+    // the project's quota that real shoppers need.
+    assertPayable(payment, deps.clock.now())
+    await limitCardSubmissions(deps.rateLimits, c, session, { now: deps.clock.now(), trustProxy: deps.trustProxy, limits: deps.payLimits })
     let paid: Payment
     switch (body.method) {
       case 'card': {
@@ -92,7 +96,7 @@ function sealCard(deps: AppDeps, projectId: number, customerId: string, card: Ca
   const { sealed, keyId } = deps.vault.seal(card.pan, token)
   return {
     token, projectId, customerId, panSealed: sealed, keyId,
-    bin: card.pan.slice(0, 6), last4: card.pan.slice(-4), brand: cardBrand(card.pan),
+    bin: clearPanDigits(card.pan).first, last4: clearPanDigits(card.pan).last, brand: cardBrand(card.pan),
     expMonth: card.expMonth, expYear: card.expYear, holder: card.holder || undefined, createdAt: now,
   }
 }

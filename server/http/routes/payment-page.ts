@@ -14,7 +14,13 @@ import { verifyPageSignature } from '../verify-page-signature.ts'
  */
 export function paymentPageRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.get('/payment', (c) => openPage(c, deps, new URL(c.req.url).search.slice(1)))
+  app.get('/payment', (c) => {
+    const encoded = new URL(c.req.url).search.slice(1)
+    // Hono answers HEAD with the GET handler. Link checkers and mail scanners send HEAD to
+    // payment links; it must not create the payment or a session, only say whether the signed
+    // request verifies.
+    return c.req.method === 'HEAD' ? checkPage(c, deps, encoded) : openPage(c, deps, encoded)
+  })
   app.post('/payment', async (c) => {
     const type = c.req.header('content-type') ?? ''
     if (!type.startsWith('application/x-www-form-urlencoded')) {
@@ -25,7 +31,8 @@ export function paymentPageRoutes(deps: AppDeps): Hono<AppEnv> {
   return app
 }
 
-async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Promise<Response> {
+/** Reads and checks a Payment Page request; writes nothing. */
+async function readPageRequest(deps: AppDeps, encoded: string) {
   const raw = readPaymentParams(encoded)
   const projectId = Number(raw['project_id'])
   const project = Number.isSafeInteger(projectId) && projectId > 0 ? await deps.projects.get(projectId) : undefined
@@ -35,7 +42,17 @@ async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Pro
   const parsed = v.safeParse(PaymentPageParamsSchema, verified)
   if (!parsed.success) throw paramError(parsed.issues)
   const signed = Object.fromEntries(Object.entries(verified).filter(([k]) => k !== 'signature' && k !== 'frame_mode' && !k.startsWith('_')))
-  const payment = await openPayment({ ...deps, limits: deps.gate.limits }, project, parsed.output, signed)
+  return { raw, project, params: parsed.output, signed }
+}
+
+async function checkPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Promise<Response> {
+  await readPageRequest(deps, encoded)
+  return c.body(null, 200, { 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store' })
+}
+
+async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Promise<Response> {
+  const { raw, project, params, signed } = await readPageRequest(deps, encoded)
+  const payment = await openPayment({ ...deps, limits: deps.gate.limits }, project, params, signed)
 
   // `_referrer` and `_guid` are unsigned (the embed script adds them), so they only ever
   // choose among origins the project allowed; they never reach money, URLs or merchant data.

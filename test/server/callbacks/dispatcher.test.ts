@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nextAttemptAt, RETRY_DELAYS_MS } from '../../../server/callbacks/retry-schedule.ts'
-import { isPrivateAddress, sendCallback } from '../../../server/callbacks/send-callback.ts'
+import { isBlockedAddress } from '../../../server/callbacks/blocked-address.ts'
+import { sendCallback } from '../../../server/callbacks/send-callback.ts'
 import { splitSignature, verify } from '../../../server/signature/signature.ts'
 import type { Signable } from '../../../server/signature/string-to-sign.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
@@ -104,12 +105,12 @@ describe('retry schedule', () => {
 
 describe('sendCallback', () => {
   it('refuses http and private targets unless local callbacks are allowed', async () => {
-    expect(await sendCallback('http://example.com/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false, error: 'callback URL must use https' })
-    expect(await sendCallback('https://127.0.0.1/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false, error: 'callback host resolves to a private address' })
+    expect(await sendCallback('http://example.com/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false, error: 'not https' })
+    expect(await sendCallback('https://127.0.0.1/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false, error: 'blocked address' })
     expect(await sendCallback('https://localhost/cb', '{}', {}, { allowLocal: false })).toMatchObject({ ok: false })
     for (const ip of ['10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '100.64.0.1']) {
-      expect(isPrivateAddress(ip)).toBe(true)
+      expect(isBlockedAddress(ip)).toBe(true)
     }
-    expect(isPrivateAddress('93.184.216.34')).toBe(false)
+    expect(isBlockedAddress('93.184.216.34')).toBe(false)
   })
 })

@@ -37,9 +37,9 @@ describe.each(testDatabases())('project limits on $name', (db) => {
     expect(limitError(await sale(50_001)).message).toContain('maximum of 50000')
     expect(await t.deps.payments.findByMerchantId(TEST_PROJECT.id, low.paymentId)).toBeUndefined()
     expect((await sale(100)).status).toBe(200)
-    // Limits are per currency and per operation.
+    // Limits are per currency; a sale limit also bounds auth (the same money in two steps).
     expect((await sale(99, 'USD')).status).toBe(200)
-    expect((await gate(t.app, '/v2/payment/card/auth', { general: general(orderId()), payment: { amount: 99, currency: 'EUR' }, card: card() })).status).toBe(200)
+    expect(limitError(await gate(t.app, '/v2/payment/card/auth', { general: general(orderId()), payment: { amount: 99, currency: 'EUR' }, card: card() })).message).toContain('minimum of 100 for sale')
   })
 
   it('counts daily totals per UTC day, and a new day starts afresh', async () => {

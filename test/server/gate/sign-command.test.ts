@@ -4,11 +4,14 @@ import { signCommand } from '../../../server/cli/sign.ts'
 import { splitSignature, verify } from '../../../server/signature/signature.ts'
 import type { Signable } from '../../../server/signature/string-to-sign.ts'
 
+let warnings = ''
 const run = async (args: string[], stdin = '') => {
   const stdout = new PassThrough()
+  const stderr = new PassThrough()
   let text = ''
   stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
-  await signCommand(args, { stdin: Readable.from([stdin]), stdout })
+  stderr.on('data', (chunk: Buffer) => (warnings += chunk.toString('utf8')))
+  await signCommand(args, { stdin: Readable.from([stdin]), stdout, stderr })
   return text
 }
 
@@ -28,6 +31,26 @@ describe('npm run cli -- sign', () => {
     const fromArg = JSON.parse(await run(['--secret', 's3cret', JSON.stringify(stale)])) as { general: { signature: string } }
     const fromStdin = JSON.parse(await run(['--secret', 's3cret'], JSON.stringify(request))) as { general: { signature: string } }
     expect(fromArg.general.signature).toBe(fromStdin.general.signature)
+  })
+
+  // @see issue 9 item 7: the secret had to be given on the command line, readable by every user.
+  it('reads the secret from the first line of stdin, then the JSON (or takes the JSON as an argument)', async () => {
+    warnings = ''
+    const piped = JSON.parse(await run(['--secret-stdin'], `s3cret\n${JSON.stringify(request)}`)) as Record<string, Signable>
+    const { signature, params } = splitSignature(piped)
+    expect(params).toEqual(request)
+    expect(verify(params, signature!, 's3cret')).toBe(true)
+    const withArg = JSON.parse(await run(['--secret-stdin', JSON.stringify(request)], 's3cret\r\n')) as Record<string, Signable>
+    expect(withArg).toEqual(piped)
+    expect(warnings).toBe('')
+    await expect(run(['--secret-stdin'], `\n${JSON.stringify(request)}`)).rejects.toThrow(/first line of stdin must be the secret/)
+    await expect(run(['--secret-stdin', '--secret', 's'], '{}')).rejects.toThrow(/usage/)
+  })
+
+  it('still takes --secret on the command line, with a warning', async () => {
+    warnings = ''
+    await run(['--secret', 's3cret'], JSON.stringify(request))
+    expect(warnings).toMatch(/visible to other users.*--secret-stdin/)
   })
 
   it('refuses a missing secret and a body that is not a JSON object', async () => {
