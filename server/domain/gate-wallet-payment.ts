@@ -19,6 +19,8 @@ export async function gateWalletPayment(
   walletReturnUrl: (payment: Payment, operationId: number) => Promise<string>,
 ): Promise<{ payment: Payment; operation: Operation }> {
   checkReturnUrl(request.returnUrl, 'return_url', project.returnHosts)
+  checkReturnUrl(request.successUrl, 'return_url.success', project.returnHosts)
+  checkReturnUrl(request.failUrl, 'return_url.decline', project.returnHosts)
   if (!jetonAccepts(request.amount, request.currency)) {
     throw new PaymentError('validation_failed', 'Jeton Wallet does not accept this amount or currency', { param: 'payment.amount' })
   }
