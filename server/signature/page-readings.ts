@@ -27,7 +27,7 @@ export type PageVocabulary = {
 }
 
 /** How many distinct strings to sign one request may cost (each is one HMAC per live secret). */
-export const MAX_READINGS = 160
+export const MAX_READINGS = 96
 const MAX_COMBINATIONS_PER_SDK = 32
 
 type Alternative = Signable
@@ -49,11 +49,22 @@ type Shape = { sdk: SdkAlgorithm; base: Record<string, Signable>; choices: Choic
  */
 export function* pageReadings(raw: Record<string, string>, vocabulary: PageVocabulary): Generator<PageReading> {
   const seen = new Set<string>()
+  // Shapes are built on first use: a genuine query usually verifies under the very first one.
   const shapes = layers(raw).flatMap(({ signed, unsigned }) => shapesFor(signed, unsigned, vocabulary))
-  const combos = shapes.map((shape) => combinations(shape.choices.length))
+  const built: Array<{ shape: Shape; combos: Array<{ bits: number; rank: number }> } | null | undefined> = []
+  const get = (i: number) => {
+    if (built[i] === undefined) {
+      const shape = shapes[i]!()
+      built[i] = shape ? { shape, combos: combinations(shape.choices.length) } : null
+    }
+    return built[i]
+  }
   for (let rank = 0; rank <= MAX_RANK; rank++) {
-    for (const [i, shape] of shapes.entries()) {
-      for (const picks of combos[i]!.filter((c) => c.rank === rank)) {
+    for (let i = 0; i < shapes.length; i++) {
+      const entry = get(i)
+      if (!entry) continue
+      const { shape, combos } = entry
+      for (const picks of combos.filter((c) => c.rank === rank)) {
         const reading = readingOf(shape, picks.bits)
         if (!reading || seen.has(reading.toSign)) continue
         seen.add(reading.toSign)
@@ -82,12 +93,12 @@ function layers(raw: Record<string, string>): Array<{ signed: Record<string, str
   })
 }
 
-function shapesFor(signed: Record<string, string>, unsigned: Record<string, string>, vocabulary: PageVocabulary): Shape[] {
-  const shapes: Shape[] = []
-  const nested = phpNested(signed, vocabulary.known)
-  if (nested) shapes.push(shape('php', nested, unsigned, vocabulary))
-  for (const sdk of ['php', 'js', 'python', 'go', 'java'] as const) shapes.push(shape(sdk, signed, unsigned, vocabulary))
-  return shapes
+function shapesFor(signed: Record<string, string>, unsigned: Record<string, string>, vocabulary: PageVocabulary): Array<() => Shape | undefined> {
+  const nested = () => {
+    const params = phpNested(signed, vocabulary.known)
+    return params ? shape('php', params, unsigned, vocabulary) : undefined
+  }
+  return [nested, ...(['php', 'js', 'python', 'go', 'java'] as const).map((sdk) => () => shape(sdk, signed, unsigned, vocabulary))]
 }
 
 function shape(sdk: SdkAlgorithm, params: Record<string, Signable>, unsigned: Record<string, string>, vocabulary: PageVocabulary): Shape {
@@ -194,7 +205,8 @@ function readingOf(shape: Shape, bits: number): PageReading | undefined {
     return undefined
   }
   const toSign = orderEntries(entries, shape.sdk).map(([k, v]) => `${k}:${v}`).join(';')
-  return { sdk: shape.sdk, toSign, params: paramsOf(entries), unsigned: shape.unsigned }
+  // Built only for the reading that verifies: most readings are never looked at.
+  return { sdk: shape.sdk, toSign, get params() { return paramsOf(entries) }, unsigned: shape.unsigned }
 }
 
 /**
@@ -205,10 +217,12 @@ function readingOf(shape: Shape, bits: number): PageReading | undefined {
 function paramsOf(entries: readonly Entry[]): Record<string, string> {
   const groups = new Map<string, string[]>()
   for (const [path, value] of entries) {
-    const line = `${path}:${value}`
-    const top = path.split(':', 1)[0]!
-    const rest = line.slice(top.length + 1)
-    groups.set(top, [...(groups.get(top) ?? []), rest])
+    const colon = path.indexOf(':')
+    const top = colon < 0 ? path : path.slice(0, colon)
+    const rest = colon < 0 ? value : `${path.slice(colon + 1)}:${value}`
+    const group = groups.get(top)
+    if (group) group.push(rest)
+    else groups.set(top, [rest])
   }
   const out: Record<string, string> = {}
   for (const [top, rests] of groups) out[top] = rests.length === 1 ? rests[0]! : rests.sort(unitCompare).join(';')

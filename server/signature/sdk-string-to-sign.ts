@@ -37,21 +37,25 @@ export function sdkEntries(params: Record<string, Signable>, sdk: SdkAlgorithm):
 
 /** Orders entries the way the named SDK does before joining them. */
 export function orderEntries(entries: readonly Entry[], sdk: SdkAlgorithm): Entry[] {
-  const sorted = [...entries]
+  // Each entry's sort key is computed once (the comparisons run n·log n times).
   switch (sdk) {
     case 'php':
-      return sorted.sort((a, b) => naturalCompare(a[0], b[0]))
+      return [...entries].sort((a, b) => naturalCompare(a[0], b[0]))
     case 'python':
-      return sorted.sort((a, b) => codePointCompare(a[0], b[0]))
+      return sortBy(entries, (e) => codePoints(e[0]), compareNumbers)
     case 'js':
-      return sorted.sort((a, b) => jsPathCompare(a[0], b[0]))
+      return sortBy(entries, (e) => e[0].split(':'), jsPathCompare)
     case 'go':
-      return sorted.sort((a, b) => byteCompare(`${a[0]}:${a[1]}`, `${b[0]}:${b[1]}`))
+      return sortBy(entries, (e) => new TextEncoder().encode(`${e[0]}:${e[1]}`), compareNumbers)
     case 'java':
-      return sorted.sort((a, b) => unitCompare(`${a[0]}:${a[1]}`, `${b[0]}:${b[1]}`))
+      return sortBy(entries, (e) => `${e[0]}:${e[1]}`, unitCompare)
     default:
       return assertNever(sdk)
   }
+}
+
+function sortBy<K>(entries: readonly Entry[], key: (e: Entry) => K, compare: (a: K, b: K) => number): Entry[] {
+  return entries.map((e) => [key(e), e] as const).sort((a, b) => compare(a[0], b[0])).map(([, e]) => e)
 }
 
 // Every SDK leaves `frame_mode` out at every level; `signature` keys are removed by the caller.
@@ -87,9 +91,7 @@ function scalar(value: string | number | boolean | null, sdk: SdkAlgorithm): str
  * The JS SDK sorts keys per level (`Object.keys().sort()`), then rebuilds an object, which puts
  * integer-like keys first in numeric order: comparing paths segment by segment reproduces that.
  */
-function jsPathCompare(a: string, b: string): number {
-  const pa = a.split(':')
-  const pb = b.split(':')
+function jsPathCompare(pa: readonly string[], pb: readonly string[]): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i]!
     const y = pb[i]!
@@ -114,17 +116,20 @@ export function unitCompare(a: string, b: string): number {
 
 /** Code point order: Python's string order (and UTF-8 byte order). */
 export function codePointCompare(a: string, b: string): number {
-  const x = [...a]
-  const y = [...b]
+  return compareNumbers(codePoints(a), codePoints(b))
+}
+
+function codePoints(s: string): number[] {
+  return Array.from(s, (c) => c.codePointAt(0)!)
+}
+
+/** Lexicographic order of number sequences (code points, bytes). */
+function compareNumbers(x: ArrayLike<number>, y: ArrayLike<number>): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!
+    const d = x[i]! - y[i]!
     if (d !== 0) return d
   }
   return x.length - y.length
-}
-
-function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }
 
 function assertNever(value: never): never {
