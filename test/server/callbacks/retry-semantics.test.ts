@@ -1,6 +1,10 @@
+import { createHmac } from 'node:crypto'
 import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GateCallbackSchema, PaymentStatusResponseSchema } from '../../../protocol/schemas/gate-views.ts'
+import { splitSignature } from '../../../server/signature/signature.ts'
+import { SDK_ALGORITHMS, sdkStringToSign } from '../../../server/signature/sdk-string-to-sign.ts'
+import type { Signable } from '../../../server/signature/string-to-sign.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { gate, general } from '../../fixtures/gate.ts'
@@ -45,7 +49,13 @@ describe.each(testDatabases())('callback and status vocabulary on $name', (db) =
     })
   const callbacks = async (paymentId: string) => {
     await t.dispatcher.tick()
-    return receiver.received.map((r) => v.parse(GateCallbackSchema, JSON.parse(r.body))).filter((b) => b.payment.id === paymentId)
+    const bodies = receiver.received.map((r) => JSON.parse(r.body) as Record<string, Signable>)
+    // New keys (is_new_attempts_available, attempts_timeout) must not make any SDK's order differ.
+    for (const body of bodies) {
+      const { signature, params } = splitSignature(body)
+      for (const sdk of SDK_ALGORITHMS) expect(createHmac('sha512', TEST_PROJECT.secret).update(sdkStringToSign(params, sdk)).digest('base64'), sdk).toBe(signature)
+    }
+    return bodies.map((b) => v.parse(GateCallbackSchema, b)).filter((b) => b.payment.id === paymentId)
   }
   const status = async (paymentId: string) => v.parse(PaymentStatusResponseSchema, (await gate(t.app, '/v2/payment/status', { general: general(paymentId) })).body)
 

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url'
 import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SessionViewSchema } from '../../../protocol/schemas/page-api.ts'
+import { createHmac } from 'node:crypto'
+import { splitSignature } from '../../../server/signature/signature.ts'
+import { SDK_ALGORITHMS, sdkStringToSign } from '../../../server/signature/sdk-string-to-sign.ts'
 import type { Signable } from '../../../server/signature/string-to-sign.ts'
 import { openPglite } from '../../../server/storage/pglite.ts'
 import { migrate } from '../../../server/storage/migrate.ts'
@@ -31,7 +34,16 @@ const WORDS = new Set([
   'errors.0.code', 'errors.0.message', 'errors.0.description',
 ])
 
+/** Every official SDK's callback check recomputes the signature its own way: all five must agree. */
+function expectEverySdkVerifies(body: Record<string, unknown>): void {
+  const { signature, params } = splitSignature(body as Record<string, Signable>)
+  for (const sdk of SDK_ALGORITHMS) {
+    expect(createHmac('sha512', TEST_PROJECT.secret).update(sdkStringToSign(params, sdk)).digest('base64'), sdk).toBe(signature)
+  }
+}
+
 function expectGoldenShape(actual: unknown, golden: unknown, path = ''): void {
+  if (path === '') expectEverySdkVerifies(actual as Record<string, unknown>)
   const kind = (x: unknown) => (Array.isArray(x) ? 'array' : x === null ? 'null' : Number.isInteger(x) ? 'integer' : typeof x)
   expect(kind(actual), `${path || 'body'} has the type of the example`).toBe(kind(golden))
   if (WORDS.has(path)) expect(actual, path).toBe(golden)
