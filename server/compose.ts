@@ -23,6 +23,7 @@ import { createCardVault, parseVaultKeys } from './vault/card-vault.ts'
 import { getOrCreateSetting } from './storage/settings-store.ts'
 import type { Sql } from './storage/sql.ts'
 import { createGateDeps, resolveGateFollowUps } from './compose-gate.ts'
+import { closeRetryWindows } from './domain/close-retry-windows.ts'
 import { DEFAULT_STALL_LIMITS, expirePayments, resolveStalledAttempts } from './domain/resolve-stalled.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -86,6 +87,9 @@ export async function composeDeps(
     /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */
     async tick(): Promise<number> {
       const resolved = await resolveStalledAttempts({ ...deps, wallet: deps.jeton, project: (id) => projects.get(id) }, stallLimits)
+      // Before expiry: a retry window ended by best_before still gets its final decline callback.
+      const closed = await closeRetryWindows({ ...deps, project: (id) => projects.get(id) })
+      if (closed > 0) deps.notifyCallbacks()
       const expired = await expirePayments(deps)
       const followUps = await resolveGateFollowUps(deps)
       if (followUps > 0) deps.notifyCallbacks()

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { ERROR_CODES } from '../errors.ts'
 import { CurrencySchema } from '../money.ts'
 import { RedirectDataSchema } from './page-api.ts'
-import { OperationStatusSchema, OperationTypeSchema, PaymentStatusSchema } from './statuses.ts'
+import { OperationStatusSchema, OperationTypeSchema, PAYMENT_STATUSES } from './statuses.ts'
 
 /**
  * What the Gate API answers and what callbacks carry (SPEC §8, §9), ECommPay's shapes.
@@ -34,15 +34,26 @@ export const GateErrorSchema = v.object({
 })
 export type GateError = v.InferOutput<typeof GateErrorSchema>
 
+/**
+ * Payment statuses as the Gate and callbacks report them: ECommPay's list. EPay's internal `new`
+ * is reported `awaiting customer`, as is a decline the shopper may still retry.
+ */
+export const REPORTED_PAYMENT_STATUSES = [...PAYMENT_STATUSES.filter((s) => s !== 'new'), 'awaiting customer'] as const
+export const ReportedPaymentStatusSchema = v.picklist(REPORTED_PAYMENT_STATUSES)
+
 /** `payment` in callbacks and answers: the merchant's order. */
 export const PaymentInfoSchema = v.object({
   id: v.string(),
   type: v.picklist(['purchase', 'payout', 'card_verify']),
-  status: PaymentStatusSchema,
+  status: ReportedPaymentStatusSchema,
   date: EcommpayDateSchema,
+  /** ECommPay's method name: `card`, `JetonWallet`. */
   method: v.string(),
   sum: SumSchema,
   description: v.optional(v.string()),
+  /** On a declined purchase: whether the shopper may still try again, and until when. */
+  is_new_attempts_available: v.optional(v.boolean()),
+  attempts_timeout: v.optional(EcommpayDateSchema),
 })
 
 /** One operation in callbacks and answers. */
@@ -55,14 +66,15 @@ export const OperationInfoSchema = v.object({
   request_id: v.string(),
   sum_initial: SumSchema,
   sum_converted: SumSchema,
-  provider: v.object({ id: v.string(), payment_id: v.optional(v.string()), auth_code: v.optional(v.string()) }),
+  /** ECommPay's provider id is an integer. */
+  provider: v.object({ id: int, payment_id: v.optional(v.string()), auth_code: v.optional(v.string()) }),
   code: v.optional(v.string()),
   message: v.optional(v.string()),
 })
 
 /** The card (masked, never the full number) or wallet account an operation used. */
 export const AccountSchema = v.object({ number: v.optional(v.string()), type: v.optional(v.string()), token: v.optional(v.string()) })
-const ErrorsSchema = v.array(v.object({ code: v.optional(v.string()), message: v.optional(v.string()) }))
+const ErrorsSchema = v.array(v.object({ code: v.optional(v.string()), message: v.optional(v.string()), description: v.optional(v.string()) }))
 
 /** A callback body as EPay sends it (SPEC §8), `signature` included. */
 export const GateCallbackSchema = v.object({

@@ -11,10 +11,30 @@ import { OperationStatusSchema, OperationTypeSchema } from './statuses.ts'
 const text = (max: number) => v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(max, `must be at most ${max} characters`))
 const digits = (min: number, max: number, what: string) => v.pipe(v.string(), v.regex(new RegExp(`^\\d{${min},${max}}$`), `must be ${min}–${max} digits`), v.description(what))
 const url = v.pipe(v.string(), v.maxLength(2048), v.url('must be an absolute URL'))
+const webUrl = v.pipe(v.string(), v.maxLength(2048), v.regex(/^https?:\/\//i, 'must be an http(s) URL'), v.url('must be an absolute URL'))
+
+/**
+ * Where the shopper lands after 3-D Secure or the wallet: one URL, or ECommPay's
+ * `{"success": …, "decline": …}` (the Jeton documentation's form).
+ * Hint: the string must be http(s) and the object strict, so `{"return_url": {"success": "x"}}`
+ * and `{"return_url": "success:x"}` — which sign alike — are never both accepted.
+ */
+export const ReturnUrlSchema = v.union([
+  webUrl,
+  v.pipe(
+    v.strictObject({ success: v.optional(webUrl), decline: v.optional(webUrl) }),
+    v.check((o) => o.success !== undefined || o.decline !== undefined, 'give success, decline or both'),
+  ),
+])
+export type ReturnUrl = v.InferOutput<typeof ReturnUrlSchema>
 
 /** `general` of requests about one payment. */
 export const GeneralSchema = v.object({
-  project_id: v.pipe(v.number(), v.safeInteger('must be an integer'), v.minValue(1, 'must be positive')),
+  /** A number, or a string of digits: the SDKs send either. */
+  project_id: v.union([
+    v.pipe(v.number(), v.safeInteger('must be an integer'), v.minValue(1, 'must be positive')),
+    v.pipe(v.string(), v.regex(/^[1-9]\d{0,14}$/, 'must be a positive integer'), v.transform(Number)),
+  ]),
   payment_id: text(255),
   signature: v.string(),
   /** Overrides the project's callback URL for this payment. */
@@ -70,7 +90,7 @@ export const CardPaymentRequestSchema = v.pipe(
     card: v.optional(CardSchema),
     account_token: v.optional(text(64)),
     /** Where the shopper returns to after 3-D Secure; on the project's allowed hosts. */
-    return_url: v.optional(url),
+    return_url: v.optional(ReturnUrlSchema),
   }),
   v.check((body) => (body.card === undefined) !== (body.account_token === undefined), CARD_OR_TOKEN),
 )
@@ -160,5 +180,5 @@ export const WalletSaleRequestSchema = v.object({
   general: GeneralSchema,
   payment: PaymentAmountSchema,
   customer: v.optional(CustomerSchema),
-  return_url: v.optional(url),
+  return_url: v.optional(ReturnUrlSchema),
 })

@@ -24,6 +24,8 @@ export async function gateCardPayment(
   const now = deps.clock.now()
   assertCardUsable(card, now)
   checkReturnUrl(request.returnUrl, 'return_url', project)
+  checkReturnUrl(request.successUrl, 'return_url.success', project)
+  checkReturnUrl(request.failUrl, 'return_url.decline', project)
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: request.operationType, currency: request.currency, amount: request.amount, now })
   let payment: Payment
   try {

@@ -13,8 +13,11 @@ export type GatePaymentRequest = {
   description: string | undefined
   customerId: string | undefined
   callbackUrl: string | undefined
-  /** Where a shopper sent to 3-D Secure comes back to. */
+  /** Where a shopper sent to 3-D Secure or a wallet comes back to. */
   returnUrl: string | undefined
+  /** ECommPay's `return_url.success` / `.decline`: where the shopper lands after each result. */
+  successUrl?: string | undefined
+  failUrl?: string | undefined
   /** Non-secret request facts kept for audit (never card data). */
   params: Record<string, string>
 }
@@ -46,8 +49,8 @@ export async function createGatePayment(
     maxAttempts: 1,
     bestBefore: undefined,
     callbackUrl: request.callbackUrl,
-    successUrl: request.returnUrl,
-    failUrl: request.returnUrl,
+    successUrl: request.successUrl ?? request.returnUrl,
+    failUrl: request.failUrl ?? request.returnUrl,
     returnUrl: request.returnUrl,
     params: request.params,
     saveCard: 'never',

@@ -19,6 +19,8 @@ export async function gateWalletPayment(
   walletReturnUrl: (payment: Payment, operationId: number) => Promise<string>,
 ): Promise<{ payment: Payment; operation: Operation }> {
   checkReturnUrl(request.returnUrl, 'return_url', project)
+  checkReturnUrl(request.successUrl, 'return_url.success', project)
+  checkReturnUrl(request.failUrl, 'return_url.decline', project)
   if (!jetonAccepts(request.amount, request.currency)) {
     throw new PaymentError('validation_failed', 'Jeton Wallet does not accept this amount or currency', { param: 'payment.amount' })
   }

@@ -23,11 +23,18 @@ export function methodsFor(payment: Pick<Payment, 'forceMethod' | 'amount' | 'cu
 }
 
 /**
+ * ECommPay's names for the methods, as its documentation tells merchants to force them
+ * (`force_payment_method=jetonWalletV3` on its Jeton page), mapped to EPay's.
+ */
+const METHOD_ALIASES: Record<string, 'card' | 'jeton'> = { jetonwalletv3: 'jeton', jetonwallet: 'jeton', jeton_wallet: 'jeton' }
+
+/**
  * Derives the page options of a new payment from its signed parameters, refusing what cannot
  * work: an unknown forced method, Jeton outside its currencies or amounts, a malformed theme.
  */
 export function paymentOptions(params: PaymentPageParams): Pick<Payment, 'saveCard' | 'forceMethod' | 'theme' | 'returnMode'> {
-  const force = params.force_payment_method?.toLowerCase()
+  const requested = params.force_payment_method?.toLowerCase()
+  const force = requested === undefined ? undefined : (METHOD_ALIASES[requested] ?? requested)
   if (force !== undefined && force !== 'card' && force !== 'jeton') {
     throw new PaymentError('validation_failed', `payment method "${force}" is not available`, { param: 'force_payment_method' })
   }

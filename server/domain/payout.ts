@@ -52,8 +52,8 @@ export async function payout(deps: FollowUpDeps & { limits: LimitStore }, projec
     throw error
   }
   const operation = followUpOperation(deps, payment, 'payout', amount, destination.method === 'jeton'
-    // The wallet itself reports the account number (for 20400/40400 in test mode), not EPay.
-    ? { method: 'jeton', cardMask: undefined, cardBrand: undefined, accountToken: undefined, provider: { id: 'sim-jeton', paymentId: undefined, authCode: undefined } }
+    // The wallet account paid out to is the merchant's own data: callbacks report it (account.number).
+    ? { method: 'jeton', cardMask: destination.account, cardBrand: undefined, accountToken: undefined, provider: { id: 'sim-jeton', paymentId: undefined, authCode: undefined } }
     : { method: 'card', cardMask: maskPan(destination.card.pan), cardBrand: cardBrand(destination.card.pan), accountToken: destination.accountToken, provider: { id: 'sim-card', paymentId: undefined, authCode: undefined } })
   const processing = transition(payment, 'pay', now)
   let claimed: Payment

@@ -170,6 +170,8 @@ export interface PaymentStore {
   stalledAttempts(cutoffs: { processing: Date; challenge: Date; redirect: Date }, limit: number): Promise<Array<{ payment: Payment; operation: Operation }>>
   /** Unpaid payments (`new`, `decline`) whose `best_before` has passed. */
   expired(now: Date, limit: number): Promise<Payment[]>
+  /** Declined purchases with attempts left, last changed before `changedBefore` or past `best_before`. */
+  retryWindowsEnded(changedBefore: Date, now: Date, limit: number): Promise<Payment[]>
   /** Applies `change` atomically and returns the payment at its new version; throws PaymentError('conflict') if the version moved. */
   apply(change: PaymentChange): Promise<Payment>
 }

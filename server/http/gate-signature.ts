@@ -3,8 +3,10 @@ import type { Context, MiddlewareHandler } from 'hono'
 import * as v from 'valibot'
 import { PaymentError } from '../domain/errors.ts'
 import type { Project } from '../domain/ports.ts'
-import { splitSignature, verify } from '../signature/signature.ts'
+import { splitSignature } from '../signature/signature.ts'
+import { SDK_ALGORITHMS, sdkStringToSign } from '../signature/sdk-string-to-sign.ts'
 import { stringToSign, type Signable } from '../signature/string-to-sign.ts'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AppDeps, AppEnv } from './deps.ts'
 import { parseStrictJson } from './strict-json.ts'
 
@@ -20,11 +22,13 @@ export type GateRequest = {
 export type GateEnv = AppEnv & { Variables: { gate: GateRequest } }
 
 /**
- * Verifies a Gate request (SPEC §3, §9): JSON without duplicate keys or `;`, a known project,
- * and `general.signature` valid under one of the project's live secrets (current first, then
- * the rotated one during its grace period).
+ * Verifies a Gate request (SPEC §3, §9): JSON without duplicate keys, `;`, or keys that are
+ * empty or hold `:`, a known project, and `general.signature` valid under one of the project's
+ * live secrets (current first, then the rotated one during its grace period) as any official
+ * SDK's algorithm orders the entries.
  * Hint: nothing of the request is read before the signature verifies, and errors name fields
- * only — the body may hold card data.
+ * only — the body may hold card data. `general.project_id` may be a number or a string of
+ * digits: the SDKs send either.
  */
 export function gateSignature(deps: Pick<AppDeps, 'projects'>): MiddlewareHandler<GateEnv> {
   return async (c, next) => {
@@ -33,11 +37,11 @@ export function gateSignature(deps: Pick<AppDeps, 'projects'>): MiddlewareHandle
     }
     const body = parseStrictJson(await c.req.text())
     if (!isRecord(body)) throw new PaymentError('validation_failed', 'the body must be a JSON object')
-    assertNoSemicolon(body, '')
+    assertUnambiguous(body, '')
     const general = body['general']
     if (!isRecord(general)) throw new PaymentError('validation_failed', 'general: is required', { param: 'general' })
-    const projectId = general['project_id']
-    if (typeof projectId !== 'number' || !Number.isSafeInteger(projectId) || projectId <= 0) {
+    const projectId = projectIdOf(general['project_id'])
+    if (projectId === undefined) {
       throw new PaymentError('validation_failed', 'general.project_id: must be a positive integer', { param: 'general.project_id' })
     }
     const project = await deps.projects.get(projectId)
@@ -47,7 +51,7 @@ export function gateSignature(deps: Pick<AppDeps, 'projects'>): MiddlewareHandle
       throw new PaymentError('invalid_signature', 'the request is not signed', { param: 'general.signature' })
     }
     const { params } = splitSignature(body as Record<string, Signable>)
-    if (!project.secrets.some((secret) => verify(params, signature, secret))) {
+    if (!verifiesUnderAnySdk(params, signature, project.secrets)) {
       throw new PaymentError('invalid_signature', 'the signature does not match the parameters', { param: 'general.signature' })
     }
     const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${stringToSign(params)}`).digest('hex')
@@ -80,17 +84,58 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-// `;` is the separator of the string to sign: allowing it would let two parameter sets sign alike.
-function assertNoSemicolon(value: unknown, path: string): void {
+/** A positive safe integer, given as a JSON number or as a string of digits. */
+function projectIdOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^[1-9]\d{0,14}$/.test(value) ? Number(value) : Number.NaN
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined
+}
+
+/**
+ * Refuses what would let one string to sign be read as two bodies (issue 9 item 7):
+ * - `;` anywhere: it separates the entries;
+ * - `:` in a key: `{"a:":"b"}` and `{"a":"::b"}` both sign as `a:::b` (the PHP escape does not help);
+ * - an empty key: `{"x":{"":"v"}}` and `{"x":":v"}` both sign as `x::v`.
+ * Hint: a value may hold `:` (URLs, dates): `{"x":{"y":"z"}}` and `{"x":"y:z"}` do sign alike,
+ * but every Gate field has one JSON type in the route's schema (the object or the string
+ * reading fails it), `return_url` takes a string only as an http(s) URL and an object only
+ * with `success`/`decline`, and unknown keys are dropped, so only one reading is ever accepted.
+ */
+function assertUnambiguous(value: unknown, path: string): void {
   if (typeof value === 'string') {
     if (value.includes(';')) throw new PaymentError('forbidden_character', `${path}: must not contain ";"`, { param: path })
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => assertNoSemicolon(item, path ? `${path}.${i}` : String(i)))
+    value.forEach((item, i) => assertUnambiguous(item, path ? `${path}.${i}` : String(i)))
   } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
       const at = path ? `${path}.${key}` : key
       if (key.includes(';')) throw new PaymentError('forbidden_character', 'a key contains ";"', { param: path || 'body' })
-      assertNoSemicolon(item, at)
+      if (key.includes(':')) throw new PaymentError('forbidden_character', 'a key contains ":"', { param: path || 'body' })
+      if (key === '') throw new PaymentError('forbidden_character', 'a key is empty', { param: path || 'body' })
+      assertUnambiguous(item, at)
     }
   }
+}
+
+/**
+ * Tells whether `signature` is the one a live secret gives for `params` under any official
+ * SDK's entry order (SPEC §3): each distinct string to sign costs one HMAC per secret.
+ * Compared with `timingSafeEqual` after a length check, so timing reveals nothing of a forgery.
+ */
+function verifiesUnderAnySdk(params: Record<string, Signable>, signature: string, secrets: readonly string[]): boolean {
+  const given = Buffer.from(signature, 'utf8')
+  const strings = new Set<string>()
+  for (const sdk of SDK_ALGORITHMS) {
+    try {
+      strings.add(sdkStringToSign(params, sdk))
+    } catch {
+      // The Java signer cannot sign null: that reading does not exist for this body.
+    }
+  }
+  for (const toSign of strings) {
+    for (const secret of secrets) {
+      const mac = Buffer.from(createHmac('sha512', Buffer.from(secret, 'utf8')).update(toSign, 'utf8').digest('base64'), 'utf8')
+      if (mac.length === given.length && timingSafeEqual(mac, given)) return true
+    }
+  }
+  return false
 }

@@ -17,16 +17,16 @@ export function toAccepted(payment: Payment, operation: Operation): GateAccepted
  * `/v2/payment/status`: the payment with all its operations, in the callbacks' shape (each
  * piece is what callbackPayload builds), checked against the published schema.
  */
-export function toStatusResponse(payment: Payment, operations: readonly Operation[], redirect: RedirectData | undefined): PaymentStatusResponse {
+export function toStatusResponse(payment: Payment, operations: readonly Operation[], redirect: RedirectData | undefined, now: Date = payment.updatedAt): PaymentStatusResponse {
   const main = chargeOf(operations) ?? operations.at(-1)
-  const payload = main ? callbackPayload(payment, main) : { payment: callbackPayload(payment, placeholder(payment)).payment }
+  const payload = main ? callbackPayload(payment, main, now) : { payment: callbackPayload(payment, placeholder(payment), now).payment }
   const last = operations.at(-1)
-  const failed = last && (last.status === 'decline' || last.status === 'error') ? callbackPayload(payment, last)['errors'] : undefined
+  const failed = last && (last.status === 'decline' || last.status === 'error') ? callbackPayload(payment, last, now)['errors'] : undefined
   return v.parse(PaymentStatusResponseSchema, {
     status: 'success',
     project_id: payment.projectId,
     payment: payload['payment'],
-    operations: operations.map((op) => callbackPayload(payment, op)['operation']),
+    operations: operations.map((op) => callbackPayload(payment, op, now)['operation']),
     ...pick(payload, 'account', 'customer'),
     ...(failed ? { errors: failed } : {}),
     ...(redirect ? { redirect_data: redirect } : {}),
@@ -34,11 +34,11 @@ export function toStatusResponse(payment: Payment, operations: readonly Operatio
 }
 
 /** One page of `/v2/operations/get`. */
-export function toOperationsPage(items: ReadonlyArray<{ payment: Payment; operation: Operation }>, nextCursor: string | undefined): OperationsPage {
+export function toOperationsPage(items: ReadonlyArray<{ payment: Payment; operation: Operation }>, nextCursor: string | undefined, now?: Date): OperationsPage {
   return v.parse(OperationsPageSchema, {
     status: 'success',
     operations: items.map(({ payment, operation }) => {
-      const body = callbackPayload(payment, operation)
+      const body = callbackPayload(payment, operation, now)
       return { payment: body['payment'], operation: body['operation'], ...pick(body, 'account', 'customer') }
     }),
     ...(nextCursor ? { next_cursor: nextCursor } : {}),

@@ -2,6 +2,7 @@ import type { ProviderAnswer, WalletOperations } from '../domain/ports.ts'
 import type { Sql } from '../storage/sql.ts'
 import { simProviderRecords } from './sim-provider-records.ts'
 import { jetonRule } from './simulated-jeton.ts'
+import { DECLINES } from '../domain/decline-codes.ts'
 
 /**
  * The simulated Jeton Wallet's server-to-server side: payouts to a wallet account with the
@@ -21,7 +22,7 @@ export function createSimulatedJetonPayouts(sql: Sql): WalletOperations {
       const providerId = `jt_${reference}`
       const withAccount = rule.withAccount ? { account } : {}
       const answer: ProviderAnswer = rule.forceDecline
-        ? { kind: 'declined', providerId, code: '20102', message: 'Declined by the wallet', ...withAccount }
+        ? { kind: 'declined', providerId, ...DECLINES.walletAccountUnavailable, ...withAccount }
         : { kind: 'approved', providerId, ...withAccount }
       return records.record(reference, 'payout', answer)
     },

@@ -1,6 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import type { AcquirerResult, WalletProvider } from '../domain/ports.ts'
 import type { Sql } from '../storage/sql.ts'
+import { DECLINES } from '../domain/decline-codes.ts'
 
 /** What the shopper chose on the simulated wallet page. */
 export type WalletDecision = 'success' | 'decline'
@@ -48,7 +49,7 @@ export function createSimulatedJeton(sql: Sql, options: { pageUrl: string; secre
       const providerId = `jt_${reference}`
       const account = r.account ?? undefined
       if (r.result === 'success') return { kind: 'approved', providerId, authCode: reference.slice(-6), ...(account ? { account } : {}) }
-      if (r.result === 'decline') return { kind: 'declined', providerId, code: '20102', message: 'Declined by the wallet', ...(account ? { account } : {}) }
+      if (r.result === 'decline') return { kind: 'declined', providerId, ...DECLINES.walletAccountUnavailable, ...(account ? { account } : {}) }
       return { kind: 'pending', providerId }
     },
     async decide(reference, decision) {
@@ -56,7 +57,8 @@ export function createSimulatedJeton(sql: Sql, options: { pageUrl: string; secre
       if (!r || r.result) return undefined
       const rule = jetonRule(Number(r.amount))
       const result = rule.forceDecline ? 'decline' : decision
-      const account = rule.withAccount ? `JT${String(randomInt(10 ** 9, 10 ** 10 - 1))}` : null
+      // A Jeton wallet account number is digits, as in ECommPay's examples (`24954373`).
+      const account = rule.withAccount ? String(randomInt(10 ** 7, 10 ** 8 - 1)) : null
       const rows = await sql.query('UPDATE sim_wallet_payments SET result = $2, account = $3 WHERE reference = $1 AND result IS NULL RETURNING reference', [reference, result, account])
       return rows.length > 0 ? r.return_url : undefined
     },

@@ -9,14 +9,16 @@ const ALWAYS_UNSIGNED = new Set(['signature', 'frame_mode'])
 /**
  * Builds the exact HMAC input of the ECommPay protocol: flatten to `parent:child:value`,
  * booleans `1`/`0`, `null` empty, empty containers nothing, natural sort by key, join by `;`.
- * Hint: `:` inside a key is escaped as `::` (PHP and Python SDKs) so `a:b`→`c` and `a`→`b:c`
- * stay distinct. Top-level `_` keys are left out: the embed script adds them after signing.
+ * Hint: `:` inside a key is escaped as `::` as the PHP and Python SDKs do (EPay refuses `:` in
+ * received keys, where the escape alone would not keep `{"a:": "b"}` and `{"a": "::b"}` apart).
+ * Top-level `_` keys are signed like any other (an SDK signs every key it is given); which
+ * ones the embed script added unsigned is the verifier's business (page-readings.ts).
  * @see ../../../shared/SPEC.md §3
  */
 export function stringToSign(params: Record<string, Signable>): string {
   const entries: Array<[string, string]> = []
   for (const [key, value] of Object.entries(params)) {
-    if (ALWAYS_UNSIGNED.has(key) || key.startsWith('_')) continue
+    if (ALWAYS_UNSIGNED.has(key)) continue
     flatten(escapeKey(key), value, entries)
   }
   entries.sort((x, y) => naturalCompare(x[0], y[0]))

@@ -61,6 +61,15 @@ export function createPaymentStore(sql: Sql): PaymentStore {
       }
       return out
     },
+    async retryWindowsEnded(changedBefore, now, limit) {
+      const rows = await sql.query(
+        `SELECT * FROM payments WHERE status = 'decline' AND type = 'purchase' AND attempts < max_attempts
+           AND (updated_at <= $1 OR (best_before IS NOT NULL AND best_before <= $2))
+         ORDER BY updated_at LIMIT $3`,
+        [changedBefore, now, limit],
+      )
+      return rows.map(toPayment)
+    },
     async expired(now, limit) {
       const rows = await sql.query(
         `SELECT * FROM payments WHERE status IN ('new', 'decline') AND best_before IS NOT NULL AND best_before <= $1

@@ -79,7 +79,8 @@ describe.skipIf(!browserAvailable())('card payment in the widget, merchant and E
     }, 10_000, 'onPaymentFail')
     const callback = await eventually(() => merchant.callbacks.find((c) => (c.body['payment'] as { id?: string }).id === paymentId), 20_000, 'callback')
     expect(callback.signatureValid).toBe(true)
-    expect(callback.body).toMatchObject({ payment: { status: 'decline' }, operation: { status: 'decline', code: '20102' } })
+    // Attempts remain on the page: ECommPay's `awaiting customer`, not yet a final decline.
+    expect(callback.body).toMatchObject({ payment: { status: 'awaiting customer', is_new_attempts_available: true }, operation: { status: 'decline', code: '20102' } })
     await page.close()
   })
 

@@ -140,7 +140,7 @@ describe('verifyPageSignature', () => {
         const changed = { ...signed, [k]: v }
         let verified: Record<string, string>
         try {
-          verified = verifyPageSignature({ ...changed, signature: sign(signed, SECRET) }, [SECRET])
+          verified = verifyPageSignature({ ...changed, signature: sign(signed, SECRET) }, [SECRET]).params
         } catch (error) {
           expect(error).toBeInstanceOf(PaymentError)
           return

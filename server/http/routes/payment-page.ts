@@ -37,12 +37,11 @@ async function readPageRequest(deps: AppDeps, encoded: string) {
   const projectId = Number(raw['project_id'])
   const project = Number.isSafeInteger(projectId) && projectId > 0 ? await deps.projects.get(projectId) : undefined
   if (!project) throw new PaymentError('unknown_project', 'unknown project', { param: 'project_id' })
-  const verified = verifyPageSignature(raw, project.secrets)
+  const { params: signed, unsigned } = verifyPageSignature(raw, project.secrets)
 
-  const parsed = v.safeParse(PaymentPageParamsSchema, verified)
+  const parsed = v.safeParse(PaymentPageParamsSchema, withoutEmptyOptionals(signed))
   if (!parsed.success) throw paramError(parsed.issues)
-  const signed = Object.fromEntries(Object.entries(verified).filter(([k]) => k !== 'signature' && k !== 'frame_mode' && !k.startsWith('_')))
-  return { raw, project, params: parsed.output, signed }
+  return { project, params: parsed.output, signed, unsigned }
 }
 
 async function checkPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Promise<Response> {
@@ -51,16 +50,27 @@ async function checkPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Pr
 }
 
 async function openPage(c: Context<AppEnv>, deps: AppDeps, encoded: string): Promise<Response> {
-  const { raw, project, params, signed } = await readPageRequest(deps, encoded)
+  const { project, params, signed, unsigned } = await readPageRequest(deps, encoded)
   const payment = await openPayment({ ...deps, limits: deps.gate.limits }, project, params, signed)
 
-  // `_referrer` and `_guid` are unsigned (the embed script adds them), so they only ever
+  // `_referrer` and `_guid` are usually unsigned (the embed script adds them), so they only ever
   // choose among origins the project allowed; they never reach money, URLs or merchant data.
-  const referrer = originOf(raw['_referrer'])
+  const referrer = originOf(signed['_referrer'] ?? unsigned['_referrer'])
   const parentOrigin = referrer && project.allowedOrigins.includes(referrer) ? referrer : undefined
-  const guid = raw['_guid'] && /^[A-Za-z0-9_-]{1,64}$/.test(raw['_guid']) ? raw['_guid'] : undefined
+  const guidValue = signed['_guid'] ?? unsigned['_guid']
+  const guid = guidValue && /^[A-Za-z0-9_-]{1,64}$/.test(guidValue) ? guidValue : undefined
 
   return renderHostedPage(c, deps, project, payment, { parentOrigin, guid })
+}
+
+const REQUIRED = new Set(['project_id', 'payment_id', 'payment_amount', 'payment_currency'])
+
+/**
+ * An empty optional parameter is an absent one: that is how a `null` arrives from the JS and
+ * Python SDKs (`null`/`None` in the URL, signed as an empty value), and a form's empty field.
+ */
+function withoutEmptyOptionals(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).filter(([k, value]) => value !== '' || REQUIRED.has(k)))
 }
 
 function paramError(issues: v.BaseIssue<unknown>[]): PaymentError {

@@ -3,6 +3,7 @@ import { PaymentError } from '../../domain/errors.ts'
 import { settleAttempt } from '../../domain/settle-attempt.ts'
 import type { AcquirerResult } from '../../domain/ports.ts'
 import { verifyReturnToken } from '../../session/return-token.ts'
+import { merchantLanding } from '../merchant-landing.ts'
 import type { AppDeps, AppEnv } from '../deps.ts'
 import { renderHostedPage } from '../render-hosted-page.ts'
 
@@ -48,5 +49,7 @@ async function resume(c: Context<AppEnv>, deps: AppDeps, token: string): Promise
     }
   }
   const current = (await deps.payments.get(payment.id)) ?? payment
+  const landing = merchantLanding(current)
+  if (landing) return c.redirect(landing, 303)
   return renderHostedPage(c, deps, project, current, { parentOrigin: claims.parentOrigin, guid: claims.guid })
 }

@@ -77,8 +77,9 @@ describe.each(testDatabases())('callback dispatcher on $name', (db) => {
     await payOnce({ ...CARD, pan: '4000000000009995' })
     await t.dispatcher.tick()
     const body = JSON.parse(receiver.received.at(-1)!.body) as Record<string, unknown>
+    // The shopper may still retry on the page: ECommPay's `awaiting customer`, not a final decline.
     expect(body).toMatchObject({
-      payment: { status: 'decline' },
+      payment: { status: 'awaiting customer', is_new_attempts_available: true },
       operation: { status: 'decline', code: '20105', message: 'Insufficient funds' },
       errors: [{ code: '20105', message: 'Insufficient funds' }],
     })

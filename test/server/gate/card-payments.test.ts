@@ -201,7 +201,7 @@ describe.each(testDatabases())('Gate card payments on $name', (db) => {
       const response = await gate(t.app, '/v2/payment/wallet/jeton/sale', { general: general(paymentId), payment: { amount: 2500, currency: 'EUR' }, return_url: 'https://shop.example/done' })
       expect(response.status).toBe(200)
       const view = await status(paymentId)
-      expect(view.payment).toMatchObject({ status: 'awaiting redirect result', method: 'jeton' })
+      expect(view.payment).toMatchObject({ status: 'awaiting redirect result', method: 'JetonWallet' })
       expect(view.redirect_data).toMatchObject({ method: 'GET', url: expect.stringMatching(/\/sim\/wallets\/jeton$/), body: { reference: expect.any(String) } })
       const [callback] = await verifiedCallbacks(paymentId)
       expect(callback).toMatchObject({ payment: { status: 'awaiting redirect result' }, redirect_data: { method: 'GET' } })

@@ -55,11 +55,12 @@ describe.each(testDatabases())('Gate payouts and balance on $name', (db) => {
       expect(code).toBe(200)
       expect(await balance('EUR')).toBe(before - 2_500)
       const view = await status(paymentId)
-      expect(view.payment).toMatchObject({ type: 'payout', status: 'success', method: 'jeton' })
+      expect(view.payment).toMatchObject({ type: 'payout', status: 'success', method: 'JetonWallet' })
       const callback = await callbackOf(paymentId)
       expect(callback).toMatchObject({ payment: { type: 'payout', status: 'success' }, operation: { type: 'payout', status: 'success' } })
       // Only the test amounts 20400 and 40400 report the wallet account.
-      expect(callback.account).toBeUndefined()
+      // As in ECommPay's Jeton payout callbacks: the wallet account paid out to.
+      expect(callback.account).toEqual({ number: 'JT0000012345' })
     })
 
     it('declines a payout above the balance with 3028, holding nothing', async () => {
@@ -69,7 +70,7 @@ describe.each(testDatabases())('Gate payouts and balance on $name', (db) => {
       expect(await balance('GBP')).toBe(1_000)
       const view = await status(paymentId)
       expect(view.payment.status).toBe('decline')
-      expect(view.errors).toEqual([{ code: '3028', message: 'Insufficient funds on merchant balance' }])
+      expect(view.errors).toEqual([{ code: '3028', message: 'Insufficient funds on merchant balance', description: 'public: BALANCE_INSUFFICIENT_FUNDS' }])
       expect(await callbackOf(paymentId)).toMatchObject({ operation: { status: 'decline', code: '3028' }, errors: [{ code: '3028' }] })
       expect((await jeton(1_000, 'GBP')).status).toBe(200)
       expect(await balance('GBP')).toBe(0)
@@ -79,7 +80,7 @@ describe.each(testDatabases())('Gate payouts and balance on $name', (db) => {
       await fund(200_000, 'USD')
       const declined = await jeton(40_000, 'USD')
       expect(await balance('USD')).toBe(200_000)
-      expect((await callbackOf(declined.paymentId))).toMatchObject({ operation: { status: 'decline', code: '20102' } })
+      expect((await callbackOf(declined.paymentId))).toMatchObject({ operation: { status: 'decline', code: '20106', message: 'Customer account is no longer available' } })
       const withAccount = await jeton(20_400, 'USD')
       expect(await callbackOf(withAccount.paymentId)).toMatchObject({ operation: { status: 'success' }, account: { number: 'JT0000012345' } })
       const declinedWithAccount = await jeton(40_400, 'USD')

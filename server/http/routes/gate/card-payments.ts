@@ -7,7 +7,7 @@ import { openSavedCard } from '../../../domain/saved-card.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
-import { gatePaymentFields } from './gate-fields.ts'
+import { gatePaymentFields, gateReturnUrls } from './gate-fields.ts'
 import { reportIfWaiting } from './report-waiting.ts'
 
 /** `/v2/payment/card/sale|auth|recurring`: card charges the merchant starts server to server. */
@@ -19,7 +19,7 @@ export function cardPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler<G
     const { project } = c.get('gate')
     const body = gateBody(c, CardPaymentRequestSchema)
     const { card, accountToken } = await cardOf(deps, project, body)
-    const { payment, operation } = await gateCardPayment(domain, project, { ...gatePaymentFields(body), operationType, returnUrl: body.return_url }, card, accountToken)
+    const { payment, operation } = await gateCardPayment(domain, project, { ...gatePaymentFields(body), operationType, ...gateReturnUrls(body.return_url) }, card, accountToken)
     await reportIfWaiting(deps, project, payment, operation)
     deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))

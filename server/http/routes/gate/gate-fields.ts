@@ -1,5 +1,5 @@
 import type * as v from 'valibot'
-import type { CustomerSchema, GeneralSchema, PaymentAmountSchema } from '../../../../protocol/schemas/gate.ts'
+import type { CustomerSchema, GeneralSchema, PaymentAmountSchema, ReturnUrl } from '../../../../protocol/schemas/gate.ts'
 import type { GatePaymentRequest } from '../../../domain/gate-payment.ts'
 
 /** The parts every payment-creating Gate request shares. */
@@ -13,7 +13,7 @@ type GateBody = {
  * The payment fields of a Gate request, for the use cases. `params` keeps non-secret request
  * facts for audit; card data never goes there.
  */
-export function gatePaymentFields(body: GateBody): Omit<GatePaymentRequest, 'type' | 'operationType' | 'returnUrl'> {
+export function gatePaymentFields(body: GateBody): Omit<GatePaymentRequest, 'type' | 'operationType' | 'returnUrl' | 'successUrl' | 'failUrl'> {
   const params: Record<string, string> = { source: 'gate' }
   if (body.customer?.ip_address) params['customer_ip_address'] = body.customer.ip_address
   return {
@@ -25,4 +25,10 @@ export function gatePaymentFields(body: GateBody): Omit<GatePaymentRequest, 'typ
     callbackUrl: body.general.merchant_callback_url,
     params,
   }
+}
+
+/** `return_url` as one URL or as ECommPay's `{success, decline}` object, for the use cases. */
+export function gateReturnUrls(returnUrl: ReturnUrl | undefined): Pick<GatePaymentRequest, 'returnUrl' | 'successUrl' | 'failUrl'> {
+  if (returnUrl === undefined || typeof returnUrl === 'string') return { returnUrl }
+  return { returnUrl: undefined, successUrl: returnUrl.success, failUrl: returnUrl.decline }
 }

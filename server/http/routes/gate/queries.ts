@@ -19,7 +19,7 @@ export function queryRoutes(deps: AppDeps): Hono<GateEnv> {
     const operations = await deps.payments.operations(payment.id)
     const waiting = operations.find((op) => op.status === 'awaiting 3ds result' || op.status === 'awaiting redirect result')
     const redirect = waiting ? await redirectDataFor(deps, waiting, { parentOrigin: undefined, guid: undefined }) : undefined
-    return c.json(toStatusResponse(payment, operations, redirect))
+    return c.json(toStatusResponse(payment, operations, redirect, deps.clock.now()))
   })
 
   app.post('/v2/payment/callbacks', async (c) => {
@@ -46,7 +46,7 @@ export function queryRoutes(deps: AppDeps): Hono<GateEnv> {
     const page = items.slice(0, body.limit)
     const last = page.at(-1)
     const next = items.length > body.limit && last ? writeCursor(last.operation.createdAt, last.operation.id) : undefined
-    return c.json(toOperationsPage(page, next))
+    return c.json(toOperationsPage(page, next, deps.clock.now()))
   })
 
   app.post('/v2/balance', async (c) => {

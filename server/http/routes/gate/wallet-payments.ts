@@ -7,7 +7,7 @@ import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
 import { reportIfWaiting } from './report-waiting.ts'
-import { gatePaymentFields } from './gate-fields.ts'
+import { gatePaymentFields, gateReturnUrls } from './gate-fields.ts'
 
 /** `/v2/payment/wallet/jeton/sale`: a wallet payment the merchant starts server to server. */
 export function walletPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler<GateEnv>): Hono<GateEnv> {
@@ -19,7 +19,7 @@ export function walletPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler
     const { payment, operation } = await gateWalletPayment(
       { ...deps, ...deps.gate, wallet: deps.jeton },
       project,
-      { ...gatePaymentFields(body), returnUrl: body.return_url },
+      { ...gatePaymentFields(body), ...gateReturnUrls(body.return_url) },
       // The wallet sends the shopper back to EPay, which shows the result and the way back to the shop.
       async (created, operationId) => {
         const md = await signReturnToken(deps.sessionKeys, { paymentRowId: created.id, operationId, parentOrigin: undefined, guid: undefined }, deps.clock.now())
