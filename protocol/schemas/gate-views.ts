@@ -43,6 +43,11 @@ export const PaymentInfoSchema = v.object({
   method: v.string(),
   sum: SumSchema,
   description: v.optional(v.string()),
+  /**
+   * `1` on every test payment (served by the simulators); absent on live ones. EPay's own field:
+   * ECommPay's callbacks have no test flag, so merchants check this one before fulfilling.
+   */
+  is_test: v.optional(v.literal(1)),
 })
 
 /** One operation in callbacks and answers. */

@@ -16,6 +16,8 @@ export function callbackPayload(payment: Payment, operation: Operation): Record<
       method: operation.method,
       sum: { amount: payment.amount, currency: payment.currency },
       description: payment.description,
+      // Test and live never mix: a number, not a boolean or null, so every SDK signs and reads it alike.
+      is_test: payment.test ? 1 : undefined,
     }),
     operation: compact({
       id: operation.id,
