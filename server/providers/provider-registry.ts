@@ -58,7 +58,7 @@ export function createProviderRegistry(options: { simulators: { card: CardRoute;
 /** What `project list` says about a project's providers, for operators. */
 export async function describeProviders(project: { id: number; testMode: boolean }, live: LiveConnections): Promise<string> {
   if (project.testMode) return 'simulators (test cards, test wallet)'
-  const methods = await live.methods(project.id)
+  const methods = (await live.methods(project.id)).filter((m) => (KNOWN_METHODS as readonly string[]).includes(m))
   return methods.length > 0 ? `connected: ${methods.join(',')}` : 'no connection — payments refused'
 }
 
