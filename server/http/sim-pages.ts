@@ -76,7 +76,7 @@ main{max-width:26rem;margin:0 auto;background:#fff;border-radius:12px;padding:1.
 h1{font-size:1.25rem;margin:0 0 1rem}.note{margin:0 0 1rem;padding:.5rem .75rem;border-radius:8px;background:#fff4d6;color:#5c4400;font-size:.875rem}
 .facts{margin:0 0 1rem;display:grid;gap:.5rem}.facts div{display:flex;justify-content:space-between;gap:1rem;border-bottom:1px solid #e3e6ec;padding-bottom:.5rem}
 .facts dt{color:#4a5260}.facts dd{margin:0;font-weight:600;text-align:right;overflow-wrap:anywhere}
-.row{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:1rem}
+.row{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:1rem}@media (max-width:420px){.row{flex-direction:column}}
 button{font:inherit;padding:.6rem 1rem;border-radius:8px;border:1px solid #5b6472;background:#fff;color:#1a1a1a;cursor:pointer}
 button.primary{background:#174ea6;border-color:#174ea6;color:#fff}button:focus-visible{outline:3px solid #e8a200;outline-offset:2px}
 </style></head><body><main>${body}</main></body></html>`, nonce)
