@@ -5,7 +5,7 @@ import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { gate, general } from '../../fixtures/gate.ts'
 import { fixedClock, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
-import { formIn, formPost as form, fragmentToken, locationOf, passChallenge, pathOf } from '../../fixtures/sim-browser.ts'
+import { formIn, formPost as form, fragmentToken, locationOf, passChallenge, passWallet, pathOf } from '../../fixtures/sim-browser.ts'
 
 const THREE_DS = { pan: '4000000000003220', exp_month: 12, exp_year: 2034, cvc: '123', holder: 'JANE DOE' }
 
@@ -99,6 +99,24 @@ describe.each(testDatabases())('simulator decisions are bound to the shopper on 
     expect(second.status).toBeLessThan(500)
     const reference = String((await merchantStatus(paymentId)).operations[0]!.id)
     expect(await t.deps.simulators.card.status(reference)).toMatchObject({ kind: 'approved' })
+  })
+
+  it('a wallet decision is accepted once, and its return resumes once', async () => {
+    const { paymentId, state } = await shopperPays({ method: 'jeton' }, { payment_amount: 1500 })
+    const { returned, walletUrl, returnUrl } = await passWallet(t.app, state.redirect_data!, 'success')
+    expect(fragmentToken(returned)).toBeDefined()
+    // A second click with the other answer only sends the shopper back; the first decision stands.
+    const again = await t.app.request(`${walletUrl}/decide`, form({ decision: 'decline' }))
+    expect(pathOf(locationOf(again))).toBe(returnUrl)
+    const reference = String((await merchantStatus(paymentId)).operations[0]!.id)
+    expect(await t.deps.simulators.jeton.status(reference)).toMatchObject({ kind: 'approved' })
+    // Back to the wallet page after the decision: it only sends the shopper on.
+    expect(pathOf(locationOf(await t.app.request(walletUrl)))).toBe(returnUrl)
+    const replay = await t.app.request(returnUrl)
+    expect(fragmentToken(replay)).toBeUndefined()
+    expect(locationOf(replay)).toBe(locationOf(returned).replace(/#.*$/, ''))
+    // The return token travels in the path, never in a query string (SPEC §5).
+    expect(returnUrl).toMatch(/^\/payment\/return\/[\w-]+\.[\w-]+\.[\w-]+$/)
   })
 
   it('an ACS entry expires with the challenge', async () => {
