@@ -17,7 +17,8 @@ import type { AppDeps, AppEnv } from '../deps.ts'
  * Hint: a return token resumes its attempt once. The first return hands the page a fresh
  * session in the URL fragment (never sent to a server, removed by the page at once); a replay
  * gets the same address without one, where only the tab that returned first, which kept its
- * session, still sees the payment.
+ * session, still sees the payment. A replay may still settle the attempt from the provider's
+ * own answer, as the background resolver would: that reveals and decides nothing new.
  */
 export function paymentReturnRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -49,8 +50,10 @@ async function resume(c: Context<AppEnv>, deps: AppDeps, token: string): Promise
   const { payment, operation } = found
   const next = `/payment/resume/${operation.id}`
   c.header('Cache-Control', 'no-store')
-  if (!(await deps.attemptReturns.claim(operation.id, deps.clock.now()))) return c.redirect(next, 303)
+  const first = await deps.attemptReturns.claim(operation.id, deps.clock.now())
 
+  // Settling asks the provider for its own answer, so a replay may do it too (a return whose
+  // answer was lost in a crash is retried); only the session is handed out once.
   const waiting = operation.status === 'awaiting 3ds result' || operation.status === 'awaiting redirect result'
   if (waiting) {
     const now = deps.clock.now()
@@ -70,6 +73,7 @@ async function resume(c: Context<AppEnv>, deps: AppDeps, token: string): Promise
       if (!(error instanceof PaymentError && error.code === 'conflict')) throw error
     }
   }
+  if (!first) return c.redirect(next, 303)
   const current = (await deps.payments.get(payment.id)) ?? payment
   return c.redirect(`${next}#token=${await freshSession(deps, current, claims)}`, 303)
 }
