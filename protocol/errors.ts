@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'not_found',
+  'provider_not_connected',
+  'method_unavailable',
   'provider_error',
   'internal_error',
 ] as const

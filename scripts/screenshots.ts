@@ -87,6 +87,18 @@ async function screens(browser: Browser, server: ServerProcess, lang: Lang, view
   files.push(await shoot(jeton, lang, w, 'jeton'))
   await jeton.close()
 
+  // The test ACS and wallet pages, in the payment's language: merchant, amount, last four digits.
+  for (const [screen, start] of [
+    ['acs', async (page: Page) => { await typeCard(page, '4000 0000 0000 3220'); await page.locator('button[type="submit"]').click() }],
+    ['wallet', async (page: Page) => { await page.getByRole('radio', { name: 'Jeton Wallet' }).check(); await page.locator('button[type="submit"]').click() }],
+  ] as const) {
+    const page = await open()
+    await start(page)
+    await page.locator('form[action$="/decide"]').waitFor({ timeout: 30_000 })
+    files.push(await shoot(page, lang, w, screen))
+    await page.close()
+  }
+
   const decline = await open()
   await typeCard(decline, '4000 0000 0000 0002')
   await decline.locator('button[type="submit"]').click()

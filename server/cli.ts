@@ -7,6 +7,8 @@ import { limitsCommand } from './cli/limits.ts'
 import { signCommand } from './cli/sign.ts'
 import { readAll, splitSecret, warnSecretOnArgv } from './cli/stdin.ts'
 import { parseOrigin } from './domain/origin.ts'
+import { projectListLines } from './cli/project-list.ts'
+import { noLiveConnections } from './providers/provider-registry.ts'
 
 const USAGE = `usage: npm run cli -- <command>
   project add --id N --name S [--secret-stdin] [--callback-url U] [--origin O]... [--return-host H]... [--test]
@@ -71,9 +73,7 @@ async function main(argv: string[]): Promise<void> {
         break
       }
       case 'list':
-        for (const p of await projects.list()) {
-          process.stdout.write(`${p.id}\t${p.name}\t${p.testMode ? 'test' : 'live'}\torigins=${p.allowedOrigins.join(',')}\tcallback=${p.callbackUrl ?? '-'}\n`)
-        }
+        for (const line of await projectListLines(await projects.list(), noLiveConnections)) process.stdout.write(`${line}\n`)
         break
       case 'rotate-secret': {
         if (id === undefined) throw new Error(USAGE)

@@ -9,7 +9,11 @@ import type { AppDeps, Assets } from './http/deps.ts'
 import { randomIds, systemClock } from './ids.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createSimulatedCardAcquirer } from './providers/simulated-card-acquirer.ts'
+import { createSimulatedCardOperations } from './providers/simulated-card-operations.ts'
 import { createSimulatedJeton } from './providers/simulated-jeton.ts'
+import { createSimulatedJetonPayouts } from './providers/simulated-jeton-payouts.ts'
+import { createProviderRegistry, noLiveConnections, type LiveConnections } from './providers/provider-registry.ts'
+import { createAttemptReturnStore } from './storage/attempt-return-store.ts'
 import { parseSessionKeys } from './session/keys.ts'
 import { migrate } from './storage/migrate.ts'
 import { createOutboxStore } from './storage/outbox-store.ts'
@@ -42,7 +46,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 export async function composeDeps(
   config: Config,
   sql: Sql,
-  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets } = {},
+  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets; live?: LiveConnections } = {},
 ) {
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config.logLevel)
@@ -54,6 +58,32 @@ export async function composeDeps(
   const cardKeys = config.cardKeys ?? `c1:${await getOrCreateSetting(sql, 'card_key_c1', () => randomBytes(32).toString('base64url'))}`
   if (config.demo) await ensureDemoProject(projects, config.publicUrl, logger)
   const stallLimits = { ...DEFAULT_STALL_LIMITS, processingMs: Math.max(DEFAULT_STALL_LIMITS.processingMs, config.acquirerTimeoutMs + 1_000) }
+  const simulators = {
+    card: createSimulatedCardAcquirer(sql, {
+      latencyMs: config.acquirerLatencyMs,
+      timeoutMs: config.acquirerTimeoutMs,
+      acsUrl: `${config.publicUrl}/sim/acs`,
+      secret: await getOrCreateSetting(sql, 'sim_acs_secret', () => randomBytes(32).toString('base64url')),
+      clock,
+      challengeTtlMs: DEFAULT_STALL_LIMITS.challengeMs,
+    }),
+    jeton: createSimulatedJeton(sql, {
+      pageUrl: `${config.publicUrl}/sim/wallets/jeton`,
+      secret: await getOrCreateSetting(sql, 'sim_jeton_secret', () => randomBytes(32).toString('base64url')),
+      clock,
+      pageTtlMs: DEFAULT_STALL_LIMITS.walletAbandonMs,
+    }),
+    cardOperations: createSimulatedCardOperations(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs }),
+    jetonOperations: createSimulatedJetonPayouts(sql),
+  }
+  // Test payments only: the registry never hands a simulator a live payment.
+  const providers = createProviderRegistry({
+    simulators: {
+      card: { kind: 'card', providerId: 'sim-card', acquirer: simulators.card, operations: simulators.cardOperations },
+      jeton: { kind: 'wallet', providerId: 'sim-jeton', wallet: simulators.jeton, operations: simulators.jetonOperations },
+    },
+    live: overrides.live ?? noLiveConnections,
+  })
   const dispatcher = createDispatcher({ outbox, projects, clock, logger, allowLocal: config.allowLocalCallbacks })
   const deps: AppDeps = {
     publicUrl: config.publicUrl,
@@ -68,11 +98,9 @@ export async function composeDeps(
     payLimits: config.payLimits,
     cardTokens: createCardTokenStore(sql),
     vault: createCardVault(parseVaultKeys(cardKeys)),
-    acquirer: createSimulatedCardAcquirer(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs, acsUrl: `${config.publicUrl}/sim/acs` }),
-    jeton: createSimulatedJeton(sql, {
-      pageUrl: `${config.publicUrl}/sim/wallets/jeton`,
-      secret: await getOrCreateSetting(sql, 'sim_jeton_secret', () => randomBytes(32).toString('base64url')),
-    }),
+    providers,
+    simulators,
+    attemptReturns: createAttemptReturnStore(sql),
     clock,
     ids: overrides.ids ?? randomIds,
     logger,
@@ -81,12 +109,12 @@ export async function composeDeps(
       dispatcher.tick().catch((error: unknown) => logger.error('callback dispatch failed', { error }))
     },
     demo: config.demo,
-    gate: createGateDeps(sql, config),
+    gate: createGateDeps(sql),
   }
   const jobs = {
     /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */
     async tick(): Promise<number> {
-      const resolved = await resolveStalledAttempts({ ...deps, wallet: deps.jeton, project: (id) => projects.get(id) }, stallLimits)
+      const resolved = await resolveStalledAttempts({ ...deps, project: (id) => projects.get(id) }, stallLimits)
       // Before expiry: a retry window ended by best_before still gets its final decline callback.
       const closed = await closeRetryWindows({ ...deps, project: (id) => projects.get(id) })
       if (closed > 0) deps.notifyCallbacks()

@@ -7,7 +7,7 @@ import { CheckoutContext } from './checkout/use-checkout.ts'
 import { createParentBridge, isFramed } from './parent/bridge.ts'
 import './styles.css'
 
-const { token, session: bootSession } = takeBoot(document, location, history)
+const { token, session: bootSession } = takeBoot(document, location, history, tabStorage())
 
 // Back/Forward to this page (the server served it again, or the bfcache restored it): the
 // shopper is going back on purpose, so nothing may send them forward again by itself.
@@ -37,3 +37,12 @@ render(
   document.getElementById('app')!,
 )
 void store.load()
+
+// Reading `sessionStorage` itself throws where storage is blocked.
+function tabStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage
+  } catch {
+    return undefined
+  }
+}

@@ -54,6 +54,11 @@ export const PaymentInfoSchema = v.object({
   /** On a declined purchase: whether the shopper may still try again, and until when. */
   is_new_attempts_available: v.optional(v.boolean()),
   attempts_timeout: v.optional(EcommpayDateSchema),
+  /**
+   * `1` on every test payment (served by the simulators); absent on live ones. EPay's own field:
+   * ECommPay's callbacks have no test flag, so merchants check this one before fulfilling.
+   */
+  is_test: v.optional(v.literal(1)),
 })
 
 /** One operation in callbacks and answers. */

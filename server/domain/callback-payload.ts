@@ -32,6 +32,8 @@ export function callbackPayload(payment: Payment, operation: Operation, now: Dat
       ...(payment.status === 'decline' && payment.type === 'purchase'
         ? { is_new_attempts_available: retry !== undefined, ...(retry ? { attempts_timeout: ecommpayDate(retry) } : {}) }
         : {}),
+      // Test and live never mix: a number, not a boolean or null, so every SDK signs and reads it alike.
+      is_test: payment.test ? 1 : undefined,
     }),
     operation: compact({
       id: operation.id,

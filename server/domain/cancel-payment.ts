@@ -4,6 +4,7 @@ import type { LimitStore } from './limits.ts'
 import type { Operation, Payment } from './payment.ts'
 import { chargeOf, paymentTotals } from './payment-totals.ts'
 import type { Project } from './ports.ts'
+import { cardRoute, paymentScope } from './provider-routes.ts'
 import { refundPayment } from './refund-payment.ts'
 import { loadForFollowUp, type ResolveDeps } from './resolve-follow-ups.ts'
 import { nextStatus } from './transitions.ts'
@@ -28,8 +29,9 @@ export async function cancelPayment(
   const charge = chargeOf(operations)
   if (!charge || charge.method !== 'card') throw new PaymentError('invalid_transition', 'only card authorisations can be voided')
   const { authorised } = paymentTotals(payment, operations)
+  const { operations: provider } = await cardRoute(deps.providers, paymentScope(payment))
   const operation = followUpOperation(deps, payment, 'cancel', authorised, charge)
   return runFollowUp(deps, project, payment, operation, () =>
-    deps.cardOperations.cancel({ reference: String(operation.id), original: charge.provider.paymentId ?? String(charge.id), amount: authorised, currency: payment.currency }),
+    provider.cancel({ reference: String(operation.id), original: charge.provider.paymentId ?? String(charge.id), amount: authorised, currency: payment.currency }),
   )
 }

@@ -4,6 +4,7 @@ import { followUpOperation, runFollowUp } from './follow-up.ts'
 import type { Operation, Payment } from './payment.ts'
 import { chargeOf, paymentTotals } from './payment-totals.ts'
 import type { Project } from './ports.ts'
+import { cardRoute, paymentScope } from './provider-routes.ts'
 import { loadForFollowUp, type ResolveDeps } from './resolve-follow-ups.ts'
 import { nextStatus } from './transitions.ts'
 
@@ -28,9 +29,10 @@ export async function capturePayment(deps: ResolveDeps, project: Project, reques
   if (amount > authorised) {
     throw new PaymentError('invalid_amount', `the capture amount exceeds the authorised amount of ${authorised}`, { param: 'payment.amount' })
   }
+  const { operations: provider } = await cardRoute(deps.providers, paymentScope(payment))
   const operation = followUpOperation(deps, payment, 'capture', amount, charge)
   return runFollowUp(deps, project, payment, operation, () =>
-    deps.cardOperations.capture({ reference: String(operation.id), original: charge.provider.paymentId ?? String(charge.id), amount, currency: payment.currency }),
+    provider.capture({ reference: String(operation.id), original: charge.provider.paymentId ?? String(charge.id), amount, currency: payment.currency }),
   )
 }
 

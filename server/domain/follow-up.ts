@@ -3,7 +3,7 @@ import { PaymentError, assertNever } from './errors.ts'
 import { capturePostings, payoutPaidPostings, payoutReleasePostings, refundPostings } from './ledger.ts'
 import type { Operation, Payment } from './payment.ts'
 import { paymentTotals } from './payment-totals.ts'
-import type { CardOperations, Clock, Ids, PaymentChange, PaymentStore, Posting, Project, ProviderAnswer, WalletOperations } from './ports.ts'
+import type { Clock, Ids, PaymentChange, PaymentStore, Posting, Project, ProviderAnswer, ProviderRegistry } from './ports.ts'
 import { transition, type PaymentEvent } from './transitions.ts'
 
 /** What the follow-up use cases (capture, cancel, refund, payout) need. */
@@ -11,8 +11,7 @@ export type FollowUpDeps = {
   payments: PaymentStore
   clock: Clock
   ids: Ids
-  cardOperations: CardOperations
-  walletOperations: WalletOperations
+  providers: ProviderRegistry
 }
 
 /** The operation types settled here; recurring charges settle like card attempts. */

@@ -4,6 +4,7 @@ import { admitWithinLimits, type LimitStore } from './limits.ts'
 import type { Operation, Payment } from './payment.ts'
 import { payWithCard, type PayDeps } from './pay-with-card.ts'
 import type { CardData, Project } from './ports.ts'
+import { cardRoute, projectScope } from './provider-routes.ts'
 import { checkReturnUrl } from './return-url.ts'
 import { PaymentError } from './errors.ts'
 
@@ -26,6 +27,8 @@ export async function gateCardPayment(
   checkReturnUrl(request.returnUrl, 'return_url', project)
   checkReturnUrl(request.successUrl, 'return_url.success', project)
   checkReturnUrl(request.failUrl, 'return_url.decline', project)
+  // Refused before the payment exists: a live project without a card connection creates nothing.
+  await cardRoute(deps.providers, projectScope(project))
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: request.operationType, currency: request.currency, amount: request.amount, now })
   let payment: Payment
   try {

@@ -57,6 +57,8 @@ export async function createGatePayment(
     forceMethod: undefined,
     theme: undefined,
     returnMode: undefined,
+    test: project.testMode,
+    channel: 'gate',
     version: 0,
     createdAt: now,
     updatedAt: now,

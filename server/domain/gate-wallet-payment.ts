@@ -4,7 +4,8 @@ import { admitWithinLimits, type LimitStore } from './limits.ts'
 import type { Operation, Payment } from './payment.ts'
 import { payWithWallet } from './pay-with-wallet.ts'
 import { jetonAccepts } from './payment-options.ts'
-import type { Clock, Ids, PaymentStore, Project, WalletProvider } from './ports.ts'
+import type { Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { projectScope, walletRoute } from './provider-routes.ts'
 import { checkReturnUrl } from './return-url.ts'
 
 /**
@@ -13,14 +14,16 @@ import { checkReturnUrl } from './return-url.ts'
  * `awaiting redirect result` until the wallet reports, and the merchant gets `redirect_data`.
  */
 export async function gateWalletPayment(
-  deps: { payments: PaymentStore; clock: Clock; ids: Ids; wallet: WalletProvider; limits: LimitStore },
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry; limits: LimitStore },
   project: Project,
+  method: 'jeton',
   request: Omit<GatePaymentRequest, 'type' | 'operationType'>,
   walletReturnUrl: (payment: Payment, operationId: number) => Promise<string>,
 ): Promise<{ payment: Payment; operation: Operation }> {
   checkReturnUrl(request.returnUrl, 'return_url', project)
   checkReturnUrl(request.successUrl, 'return_url.success', project)
   checkReturnUrl(request.failUrl, 'return_url.decline', project)
+  await walletRoute(deps.providers, projectScope(project), method)
   if (!jetonAccepts(request.amount, request.currency)) {
     throw new PaymentError('validation_failed', 'Jeton Wallet does not accept this amount or currency', { param: 'payment.amount' })
   }
@@ -32,7 +35,7 @@ export async function gateWalletPayment(
     await release()
     throw error
   }
-  const started = await payWithWallet(deps, project, payment.id, (operationId) => walletReturnUrl(payment, operationId))
+  const started = await payWithWallet(deps, project, payment.id, method, (operationId) => walletReturnUrl(payment, operationId))
   const operation = (await deps.payments.operations(started.id)).find((op) => op.type === 'sale')
   if (!operation) throw new PaymentError('internal_error', 'the wallet attempt was not recorded')
   return { payment: started, operation }

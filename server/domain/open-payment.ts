@@ -1,9 +1,10 @@
 import type { PaymentPageParams } from '../../protocol/schemas/payment-page.ts'
 import { PaymentError } from './errors.ts'
 import type { Payment } from './payment.ts'
-import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
+import type { Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { paymentScope, projectScope, requireServedMethod } from './provider-routes.ts'
 import { checkReturnUrl } from './return-url.ts'
-import { paymentOptions } from './payment-options.ts'
+import { methodsFor, paymentOptions } from './payment-options.ts'
 import { admitWithinLimits, type LimitStore } from './limits.ts'
 
 /** How many card attempts a payment allows before the page stops offering a retry (SPEC §6). */
@@ -16,7 +17,7 @@ export const DEFAULT_MAX_ATTEMPTS = 3
  * re-signed into a different charge by mistake.
  */
 export async function openPayment(
-  deps: { payments: PaymentStore; clock: Clock; ids: Ids; limits?: LimitStore },
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry; limits?: LimitStore },
   project: Project,
   params: PaymentPageParams,
   raw: Record<string, string>,
@@ -30,10 +31,17 @@ export async function openPayment(
 
   const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)
   let stored: Payment
-  if (existing) return reopen(existing, params, now)
+  if (existing) {
+    const reopened = reopen(existing, params, now)
+    // A paid payment still shows its result; one the shopper could still pay needs a provider.
+    if (reopened.status === 'new' || reopened.status === 'decline') await requireServedMethod(deps.providers, paymentScope(reopened), methodsFor(reopened))
+    return reopened
+  }
   if (params.best_before && params.best_before.getTime() <= now.getTime()) {
     throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
   }
+  const candidates = methodsFor({ forceMethod: options.forceMethod, amount: params.payment_amount, currency: params.payment_currency })
+  await requireServedMethod(deps.providers, projectScope(project), candidates)
 
   const operation = params.operation_type ?? params.card_operation_type ?? 'sale'
   const release = deps.limits
@@ -62,6 +70,8 @@ export async function openPayment(
     returnUrl: params.merchant_return_url,
     params: raw,
     ...options,
+    test: project.testMode,
+    channel: 'page',
     version: 0,
     createdAt: now,
     updatedAt: now,

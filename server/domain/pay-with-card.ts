@@ -2,11 +2,12 @@ import { cardBrand } from './card-brand.ts'
 import { PaymentError } from './errors.ts'
 import { assertCardUsable } from './card-checks.ts'
 import { maskPan, type Payment } from './payment.ts'
-import type { AcquirerResult, CardAcquirer, CardData, CardTokenRecord, Clock, Ids, PaymentStore, Project } from './ports.ts'
+import type { AcquirerResult, CardData, CardTokenRecord, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { asCard } from './provider-routes.ts'
 import { settleAttempt } from './settle-attempt.ts'
 import { startAttempt } from './start-attempt.ts'
 
-export type PayDeps = { payments: PaymentStore; acquirer: CardAcquirer; clock: Clock; ids: Ids }
+export type PayDeps = { payments: PaymentStore; providers: ProviderRegistry; clock: Clock; ids: Ids }
 
 /** How the card was given: typed in (maybe to be saved), or a saved card's token. */
 export type CardSource = { accountToken?: string; save?: (now: Date) => CardTokenRecord }
@@ -22,17 +23,21 @@ export async function payWithCard(deps: PayDeps, project: Project, paymentRowId:
     deps,
     project,
     paymentRowId,
-    { method: 'card', providerId: 'sim-card', cardMask: maskPan(card.pan), cardBrand: cardBrand(card.pan), accountToken: source.accountToken },
-    (_payment, now) => assertCardUsable(card, now),
+    { method: 'card', cardMask: maskPan(card.pan), cardBrand: cardBrand(card.pan), accountToken: source.accountToken },
+    (_payment, now, route) => {
+      asCard(route)
+      assertCardUsable(card, now)
+    },
   )
   let result: AcquirerResult
   try {
-    result = await deps.acquirer.authorise({
+    result = await asCard(claimed.route).acquirer.authorise({
       reference: String(claimed.operation.id),
       amount: claimed.payment.amount,
       currency: claimed.payment.currency,
       card,
       capture: claimed.payment.operationType === 'sale',
+      shopper: { merchant: project.name, language: claimed.payment.languageCode },
     })
   } catch {
     // The acquirer may or may not have acted: a status query decides later, never a guess.

@@ -1,5 +1,6 @@
 import type { Payment } from './payment.ts'
-import type { AcquirerResult, Clock, Ids, PaymentStore, Project, WalletProvider } from './ports.ts'
+import type { AcquirerResult, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { asWallet } from './provider-routes.ts'
 import { settleAttempt } from './settle-attempt.ts'
 import { startAttempt } from './start-attempt.ts'
 import { PaymentError } from './errors.ts'
@@ -10,21 +11,24 @@ import { methodsFor } from './payment-options.ts'
  * approves on; the payment waits in `awaiting redirect result` until the wallet reports.
  */
 export async function payWithWallet(
-  deps: { payments: PaymentStore; clock: Clock; ids: Ids; wallet: WalletProvider },
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry },
   project: Project,
   paymentRowId: string,
+  method: 'jeton',
   returnUrl: (operationId: number) => Promise<string>,
 ): Promise<Payment> {
-  const claimed = await startAttempt(deps, project, paymentRowId, { method: 'jeton', providerId: 'sim-jeton', cardMask: undefined, cardBrand: undefined, accountToken: undefined }, (payment) => {
-    if (!methodsFor(payment).includes('jeton')) throw new PaymentError('validation_failed', 'Jeton Wallet is not available for this payment', { param: 'method' })
+  const claimed = await startAttempt(deps, project, paymentRowId, { method, cardMask: undefined, cardBrand: undefined, accountToken: undefined }, (payment, _now, route) => {
+    asWallet(route)
+    if (!methodsFor(payment).includes(method)) throw new PaymentError('validation_failed', 'Jeton Wallet is not available for this payment', { param: 'method' })
   })
   let result: AcquirerResult
   try {
-    result = await deps.wallet.start({
+    result = await asWallet(claimed.route).wallet.start({
       reference: String(claimed.operation.id),
       amount: claimed.payment.amount,
       currency: claimed.payment.currency,
       returnUrl: await returnUrl(claimed.operation.id),
+      shopper: { merchant: project.name, language: claimed.payment.languageCode },
     })
   } catch {
     return claimed.payment

@@ -34,6 +34,10 @@ export type Payment = {
   theme: string | undefined
   /** `parent_page`: results send the top window to the merchant URL. */
   returnMode: 'parent_page' | undefined
+  /** A test payment (its project was in test mode when it was created): simulators only, marked in callbacks and status. */
+  test: boolean
+  /** Where it was started: the hosted page (the shopper's browser follows redirects) or the Gate (the merchant does). */
+  channel: 'page' | 'gate'
   version: number
   createdAt: Date
   updatedAt: Date

@@ -2,14 +2,15 @@ import type { Currency } from '../../protocol/money.ts'
 import { cardBrand } from './card-brand.ts'
 import { assertCardUsable } from './card-checks.ts'
 import { DECLINES } from './decline-codes.ts'
-import { PaymentError } from './errors.ts'
+import { PaymentError, assertNever } from './errors.ts'
 import { askAndSettle, callbackFor, claimFollowUp, followUpOperation, type FollowUpDeps } from './follow-up.ts'
 import { createGatePayment } from './gate-payment.ts'
 import { payoutHoldPostings } from './ledger.ts'
 import { admitWithinLimits, type LimitStore } from './limits.ts'
 import { maskPan, type Operation, type Payment } from './payment.ts'
 import { jetonAccepts } from './payment-options.ts'
-import type { CardData, PaymentChange, Project } from './ports.ts'
+import type { CardData, MethodRoute, PaymentChange, Project, ProviderAnswer } from './ports.ts'
+import { asCard, asWallet, projectScope } from './provider-routes.ts'
 import { transition } from './transitions.ts'
 
 /** Where a payout goes: a Jeton wallet account, or a card (typed or saved). */
@@ -43,6 +44,8 @@ export async function payout(deps: FollowUpDeps & { limits: LimitStore }, projec
     throw new PaymentError('validation_failed', 'Jeton Wallet does not accept this amount or currency', { param: 'payment.amount' })
   }
   if (destination.method === 'card') assertCardUsable(destination.card, now)
+  // Refused before the payment exists: a live project without a connection creates nothing.
+  const send = payoutSender(await deps.providers.route(projectScope(project), destination.method), request)
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'payout', currency, amount, now })
   let payment: Payment
   try {
@@ -53,8 +56,8 @@ export async function payout(deps: FollowUpDeps & { limits: LimitStore }, projec
   }
   const operation = followUpOperation(deps, payment, 'payout', amount, destination.method === 'jeton'
     // The wallet account paid out to is the merchant's own data: callbacks report it (account.number).
-    ? { method: 'jeton', cardMask: destination.account, cardBrand: undefined, accountToken: undefined, provider: { id: 'sim-jeton', paymentId: undefined, authCode: undefined } }
-    : { method: 'card', cardMask: maskPan(destination.card.pan), cardBrand: cardBrand(destination.card.pan), accountToken: destination.accountToken, provider: { id: 'sim-card', paymentId: undefined, authCode: undefined } })
+    ? { method: destination.method, cardMask: destination.account, cardBrand: undefined, accountToken: undefined, provider: { id: send.providerId, paymentId: undefined, authCode: undefined } }
+    : { method: 'card', cardMask: maskPan(destination.card.pan), cardBrand: cardBrand(destination.card.pan), accountToken: destination.accountToken, provider: { id: send.providerId, paymentId: undefined, authCode: undefined } })
   const processing = transition(payment, 'pay', now)
   let claimed: Payment
   try {
@@ -63,12 +66,24 @@ export async function payout(deps: FollowUpDeps & { limits: LimitStore }, projec
     if (error instanceof PaymentError && error.code === 'insufficient_balance') return declineForBalance(deps, project, payment, processing, operation)
     throw error
   }
-  const reference = String(operation.id)
-  return askAndSettle(deps, project, claimed, operation, () =>
-    destination.method === 'jeton'
-      ? deps.walletOperations.payout({ reference, amount, currency, account: destination.account })
-      : deps.cardOperations.payout({ reference, amount, currency, card: destination.card }),
-  )
+  return askAndSettle(deps, project, claimed, operation, () => send.payout(String(operation.id)))
+}
+
+// The destination's provider, narrowed before anything is written: a card payout never reaches a wallet.
+function payoutSender(route: MethodRoute, request: PayoutRequest): { providerId: string; payout(reference: string): Promise<ProviderAnswer> } {
+  const { destination, amount, currency } = request
+  switch (destination.method) {
+    case 'jeton': {
+      const { providerId, operations } = asWallet(route)
+      return { providerId, payout: (reference) => operations.payout({ reference, amount, currency, account: destination.account }) }
+    }
+    case 'card': {
+      const { providerId, operations } = asCard(route)
+      return { providerId, payout: (reference) => operations.payout({ reference, amount, currency, card: destination.card }) }
+    }
+    default:
+      return assertNever(destination, 'payout destination')
+  }
 }
 
 // Nothing was held, so nothing is posted: the operation is recorded as declined and reported.

@@ -38,10 +38,20 @@ export type AcquirerResult =
   | { kind: 'approved'; providerId: string; authCode: string; account?: string }
   | { kind: 'declined'; providerId: string; code: string; message: string; account?: string }
   | { kind: 'pending'; providerId: string }
-  /** 3-D Secure: the shopper must pass the issuer's challenge at `acsUrl` before a result exists. */
+  /**
+   * 3-D Secure: the shopper must pass the issuer's challenge at `acsUrl` before a result exists.
+   * Hint: the URL is the provider's entry for this one attempt and may carry its own short-lived
+   * credential, so EPay hands it to nobody but the shopper's page (or the Gate merchant who started it).
+   */
   | { kind: 'challenge'; providerId: string; acsUrl: string }
   /** A wallet: the shopper approves on the wallet's page; the wallet notifies the result. */
   | { kind: 'redirect'; providerId: string; redirect: { method: 'GET' | 'POST'; url: string } }
+
+/**
+ * Who is paying whom, as an authentication request carries it (3-D Secure's merchant name and
+ * browser language): what an ACS or a wallet page shows the shopper. Never card data.
+ */
+export type Shopper = { merchant: string; language: string | undefined }
 
 /**
  * The adapter interface every card acquirer implements (SPEC §7), so a real one can be added
@@ -50,7 +60,7 @@ export type AcquirerResult =
  * crash can never authorise twice.
  */
 export interface CardAcquirer {
-  authorise(request: { reference: string; amount: number; currency: Currency; card: CardData; capture: boolean }): Promise<AcquirerResult>
+  authorise(request: { reference: string; amount: number; currency: Currency; card: CardData; capture: boolean; shopper: Shopper }): Promise<AcquirerResult>
   status(reference: string): Promise<AcquirerResult | undefined>
   /**
    * Gives up on an authorisation EPay has no answer for (a lost call, a 3-D Secure challenge the
@@ -65,7 +75,7 @@ export interface CardAcquirer {
  * the wallet's page, then learn the result from the wallet (notification or status query).
  */
 export interface WalletProvider {
-  start(request: { reference: string; amount: number; currency: Currency; returnUrl: string }): Promise<AcquirerResult>
+  start(request: { reference: string; amount: number; currency: Currency; returnUrl: string; shopper: Shopper }): Promise<AcquirerResult>
   status(reference: string): Promise<AcquirerResult | undefined>
   /** Ends a wallet payment the shopper never finished; returns its final result. */
   abandon(reference: string): Promise<AcquirerResult | undefined>
@@ -100,6 +110,35 @@ export interface WalletOperations {
   refund(request: ProviderFollowUp): Promise<ProviderAnswer>
   payout(request: { reference: string; amount: number; currency: Currency; account: string }): Promise<ProviderAnswer>
   status(reference: string): Promise<ProviderAnswer | undefined>
+}
+
+/** A card method's provider for one project: the acquirer that authorises and what follows an authorisation. */
+export type CardRoute = { kind: 'card'; providerId: string; acquirer: CardAcquirer; operations: CardOperations }
+
+/** A redirect wallet's provider for one project: the shopper-facing start and the server-to-server side. */
+export type WalletRoute = { kind: 'wallet'; providerId: string; wallet: WalletProvider; operations: WalletOperations }
+
+/** Whatever serves one payment method (SPEC §7); `providerId` is recorded on every operation it runs. */
+export type MethodRoute = CardRoute | WalletRoute
+
+/**
+ * Whose money a provider would move: a project's test payments go to the simulators, its live
+ * ones to the project's own connection. A payment keeps the mode it was created in, so its
+ * follow-ups reach the provider that holds its money even if the project changes mode later.
+ */
+export type ProviderScope = { projectId: number; test: boolean }
+
+/**
+ * The providers, keyed by project (and mode) and method (SPEC §7, STYLE §10): the domain asks
+ * here and never names a provider.
+ * Hint: an unknown method is refused (`method_unavailable`), never routed to a default; a live
+ * project without a connection for the method is refused (`provider_not_connected`) before
+ * anything is created or charged.
+ */
+export interface ProviderRegistry {
+  route(scope: ProviderScope, method: string): Promise<MethodRoute>
+  /** The methods `scope` can take now. */
+  methods(scope: ProviderScope): Promise<readonly string[]>
 }
 
 /**

@@ -3,7 +3,8 @@ import { PaymentError } from './errors.ts'
 import { createGatePayment, type GatePaymentRequest } from './gate-payment.ts'
 import { admitWithinLimits, type LimitStore } from './limits.ts'
 import { maskPan, type Operation, type Payment } from './payment.ts'
-import type { AcquirerResult, CardAcquirer, CardData, CardTokenRecord, Clock, Ids, PaymentStore, Project } from './ports.ts'
+import type { AcquirerResult, CardData, CardTokenRecord, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { cardRoute, projectScope } from './provider-routes.ts'
 import { merchantInitiated } from './resolve-follow-ups.ts'
 import { settleAttempt } from './settle-attempt.ts'
 import { transition } from './transitions.ts'
@@ -15,13 +16,14 @@ import { transition } from './transitions.ts'
  * charge (merchantInitiated) instead of leaving it waiting for nobody.
  */
 export async function recurringCharge(
-  deps: { payments: PaymentStore; acquirer: CardAcquirer; clock: Clock; ids: Ids; limits: LimitStore },
+  deps: { payments: PaymentStore; providers: ProviderRegistry; clock: Clock; ids: Ids; limits: LimitStore },
   project: Project,
   request: Omit<GatePaymentRequest, 'type' | 'operationType' | 'returnUrl'>,
   saved: { record: CardTokenRecord; card: CardData },
 ): Promise<{ payment: Payment; operation: Operation }> {
   const now = deps.clock.now()
   assertCardUsable(saved.card, now)
+  const route = await cardRoute(deps.providers, projectScope(project))
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'recurring', currency: request.currency, amount: request.amount, now })
   let payment: Payment
   try {
@@ -38,7 +40,7 @@ export async function recurringCharge(
     amount: payment.amount,
     currency: payment.currency,
     requestId: deps.ids.request(),
-    provider: { id: 'sim-card', paymentId: undefined, authCode: undefined },
+    provider: { id: route.providerId, paymentId: undefined, authCode: undefined },
     code: undefined,
     message: undefined,
     method: 'card',
@@ -53,7 +55,10 @@ export async function recurringCharge(
   const claimed = await deps.payments.apply({ payment: transition(payment, 'pay', now), expectedVersion: payment.version, insertOperation: operation })
   let result: AcquirerResult
   try {
-    result = await deps.acquirer.authorise({ reference: String(operation.id), amount: payment.amount, currency: payment.currency, card: saved.card, capture: true })
+    result = await route.acquirer.authorise({
+      reference: String(operation.id), amount: payment.amount, currency: payment.currency, card: saved.card, capture: true,
+      shopper: { merchant: project.name, language: undefined },
+    })
   } catch {
     // Unknown outcome: the follow-up resolver asks the acquirer's records later.
     return { payment: claimed, operation }

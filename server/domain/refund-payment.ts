@@ -6,6 +6,7 @@ import { admitWithinLimits, type LimitStore } from './limits.ts'
 import type { Operation, Payment } from './payment.ts'
 import { chargeOf, paymentTotals } from './payment-totals.ts'
 import type { Project } from './ports.ts'
+import { paymentScope } from './provider-routes.ts'
 import { loadForFollowUp, type ResolveDeps } from './resolve-follow-ups.ts'
 import { nextStatus } from './transitions.ts'
 
@@ -37,6 +38,7 @@ export async function refundPayment(
   if (amount > remaining) {
     throw new PaymentError('invalid_amount', `the refund amount exceeds what is left to refund (${remaining})`, { param: 'payment.amount' })
   }
+  const { operations: provider } = await deps.providers.route(paymentScope(payment), charge.method)
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'refund', currency: payment.currency, amount, now: deps.clock.now() })
   const operation = followUpOperation(deps, payment, 'refund', amount, charge)
   let claimed: Payment
@@ -48,6 +50,6 @@ export async function refundPayment(
   }
   const followUp = { reference: String(operation.id), original: charge.provider.paymentId ?? String(charge.id), amount, currency: payment.currency }
   return askAndSettle(deps, project, claimed, operation, () =>
-    charge.method === 'card' ? deps.cardOperations.refund(followUp) : deps.walletOperations.refund(followUp),
+    provider.refund(followUp),
   )
 }

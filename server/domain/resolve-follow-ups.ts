@@ -4,14 +4,15 @@ import { merchantPayment } from './gate-payment.ts'
 import { settleFollowUp, type FollowUpDeps } from './follow-up.ts'
 import type { Operation, Payment } from './payment.ts'
 import { inFlightFollowUp } from './payment-totals.ts'
-import type { AcquirerResult, CardAcquirer, Project } from './ports.ts'
+import type { AcquirerResult, Project } from './ports.ts'
+import { cardRoute, paymentScope } from './provider-routes.ts'
 import { settleAttempt } from './settle-attempt.ts'
 
 /** How long a follow-up may wait for its provider's answer before EPay asks the provider's records. */
 export const FOLLOW_UP_STALL_MS = 10_000
 
-/** What resolving needs: the follow-up providers plus the acquirer, whose records settle recurring charges. */
-export type ResolveDeps = FollowUpDeps & { acquirer: CardAcquirer }
+/** What resolving needs: the providers, whose records settle follow-ups and recurring charges. */
+export type ResolveDeps = FollowUpDeps
 
 /**
  * Settles a follow-up or recurring charge whose answer never arrived (crash, timeout) from the
@@ -21,7 +22,8 @@ export type ResolveDeps = FollowUpDeps & { acquirer: CardAcquirer }
 export async function resolveFollowUp(deps: ResolveDeps, project: Project, payment: Payment, operation: Operation): Promise<void> {
   const reference = String(operation.id)
   if (operation.type === 'recurring') {
-    const result = merchantInitiated((await deps.acquirer.status(reference)) ?? notProcessed(operation))
+    const { acquirer } = await cardRoute(deps.providers, paymentScope(payment))
+    const result = merchantInitiated((await acquirer.status(reference)) ?? notProcessed(operation))
     try {
       await settleAttempt(deps, project, payment, operation, result)
     } catch (error) {
@@ -29,7 +31,7 @@ export async function resolveFollowUp(deps: ResolveDeps, project: Project, payme
     }
     return
   }
-  const provider = operation.method === 'card' ? deps.cardOperations : deps.walletOperations
+  const provider = (await deps.providers.route(paymentScope(payment), operation.method)).operations
   const answer = (await provider.status(reference)) ?? notProcessed(operation)
   await settleFollowUp(deps, project, operation.id, answer)
 }

@@ -1,5 +1,6 @@
 import { PaymentError } from './errors.ts'
-import type { AcquirerResult, CardAcquirer, Clock, Ids, PaymentStore, Project, WalletProvider } from './ports.ts'
+import type { AcquirerResult, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { attemptProvider, paymentScope } from './provider-routes.ts'
 import { settleAttempt } from './settle-attempt.ts'
 import { transition } from './transitions.ts'
 
@@ -17,7 +18,7 @@ export type StallLimits = {
 
 export const DEFAULT_STALL_LIMITS: StallLimits = { processingMs: 5_000, challengeMs: 15 * 60_000, redirectMs: 5 * 60_000, walletAbandonMs: 30 * 60_000 }
 
-type Deps = { payments: PaymentStore; clock: Clock; ids: Ids; acquirer: CardAcquirer; wallet: WalletProvider; project(id: number): Promise<Project | undefined> }
+type Deps = { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry; project(id: number): Promise<Project | undefined> }
 
 /**
  * Resolves attempts whose result never arrived — an acquirer timeout, a crash between the
@@ -34,10 +35,10 @@ export async function resolveStalledAttempts(deps: Deps, limits: StallLimits = D
   for (const { payment, operation } of await deps.payments.stalledAttempts(cutoffs, 50)) {
     const age = now.getTime() - operation.updatedAt.getTime()
     const reference = String(operation.id)
-    const provider = operation.method === 'card' ? deps.acquirer : deps.wallet
+    const provider = attemptProvider(await deps.providers.route(paymentScope(payment), operation.method))
     let result: AcquirerResult | undefined
     if (operation.status === 'awaiting 3ds result') {
-      result = await deps.acquirer.abandon(reference)
+      result = await provider.abandon(reference)
     } else {
       result = await provider.status(reference)
       const undecided = !result || result.kind === 'pending' || result.kind === 'redirect'

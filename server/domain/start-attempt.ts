@@ -1,6 +1,7 @@
 import { PaymentError } from './errors.ts'
 import { IN_FLIGHT_STATUSES, SETTLED_STATUSES, type Operation, type Payment } from './payment.ts'
-import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
+import type { Clock, Ids, MethodRoute, PaymentStore, Project, ProviderRegistry } from './ports.ts'
+import { paymentScope } from './provider-routes.ts'
 import { transition } from './transitions.ts'
 
 /**
@@ -11,17 +12,20 @@ import { transition } from './transitions.ts'
  * database's one-attempt-in-flight index backs it up.
  */
 export async function startAttempt(
-  deps: { payments: PaymentStore; clock: Clock; ids: Ids },
+  deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry },
   project: Project,
   paymentRowId: string,
-  attempt: Pick<Operation, 'method' | 'cardMask' | 'cardBrand' | 'accountToken'> & { providerId: string },
-  check: (payment: Payment, now: Date) => void = () => undefined,
-): Promise<{ payment: Payment; operation: Operation }> {
+  attempt: Pick<Operation, 'method' | 'cardMask' | 'cardBrand' | 'accountToken'>,
+  check: (payment: Payment, now: Date, route: MethodRoute) => void = () => undefined,
+): Promise<{ payment: Payment; operation: Operation; route: MethodRoute }> {
   const payment = await deps.payments.get(paymentRowId)
   if (!payment || payment.projectId !== project.id) throw new PaymentError('payment_not_found', 'payment not found')
   const now = deps.clock.now()
   assertPayable(payment, now)
-  check(payment, now)
+  // Asked before the claim: an unknown method or a live project without a connection is
+  // refused while nothing is written and no attempt is used up.
+  const route = await deps.providers.route(paymentScope(payment), attempt.method)
+  check(payment, now, route)
   const operation: Operation = {
     id: deps.ids.operation(),
     paymentRowId: payment.id,
@@ -30,7 +34,7 @@ export async function startAttempt(
     amount: payment.amount,
     currency: payment.currency,
     requestId: deps.ids.request(),
-    provider: { id: attempt.providerId, paymentId: undefined, authCode: undefined },
+    provider: { id: route.providerId, paymentId: undefined, authCode: undefined },
     code: undefined,
     message: undefined,
     method: attempt.method,
@@ -43,7 +47,7 @@ export async function startAttempt(
     updatedAt: now,
   }
   const saved = await deps.payments.apply({ payment: transition(payment, 'pay', now), expectedVersion: payment.version, insertOperation: operation })
-  return { payment: saved, operation }
+  return { payment: saved, operation, route }
 }
 
 /** Throws unless the shopper may start an attempt on `payment` now (not settled, in flight, expired or out of attempts). */

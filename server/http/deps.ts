@@ -1,4 +1,4 @@
-import type { Clock, Ids, PaymentStore } from '../domain/ports.ts'
+import type { CardOperations, Clock, Ids, PaymentStore, ProviderRegistry, WalletOperations } from '../domain/ports.ts'
 import type { SimulatedCardAcquirer } from '../providers/simulated-card-acquirer.ts'
 import type { SimulatedJeton } from '../providers/simulated-jeton.ts'
 import type { Logger } from '../logger.ts'
@@ -9,6 +9,7 @@ import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import type { CardTokenStore } from '../storage/card-token-store.ts'
 import type { CardVault } from '../vault/card-vault.ts'
+import type { AttemptReturnStore } from '../storage/attempt-return-store.ts'
 import type { GateDeps } from '../compose-gate.ts'
 
 /** Static documents served by the app, read once at start. */
@@ -39,10 +40,12 @@ export type AppDeps = {
   payLimits: { session: number; ip: number; project: number }
   cardTokens: CardTokenStore
   vault: CardVault
-  /** The card acquirer; the simulator also serves its ACS page, so its full type is kept here. */
-  acquirer: SimulatedCardAcquirer
-  /** The Jeton wallet; the simulator also serves the wallet's page. */
-  jeton: SimulatedJeton
+  /** Every provider, by project, mode and method: the only way the use cases reach one. */
+  providers: ProviderRegistry
+  /** The test-mode simulators themselves, for their own pages (ACS, wallet) and notifications. */
+  simulators: { card: SimulatedCardAcquirer; cardOperations: CardOperations; jeton: SimulatedJeton; jetonOperations: WalletOperations }
+  /** First returns from ACS and wallet pages: each return token resumes its attempt once. */
+  attemptReturns: AttemptReturnStore
   clock: Clock
   ids: Ids
   logger: Logger

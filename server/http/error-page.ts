@@ -19,6 +19,8 @@ const MESSAGES: Partial<Record<ErrorCode, Record<Lang, string>>> = {
   payment_mismatch: { en: 'This payment already exists with different details.', ru: 'Платёж с этим номером уже существует с другими данными.' },
   payment_expired: { en: 'The payment link has expired.', ru: 'Срок действия ссылки на оплату истёк.' },
   return_url_not_allowed: { en: 'The return address is not allowed for this merchant.', ru: 'Адрес возврата не разрешён для этого продавца.' },
+  provider_not_connected: { en: 'This merchant cannot take payments yet: no payment provider is connected.', ru: 'Этот продавец пока не может принимать платежи: платёжный провайдер не подключён.' },
+  method_unavailable: { en: 'This payment method is not available.', ru: 'Этот способ оплаты недоступен.' },
   payload_too_large: { en: 'The payment request is too large.', ru: 'Запрос на оплату слишком большой.' },
 }
 

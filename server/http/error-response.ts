@@ -29,6 +29,9 @@ export const HTTP = {
   rate_limited: [429, 'invalid_request_error'],
   payload_too_large: [413, 'invalid_request_error'],
   not_found: [404, 'invalid_request_error'],
+  // A live project with no real provider for the method: an operator's setting, not the request's fault.
+  provider_not_connected: [403, 'invalid_request_error'],
+  method_unavailable: [400, 'invalid_request_error'],
   provider_error: [502, 'api_error'],
   internal_error: [500, 'api_error'],
 } as const satisfies Record<ErrorCode, readonly [ContentfulStatusCode, ErrorType]>

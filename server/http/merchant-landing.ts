@@ -7,7 +7,7 @@ import type { Payment } from '../domain/payment.ts'
  * while the result is pending or when the merchant gave no URL: EPay's page then shows it.
  */
 export function merchantLanding(payment: Payment): string | undefined {
-  if (payment.params['source'] !== 'gate') return undefined
+  if (payment.channel !== 'gate') return undefined
   switch (payment.status) {
     case 'success':
     case 'awaiting capture':

@@ -16,6 +16,7 @@ export function toPaymentState(payment: Payment, operations: readonly Operation[
   }
   const returnUrl = returnUrlFor(payment, attemptsLeft)
   if (returnUrl) state.return_url = returnUrl
+  if (payment.returnMode) state.return_mode = payment.returnMode
   return state
 }
 

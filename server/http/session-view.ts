@@ -1,5 +1,6 @@
 import { LANGUAGES, type Language, type PaymentState, type SavedCard, type SessionView, type Theme } from '../../protocol/schemas/page-api.ts'
 import { methodsFor } from '../domain/payment-options.ts'
+import { paymentScope } from '../domain/provider-routes.ts'
 import type { Payment } from '../domain/payment.ts'
 import type { CardTokenRecord, Project } from '../domain/ports.ts'
 import type { AppDeps } from './deps.ts'
@@ -34,15 +35,16 @@ export async function savedCardsFor(deps: AppDeps, payment: Payment): Promise<Sa
  */
 export async function sessionViewFor(deps: AppDeps, payment: Payment, project: Project, framing: Framing): Promise<SessionView> {
   const lang = payment.languageCode?.slice(0, 2).toLowerCase()
-  const [savedCards, state] = await Promise.all([savedCardsFor(deps, payment), paymentStateFor(deps, payment, framing)])
+  const [savedCards, state, served] = await Promise.all([savedCardsFor(deps, payment), paymentStateFor(deps, payment, framing), deps.providers.methods(paymentScope(payment))])
   return {
     payment: { id: payment.paymentId, amount: payment.amount, currency: payment.currency, ...(payment.description ? { description: payment.description } : {}) },
     merchant: { name: project.name },
-    test_mode: project.testMode,
+    // The payment's own mode: a test payment stays one even if its project goes live later.
+    test_mode: payment.test,
     ...(lang && LANGS.has(lang) ? { language: lang as Language } : {}),
     ...(framing.parentOrigin ? { parent_origin: framing.parentOrigin } : {}),
     ...(framing.guid ? { guid: framing.guid } : {}),
-    methods: methodsFor(payment),
+    methods: methodsFor(payment).filter((method) => served.includes(method)),
     saved_cards: savedCards,
     save_card: payment.saveCard,
     ...(payment.theme ? { theme: JSON.parse(payment.theme) as Theme } : {}),

@@ -13,13 +13,13 @@ export function createPaymentStore(sql: Sql): PaymentStore {
       const rows = await sql.query(
         `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
            customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
-           fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)
+           fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode, test, channel)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)
          ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
         [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
           p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
           p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),
-          p.version, p.createdAt, p.updatedAt, p.saveCard, p.forceMethod ?? null, p.theme ?? null, p.returnMode ?? null],
+          p.version, p.createdAt, p.updatedAt, p.saveCard, p.forceMethod ?? null, p.theme ?? null, p.returnMode ?? null, p.test, p.channel],
       )
       if (rows[0]) return { payment: toPayment(rows[0]), created: true }
       const existing = await this.findByMerchantId(p.projectId, p.paymentId)
@@ -183,6 +183,8 @@ export function toPayment(r: Record<string, unknown>): Payment {
     forceMethod: optional(r['force_method']),
     theme: optional(r['theme']),
     returnMode: r['return_mode'] === 'parent_page' ? 'parent_page' : undefined,
+    test: r['test'] === true,
+    channel: r['channel'] === 'gate' ? 'gate' : 'page',
     version: toSafeInt(r['version'], 'version'),
     createdAt: new Date(r['created_at'] as Date),
     updatedAt: new Date(r['updated_at'] as Date),

@@ -164,7 +164,18 @@ describe.skipIf(!browserAvailable())('hosted page accessibility (axe, WCAG 2.2 A
       await typeCard(page, CARDS.threeDs)
       await page.locator('button[type="submit"]').click()
       await page.waitForURL(/\/sim\/acs/, { timeout: 20_000 })
-      await page.getByRole('button', { name: 'Confirm' }).waitFor()
+      // The test ACS speaks the payment's language.
+      await page.getByRole('button', { name: lang === 'ru' ? 'Подтвердить' : 'Confirm' }).waitFor()
+      await expectNoViolations(page)
+      await page.close()
+    })
+
+    it('has no violations on the Jeton test wallet page', async () => {
+      const page = await open(lang)
+      await page.getByRole('radio', { name: /jeton/i }).check()
+      await page.locator('button[type="submit"]').click()
+      await page.waitForURL(/\/sim\/wallets\/jeton\//, { timeout: 20_000 })
+      await page.locator('form[action$="/decide"]').waitFor()
       await expectNoViolations(page)
       await page.close()
     })

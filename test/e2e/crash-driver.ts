@@ -151,7 +151,7 @@ export function createDriver(options: {
     const n = ++counter
     const paymentId = `${options.prefix}-${n}`
     const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`
-    let deadline = Date.now() + flowDeadlineMs
+    const deadline = Date.now() + flowDeadlineMs
     const trace: string[] = []
     let retries = 0
     let payCalls = 0
@@ -171,6 +171,11 @@ export function createDriver(options: {
     const form = (data: Record<string, string>) => ({
       method: 'POST', ip, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(data).toString(),
     })
+    const expectRedirect = async (response: Response, what: string): Promise<string> => {
+      if (response.status >= 500) throw new ServerDown(`${what}: HTTP ${response.status}`)
+      if (response.status !== 303) throw new Error(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`)
+      return response.headers.get('location') ?? ''
+    }
     const expectOk = async (response: Response, what: string) => {
       if (response.status >= 500) throw new ServerDown(`${what}: HTTP ${response.status}`)
       if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`)
@@ -227,31 +232,23 @@ export function createDriver(options: {
       } else if (FINAL.has(state.status)) {
         break
       } else if (state.status === 'awaiting 3ds result' && redirect) {
+        // As the shopper's browser: post the entry to the ACS, decide there, post the way back.
+        // The ACS is found by the ticket in its address; the return token resumes once, and a
+        // retried return still settles from the acquirer's answer, it only hands out no session.
         const decision = kind === '3ds_fail' ? 'fail' : 'confirm'
-        await retry(async () => expectOk(await send('/sim/acs', form(redirect.body)), 'acs'))
-        await retry(async () => expectOk(await send('/sim/acs/decide', form({ ...redirect.body, decision })), 'acs decide'))
-        await retry(async () => expectOk(await send('/payment/3ds-return', form({ MD: redirect.body['MD']!, cres: redirect.body['creq']! })), '3ds return'))
+        const acs = new URL(redirect.url).pathname
+        await retry(async () => expectRedirect(await send(acs, form(redirect.body)), 'acs'))
+        await retry(async () => expectRedirect(await send(`${acs}/decide`, form({ decision })), 'acs decide'))
+        await retry(async () => expectRedirect(await send('/payment/3ds-return', form({ MD: redirect.body['MD']! })), '3ds return'))
         state = await status()
       } else if (state.status === 'awaiting redirect result' && redirect) {
-        const walletPath = `${new URL(redirect.url).pathname}?${new URLSearchParams(redirect.body)}`
+        const walletPath = new URL(redirect.url).pathname
         await retry(async () => expectOk(await send(walletPath, { ip }), 'wallet page'))
         const decision = kind === 'jeton_decline' ? 'decline' : 'success'
-        const back = await retry(async () => {
-          const r = await send('/sim/wallets/jeton/decide', form({ reference: redirect.body['reference']!, decision }))
-          if (r.status >= 500) throw new ServerDown('wallet decide: HTTP ' + r.status)
-          // 409: decided by our earlier request whose answer was lost; the wallet's notification or the resolver settles it.
-          return r.status === 303 ? r.headers.get('location') ?? undefined : undefined
-        })
+        // A decision already made (our earlier request, whose answer was lost) only sends us back again.
+        const back = await retry(async () => expectRedirect(await send(`${walletPath}/decide`, form({ decision })), 'wallet decide'))
         walletDecided = true
-        if (back) {
-          const url = new URL(back)
-          await retry(async () => expectOk(await send(`${url.pathname}${url.search}`, { ip }), 'wallet return'))
-        } else {
-          // Our decision went through but its answer (the way back) was lost; only the wallet's
-          // notification can settle it now, else the resolver after 5 minutes: wait a little.
-          trace.push('wallet answer lost')
-          deadline = Math.min(deadline, Date.now() + 10_000)
-        }
+        await retry(async () => expectRedirect(await send(new URL(back, 'http://x').pathname, { ip }), 'wallet return'))
         state = await status()
       } else {
         await sleep(250)

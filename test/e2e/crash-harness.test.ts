@@ -269,8 +269,8 @@ describe('crash windows the harness invariants would catch', () => {
     // `awaiting redirect result` is saved. resolveStalledAttempts asks the wallet, which answers
     // `pending` (the shopper never saw its page), and skips it — on every tick, forever. The shopper
     // cannot retry either: an attempt is "in flight".
-    const start = t.deps.jeton.start
-    t.deps.jeton.start = async (request) => {
+    const start = t.deps.simulators.jeton.start
+    t.deps.simulators.jeton.start = async (request) => {
       await start(request)
       throw new Error('the process died here')
     }
@@ -315,8 +315,8 @@ describe('crash windows the harness invariants would catch', () => {
     // charged for a payment EPay reported declined.
     let release = () => undefined as void
     const gate = new Promise<void>((resolve) => (release = resolve))
-    const authorise = t.deps.acquirer.authorise
-    t.deps.acquirer.authorise = async (request) => {
+    const authorise = t.deps.simulators.card.authorise
+    t.deps.simulators.card.authorise = async (request) => {
       await gate
       return authorise(request)
     }

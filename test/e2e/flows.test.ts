@@ -152,6 +152,27 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
     })
   })
 
+  // Post/redirect/get on every return (issue 16, item 4): each history entry of the flow is a
+  // GET, so Back shows the result page again and never "Confirm form resubmission".
+  it.each([['3-D Secure', 'Confirm'], ['Jeton wallet', 'Success']] as const)('full page: Back after %s shows the result page', async (flow, button) => {
+    const { page, pay } = await openPayment('full-page', { payment_amount: '1500' })
+    if (flow === 'Jeton wallet') {
+      await pay.getByRole('radio', { name: /jeton/i }).check()
+      await pay.locator('button[type="submit"]').click()
+    } else {
+      await typeCard(pay, CARDS.threeDs)
+    }
+    await pay.getByRole('button', { name: button, exact: true }).click({ timeout: 20_000 })
+    await state(page, 'success')
+    // The session came in the fragment and is gone from the address bar and history.
+    expect(page.url()).toMatch(/\/payment\/resume\/\d+$/)
+    const back = await page.goBack()
+    expect(back?.request().method()).toBe('GET')
+    await state(page, 'success')
+    expect(page.url()).not.toMatch(/^chrome-error:/)
+    await page.close()
+  })
+
   // Runs last: after card, 3-D Secure and saved-card payments in both modes.
   it('leaves no card number or CVC in the database files, the logs or the callbacks', async () => {
     await server.stop()

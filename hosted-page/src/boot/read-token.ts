@@ -5,6 +5,7 @@ const BootSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)), session
 type BootDocument = Pick<Document, 'getElementById'>
 type BootLocation = Pick<Location, 'hash' | 'pathname' | 'search'>
 type BootHistory = Pick<History, 'replaceState' | 'state'>
+type BootStorage = Pick<Storage, 'getItem' | 'setItem'>
 
 /**
  * Takes the session token from where the server put it: the `#epay-boot` JSON element, or a
@@ -15,8 +16,13 @@ export function takeSessionToken(doc: BootDocument, location: BootLocation, hist
   return takeBoot(doc, location, history).token
 }
 
-/** Like takeSessionToken, plus the session view the server may have put beside the token. */
-export function takeBoot(doc: BootDocument, location: BootLocation, history: BootHistory): { token: string | null; session: unknown } {
+/**
+ * Like takeSessionToken, plus the session view the server may have put beside the token.
+ * Hint: with `storage` (the tab's sessionStorage), a token taken from a `#token=` fragment is
+ * kept for this address, so Back or a reload there shows the payment again: the server hands a
+ * return's session out once and will not repeat it (a replayed return token gets none).
+ */
+export function takeBoot(doc: BootDocument, location: BootLocation, history: BootHistory, storage?: BootStorage): { token: string | null; session: unknown } {
   let token: string | null = null
   let session: unknown
 
@@ -36,7 +42,28 @@ export function takeBoot(doc: BootDocument, location: BootLocation, history: Boo
     if (fromHash !== null) {
       history.replaceState(history.state, '', location.pathname + location.search)
       token ??= fromHash || null
+      if (fromHash) remember(storage, location.pathname, fromHash)
     }
   }
+  token ??= recall(storage, location.pathname)
   return { token, session }
+}
+
+const key = (path: string) => `epay-session:${path}`
+
+// Storage may be unavailable (blocked, sandboxed): the page then works from memory, as before.
+function remember(storage: BootStorage | undefined, path: string, token: string): void {
+  try {
+    storage?.setItem(key(path), token)
+  } catch {
+    // nothing kept: only Back to this address loses the payment
+  }
+}
+
+function recall(storage: BootStorage | undefined, path: string): string | null {
+  try {
+    return storage?.getItem(key(path)) || null
+  } catch {
+    return null
+  }
 }

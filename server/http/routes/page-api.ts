@@ -7,7 +7,7 @@ import { assertPayable } from '../../domain/start-attempt.ts'
 import { clearPanDigits, type Payment } from '../../domain/payment.ts'
 import type { CardData, CardTokenRecord, Project } from '../../domain/ports.ts'
 import { cardBrand } from '../../domain/card-brand.ts'
-import { signReturnToken } from '../../session/return-token.ts'
+import { walletReturnUrl } from '../redirect-data.ts'
 import type { SessionClaims } from '../../session/session.ts'
 import type { AppDeps, AppEnv } from '../deps.ts'
 import { paymentStateFor, savedCardsFor, sessionViewFor } from '../session-view.ts'
@@ -68,10 +68,8 @@ export function pageApiRoutes(deps: AppDeps) {
         break
       }
       case 'jeton':
-        paid = await payWithWallet({ ...deps, wallet: deps.jeton }, project, session.paymentRowId, async (operationId) => {
-          const md = await signReturnToken(deps.sessionKeys, { paymentRowId: payment.id, operationId, parentOrigin: session.parentOrigin, guid: session.guid }, deps.clock.now())
-          return `${deps.publicUrl}/payment/return?md=${encodeURIComponent(md)}`
-        })
+        paid = await payWithWallet(deps, project, session.paymentRowId, body.method, (operationId) =>
+          walletReturnUrl(deps, { paymentRowId: payment.id, operationId }, { parentOrigin: session.parentOrigin, guid: session.guid }))
         break
     }
     deps.notifyCallbacks()

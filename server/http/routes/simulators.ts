@@ -1,86 +1,95 @@
 import { Hono, type Context } from 'hono'
 import { PaymentError } from '../../domain/errors.ts'
 import { settleAttempt } from '../../domain/settle-attempt.ts'
-import { contentSecurityPolicy, escapeHtml, withNonce } from '../csp.ts'
+import { contentSecurityPolicy } from '../csp.ts'
 import type { AppDeps, AppEnv } from '../deps.ts'
+import { acsChallengePage, acsReturnPage, walletPage } from '../sim-pages.ts'
+import { simLanguage } from '../sim-page-text.ts'
+
+const DECISIONS = ['confirm', 'fail', 'cancel'] as const
 
 /**
  * The simulated providers' own pages (test mode, SPEC §7): the 3-D Secure ACS and the Jeton
- * Wallet page, plus EPay's endpoint for the wallet's asynchronous notification. They are
- * served by EPay for convenience but act as the external systems would.
+ * Wallet page, plus EPay's endpoint for the wallet's asynchronous notification. They are served
+ * by EPay for convenience but act as the external systems would.
+ * Hint: every page is found by the signed ticket the simulator minted with the attempt and put
+ * in the address it gave EPay; an operation id, `creq` or `MD` opens nothing. Each page a
+ * shopper lands on is a GET (a POST is answered with 303), so Back never resubmits a form.
  */
 export function simulatorRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
+  const { card, jeton } = deps.simulators
   const termUrl = `${deps.publicUrl}/payment/3ds-return`
+  const invalid = () => new PaymentError('validation_failed', 'this test page is not valid or has expired')
 
-  app.on(['GET', 'POST'], '/sim/acs', async (c) => {
-    const form = c.req.method === 'POST' ? await c.req.parseBody() : c.req.query()
-    const creq = String(form['creq'] ?? '')
-    const md = String(form['MD'] ?? '')
+  // The requestor posts the challenge entry (ECommPay's `redirect_data`): remember where to return, then show the challenge.
+  app.post('/sim/acs/:ticket', async (c) => {
+    const form = await c.req.parseBody()
     // The ACS returns only to EPay's own TermUrl: it must not become an open redirect.
-    if (String(form['TermUrl'] ?? '') !== termUrl || !/^\d+$/.test(creq)) throw new PaymentError('validation_failed', 'bad ACS request')
-    const hidden = `<input type="hidden" name="creq" value="${escapeHtml(creq)}"><input type="hidden" name="MD" value="${escapeHtml(md)}"><input type="hidden" name="TermUrl" value="${escapeHtml(termUrl)}">`
-    return page(c, 'Simulated 3-D Secure', `
-<h1>3-D Secure check</h1>
-<p>This is EPay's test issuer. Confirm the payment as the cardholder would, or make the check fail.</p>
-<form method="post" action="/sim/acs/decide">${hidden}
-<div class="row"><button name="decision" value="confirm" class="primary">Confirm</button>
-<button name="decision" value="fail">Fail authentication</button>
-<button name="decision" value="cancel">Cancel</button></div></form>`)
+    if (String(form['TermUrl'] ?? '') !== termUrl) throw new PaymentError('validation_failed', 'bad ACS request')
+    const md = typeof form['MD'] === 'string' ? form['MD'] : ''
+    if (!md || !(await card.enterChallenge(c.req.param('ticket'), { md, termUrl }))) throw invalid()
+    return c.redirect(`/sim/acs/${c.req.param('ticket')}`, 303)
   })
 
-  app.post('/sim/acs/decide', async (c) => {
-    const form = await c.req.parseBody()
-    const creq = String(form['creq'] ?? '')
-    const decision = String(form['decision'] ?? '')
-    if (String(form['TermUrl'] ?? '') !== termUrl || !/^\d+$/.test(creq) || !['confirm', 'fail', 'cancel'].includes(decision)) {
-      throw new PaymentError('validation_failed', 'bad ACS decision')
+  app.get('/sim/acs/:ticket', async (c) => {
+    const ticket = c.req.param('ticket')
+    const view = await card.challenge(ticket)
+    if (!view?.back) throw invalid()
+    const lang = simLanguage(view.language, c.req.header('accept-language'))
+    if (!view.decided) return html(c, acsChallengePage({ ...view, lang }, `/sim/acs/${ticket}/decide`, c.get('nonce')))
+    const result = await card.status(view.reference)
+    const cres = Buffer.from(JSON.stringify({ messageType: 'CRes', messageVersion: '2.2.0', transStatus: result?.kind === 'approved' ? 'Y' : 'N' })).toString('base64url')
+    return html(c, acsReturnPage(lang, view.back.termUrl, { MD: view.back.md, cres }, c.get('nonce')))
+  })
+
+  app.post('/sim/acs/:ticket/decide', async (c) => {
+    const ticket = c.req.param('ticket')
+    const decision = String((await c.req.parseBody())['decision'] ?? '')
+    if (!(DECISIONS as readonly string[]).includes(decision)) throw new PaymentError('validation_failed', 'bad ACS decision')
+    if (!(await card.challenge(ticket))?.back) throw invalid()
+    // Accepted once: a second click or a replayed form leaves the first decision standing and only returns.
+    await card.decideChallenge(ticket, decision as (typeof DECISIONS)[number])
+    return c.redirect(`/sim/acs/${ticket}`, 303)
+  })
+
+  app.get('/sim/wallets/jeton/:ticket', async (c) => {
+    const ticket = c.req.param('ticket')
+    const view = await jeton.page(ticket)
+    if (!view) throw invalid()
+    // Decided already (Back from EPay's result page): the wallet only sends the shopper back.
+    if (view.decided) return c.redirect(view.returnUrl, 303)
+    const lang = simLanguage(view.language, c.req.header('accept-language'))
+    return html(c, walletPage({ ...view, lang }, `/sim/wallets/jeton/${ticket}/decide`, c.get('nonce')))
+  })
+
+  app.post('/sim/wallets/jeton/:ticket/decide', async (c) => {
+    const decision = (await c.req.parseBody())['decision'] === 'success' ? 'success' : 'decline'
+    const decided = await jeton.decide(c.req.param('ticket'), decision)
+    if (!decided) throw invalid()
+    if (decided.changed) {
+      // The wallet tells EPay asynchronously, as a real one does; the shopper may arrive first.
+      const body = JSON.stringify({ reference: decided.reference })
+      setTimeout(() => {
+        fetch(`${deps.publicUrl}/providers/jeton/notify`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', 'x-jeton-signature': jeton.signNotification(body) },
+        }).catch(() => undefined)
+      }, 200)
     }
-    await deps.acquirer.decideChallenge(creq, decision as 'confirm' | 'fail' | 'cancel')
-    return page(c, 'Returning to the payment', `
-<h1>Returning to the payment…</h1>
-<form method="post" action="${escapeHtml(termUrl)}" id="back"><input type="hidden" name="MD" value="${escapeHtml(String(form['MD'] ?? ''))}">
-<input type="hidden" name="cres" value="${escapeHtml(creq)}"><button class="primary">Continue</button></form>
-<script>document.getElementById('back').submit()</script>`)
-  })
-
-  app.get('/sim/wallets/jeton', async (c) => {
-    const reference = c.req.query('reference') ?? ''
-    const known = /^\d+$/.test(reference) ? await deps.jeton.amountOf(reference) : undefined
-    if (!known) throw new PaymentError('validation_failed', 'unknown wallet payment')
-    const amount = new Intl.NumberFormat('en', { style: 'currency', currency: known.currency }).format(known.amount / 100)
-    return page(c, 'Jeton Wallet (test)', `
-<h1>Jeton Wallet</h1><p>Test wallet. Approve the payment of <strong>${escapeHtml(known.currency === 'JPY' ? `${known.amount} JPY` : amount)}</strong>?</p>
-<form method="post" action="/sim/wallets/jeton/decide"><input type="hidden" name="reference" value="${escapeHtml(reference)}">
-<div class="row"><button name="decision" value="success" class="primary">Success</button><button name="decision" value="decline">Decline</button></div></form>`)
-  })
-
-  app.post('/sim/wallets/jeton/decide', async (c) => {
-    const form = await c.req.parseBody()
-    const reference = String(form['reference'] ?? '')
-    const decision = form['decision'] === 'success' ? 'success' : 'decline'
-    const back = await deps.jeton.decide(reference, decision)
-    if (!back) throw new PaymentError('conflict', 'this wallet payment was already decided')
-    // The wallet tells EPay asynchronously, as a real one does; the shopper may arrive first.
-    const body = JSON.stringify({ reference })
-    setTimeout(() => {
-      fetch(`${deps.publicUrl}/providers/jeton/notify`, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'x-jeton-signature': deps.jeton.signNotification(body) },
-      }).catch(() => undefined)
-    }, 200)
-    return c.redirect(back, 303)
+    return c.redirect(decided.returnUrl, 303)
   })
 
   app.post('/providers/jeton/notify', async (c) => {
     const raw = await c.req.text()
-    if (!deps.jeton.verifyNotification(raw, c.req.header('x-jeton-signature') ?? '')) throw new PaymentError('invalid_signature', 'bad notification signature')
+    if (!jeton.verifyNotification(raw, c.req.header('x-jeton-signature') ?? '')) throw new PaymentError('invalid_signature', 'bad notification signature')
     const reference = String((JSON.parse(raw) as { reference?: unknown }).reference ?? '')
     const found = /^\d+$/.test(reference) ? await deps.payments.findOperation(Number(reference)) : undefined
-    if (!found) throw new PaymentError('payment_not_found', 'unknown reference')
+    // The simulated wallet serves test payments only: it can never settle a live one.
+    if (!found || !found.payment.test) throw new PaymentError('payment_not_found', 'unknown reference')
     // The notification only says "look": the result comes from the wallet's own status answer.
-    const result = await deps.jeton.status(reference)
+    const result = await jeton.status(reference)
     const project = await deps.projects.get(found.payment.projectId)
     if (project && result && (result.kind === 'approved' || result.kind === 'declined') && found.operation.status === 'awaiting redirect result') {
       try {
@@ -95,16 +104,9 @@ export function simulatorRoutes(deps: AppDeps): Hono<AppEnv> {
   return app
 }
 
-function page(c: Context<AppEnv>, title: string, body: string): Response {
-  const nonce = c.get('nonce')
-  c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: ['*'] }))
+function html(c: Context<AppEnv>, body: string): Response {
+  // Framed by any page: the widget's iframe shows these pages too, and they act only on their own ticket.
+  c.header('Content-Security-Policy', contentSecurityPolicy(c.get('nonce'), { frameAncestors: ['*'] }))
   c.header('Cache-Control', 'no-store')
-  return c.html(withNonce(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>
-body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:1.5rem 1rem;background:#eef1f6;color:#1a1a1a}
-main{max-width:26rem;margin:0 auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 1px 3px #0003}
-h1{font-size:1.25rem;margin:0 0 .75rem}.row{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:1rem}
-button{font:inherit;padding:.6rem 1rem;border-radius:8px;border:1px solid #5b6472;background:#fff;color:#1a1a1a;cursor:pointer}
-button.primary{background:#174ea6;border-color:#174ea6;color:#fff}button:focus-visible{outline:3px solid #e8a200;outline-offset:2px}
-</style></head><body><main>${body}</main></body></html>`, nonce))
+  return c.html(body)
 }

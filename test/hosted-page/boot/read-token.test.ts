@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { takeSessionToken } from '../../../hosted-page/src/boot/read-token.ts'
+import { takeBoot, takeSessionToken } from '../../../hosted-page/src/boot/read-token.ts'
 
 function fakeHistory() {
   return { state: null, replaceState: vi.fn() }
@@ -33,5 +33,23 @@ describe('takeSessionToken', () => {
 
   it('returns null when there is no token anywhere', () => {
     expect(takeSessionToken(document, { hash: '#other=1', pathname: '/', search: '' }, fakeHistory())).toBeNull()
+  })
+})
+
+describe('takeBoot with the tab\'s storage', () => {
+  it('keeps a fragment token for its address, so Back there finds the payment again', () => {
+    const storage = new Map<string, string>()
+    const tab = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) }
+    const location = { pathname: '/payment/resume/42', search: '' }
+    expect(takeBoot(document, { ...location, hash: '#token=tok_3' }, fakeHistory(), tab).token).toBe('tok_3')
+    // Back to the same address: no fragment any more (it was removed), the token comes from the tab.
+    expect(takeBoot(document, { ...location, hash: '' }, fakeHistory(), tab).token).toBe('tok_3')
+    expect(takeBoot(document, { pathname: '/payment/resume/43', search: '', hash: '' }, fakeHistory(), tab).token).toBeNull()
+  })
+
+  it('works from memory when storage throws', () => {
+    const tab = { getItem: () => { throw new Error('blocked') }, setItem: () => { throw new Error('blocked') } }
+    expect(takeBoot(document, { pathname: '/p', search: '', hash: '#token=tok_4' }, fakeHistory(), tab).token).toBe('tok_4')
+    expect(takeBoot(document, { pathname: '/p', search: '', hash: '' }, fakeHistory(), tab).token).toBeNull()
   })
 })

@@ -12,7 +12,7 @@ function aPayment(status: Payment['status']): Payment {
     id: 'pay_1', projectId: 1, paymentId: 'o1', type: 'purchase', operationType: 'sale', amount: 100, currency: 'EUR',
     description: undefined, customerId: undefined, languageCode: undefined, status, attempts: 0, maxAttempts: 3,
     bestBefore: undefined, callbackUrl: undefined, successUrl: undefined, failUrl: undefined, returnUrl: undefined,
-    params: {}, saveCard: 'never', forceMethod: undefined, theme: undefined, returnMode: undefined, version: 0, createdAt: NOW, updatedAt: NOW,
+    params: {}, saveCard: 'never', forceMethod: undefined, theme: undefined, returnMode: undefined, test: true, channel: 'page', version: 0, createdAt: NOW, updatedAt: NOW,
   }
 }
 

@@ -4,6 +4,7 @@ import { GateCallbackSchema, GateErrorSchema, PaymentStatusResponseSchema } from
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { Callback, card, expectLedgerBalanced, gate, gateTestApp, general, orderId, tickingClock } from '../../fixtures/gate.ts'
+import { passWallet } from '../../fixtures/sim-browser.ts'
 import { TEST_PROJECT, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
 
 describe.each(testDatabases())('Gate capture, cancel and refund on $name', (db) => {
@@ -185,14 +186,9 @@ describe.each(testDatabases())('Gate capture, cancel and refund on $name', (db) 
       const id = orderId('jt')
       expect((await gate(t.app, '/v2/payment/wallet/jeton/sale', { general: general(id), payment: { amount: 3000, currency: 'EUR' } })).status).toBe(200)
       const redirect = (await status(id)).redirect_data!
-      const decided = await t.app.request('/sim/wallets/jeton/decide', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ reference: redirect.body['reference']!, decision: 'success' }).toString(),
-      })
       // The wallet sends the shopper back to EPay, which asks the wallet and settles the payment.
-      const back = new URL(decided.headers.get('location')!)
-      expect((await t.app.request(`${back.pathname}${back.search}`)).status).toBe(200)
+      const { returned } = await passWallet(t.app, redirect, 'success')
+      expect(returned.status).toBe(303)
       expect((await status(id)).payment).toMatchObject({ status: 'success', method: 'JetonWallet' })
       expect((await call('refund', id, { amount: 1000 })).status).toBe(200)
       const view = await status(id)
@@ -205,7 +201,7 @@ describe.each(testDatabases())('Gate capture, cancel and refund on $name', (db) 
   describe('an answer that never arrives', () => {
     it('keeps other follow-ups out while in flight, then settles from the provider\'s records', async () => {
       const id = await charge('auth')
-      const operations = t.deps.gate.cardOperations
+      const operations = t.deps.simulators.cardOperations
       const capture = operations.capture
       // The acquirer captures, but its answer is lost on the way back (a timeout, a crash).
       operations.capture = async (request) => {
@@ -231,7 +227,7 @@ describe.each(testDatabases())('Gate capture, cancel and refund on $name', (db) 
 
     it('is settled by the background job, and declined when the provider never got the request', async () => {
       const id = await charge('sale')
-      const operations = t.deps.gate.cardOperations
+      const operations = t.deps.simulators.cardOperations
       const refund = operations.refund
       operations.refund = () => Promise.reject(new Error('connection refused'))
       try {

@@ -4,6 +4,7 @@ import { PaymentStateSchema, SessionViewSchema, type PaymentState } from '../../
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { fixedClock, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
+import { fragmentToken, locationOf, passChallenge, passWallet, pathOf } from '../../fixtures/sim-browser.ts'
 
 const CARD = { pan: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123', holder: 'JANE DOE' }
 const THREE_DS = { ...CARD, pan: '4000000000003220' }
@@ -49,16 +50,13 @@ describe.each(testDatabases())('page flows on $name: 3-D Secure, wallet, timeout
       const state = await pay(token, { method: 'card', card: THREE_DS })
       expect(state.status).toBe('awaiting 3ds result')
       const redirect = state.redirect_data!
-      expect(redirect).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/sim\/acs$/) })
-      const acs = await t.app.request('/sim/acs', form(redirect.body))
-      expect(acs.status).toBe(200)
-      expect(await acs.text()).toContain('Confirm')
-      const decided = await t.app.request('/sim/acs/decide', form({ ...redirect.body, decision }))
-      expect(await decided.text()).toContain('/payment/3ds-return')
-      const back = await t.app.request('/payment/3ds-return', form({ MD: redirect.body['MD']!, cres: redirect.body['creq']! }))
-      expect(back.status).toBe(200)
-      const fresh = tokenFrom(await back.text())
-      return { status: v.parse(PaymentStateSchema, await (await call(fresh, 'status')).json()), operation: redirect.body['creq']! }
+      expect(redirect).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/sim\/acs\/[\w.-]+$/) })
+      const { returned, challengePage } = await passChallenge(t.app, redirect, decision)
+      expect(challengePage).toContain('Confirm')
+      expect(locationOf(returned)).toMatch(/^\/payment\/resume\/\d+#token=/)
+      const fresh = fragmentToken(returned)!
+      const operation = /resume\/(\d+)/.exec(locationOf(returned))![1]!
+      return { status: v.parse(PaymentStateSchema, await (await call(fresh, 'status')).json()), operation }
     }
 
     it('succeeds when the shopper confirms, with one callback', async () => {
@@ -84,7 +82,9 @@ describe.each(testDatabases())('page flows on $name: 3-D Secure, wallet, timeout
     })
 
     it('refuses an ACS request that would return anywhere but EPay', async () => {
-      const response = await t.app.request('/sim/acs', form({ creq: '1', MD: 'x', TermUrl: 'https://evil.example/' }))
+      const token = await open()
+      const redirect = (await pay(token, { method: 'card', card: THREE_DS })).redirect_data!
+      const response = await t.app.request(pathOf(redirect.url), form({ ...redirect.body, TermUrl: 'https://evil.example/' }))
       expect(response.status).toBe(400)
     })
   })
@@ -98,22 +98,18 @@ describe.each(testDatabases())('page flows on $name: 3-D Secure, wallet, timeout
       expect(state.status).toBe('awaiting redirect result')
       const redirect = state.redirect_data!
       expect(redirect.method).toBe('GET')
-      const walletPage = await t.app.request(`${new URL(redirect.url).pathname}?${new URLSearchParams(redirect.body)}`)
-      expect(walletPage.status).toBe(200)
-      const decided = await t.app.request('/sim/wallets/jeton/decide', form({ reference: redirect.body['reference']!, decision }))
-      expect(decided.status).toBe(303)
-      const returnUrl = new URL(decided.headers.get('location')!)
+      const { returned } = await passWallet(t.app, redirect, decision)
+      const fresh = fragmentToken(returned)!
+      const reference = /resume\/(\d+)/.exec(locationOf(returned))![1]!
       // The shopper is back before the wallet's notification: the page waits, without redirecting again.
-      const back = await t.app.request(`${returnUrl.pathname}${returnUrl.search}`)
-      const fresh = tokenFrom(await back.text())
       const waiting = v.parse(PaymentStateSchema, await (await call(fresh, 'status')).json())
-      const body = JSON.stringify({ reference: redirect.body['reference'] })
+      const body = JSON.stringify({ reference })
       const notified = await t.app.request('/providers/jeton/notify', {
-        method: 'POST', body, headers: { 'content-type': 'application/json', 'x-jeton-signature': t.deps.jeton.signNotification(body) },
+        method: 'POST', body, headers: { 'content-type': 'application/json', 'x-jeton-signature': t.deps.simulators.jeton.signNotification(body) },
       })
       expect(notified.status).toBe(200)
       const final = v.parse(PaymentStateSchema, await (await call(fresh, 'status')).json())
-      return { waiting, final, reference: redirect.body['reference']! }
+      return { waiting, final, reference }
     }
 
     it('succeeds through the wallet page and its notification', async () => {

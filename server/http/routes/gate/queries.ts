@@ -17,7 +17,9 @@ export function queryRoutes(deps: AppDeps): Hono<GateEnv> {
     const body = gateBody(c, PaymentRefRequestSchema)
     const payment = await merchantPayment(deps, c.get('gate').project, body.general.payment_id)
     const operations = await deps.payments.operations(payment.id)
-    const waiting = operations.find((op) => op.status === 'awaiting 3ds result' || op.status === 'awaiting redirect result')
+    // Only the merchant who started a payment through the Gate sends its shopper on: a page
+    // payment's ACS entry and return token belong to the shopper's page alone.
+    const waiting = payment.channel === 'gate' ? operations.find((op) => op.status === 'awaiting 3ds result' || op.status === 'awaiting redirect result') : undefined
     const redirect = waiting ? await redirectDataFor(deps, waiting, { parentOrigin: undefined, guid: undefined }) : undefined
     return c.json(toStatusResponse(payment, operations, redirect, deps.clock.now()))
   })

@@ -9,6 +9,7 @@ import { redirectDataFor } from '../../redirect-data.ts'
  * callback where to send them, as ECommPay's Gate does; status shows the same `redirect_data`.
  */
 export async function reportIfWaiting(deps: AppDeps, project: Project, payment: Payment, operation: Operation): Promise<void> {
+  if (payment.channel !== 'gate') return
   if (operation.status !== 'awaiting 3ds result' && operation.status !== 'awaiting redirect result') return
   const stored = (await deps.payments.findOperation(operation.id)) ?? { payment, operation }
   const redirect = await redirectDataFor(deps, stored.operation, { parentOrigin: undefined, guid: undefined })

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import { WalletSaleRequestSchema } from '../../../../protocol/schemas/gate.ts'
 import { PaymentError } from '../../../domain/errors.ts'
 import { gateWalletPayment } from '../../../domain/gate-wallet-payment.ts'
-import { signReturnToken } from '../../../session/return-token.ts'
+import { walletReturnUrl } from '../../redirect-data.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
@@ -17,14 +17,12 @@ export function walletPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler
     const { project } = c.get('gate')
     const body = gateBody(c, WalletSaleRequestSchema)
     const { payment, operation } = await gateWalletPayment(
-      { ...deps, ...deps.gate, wallet: deps.jeton },
+      { ...deps, ...deps.gate },
       project,
+      'jeton',
       { ...gatePaymentFields(body), ...gateReturnUrls(body.return_url) },
       // The wallet sends the shopper back to EPay, which shows the result and the way back to the shop.
-      async (created, operationId) => {
-        const md = await signReturnToken(deps.sessionKeys, { paymentRowId: created.id, operationId, parentOrigin: undefined, guid: undefined }, deps.clock.now())
-        return `${deps.publicUrl}/payment/return?md=${encodeURIComponent(md)}`
-      },
+      (created, operationId) => walletReturnUrl(deps, { paymentRowId: created.id, operationId }, { parentOrigin: undefined, guid: undefined }),
     )
     await reportIfWaiting(deps, project, payment, operation)
     deps.notifyCallbacks()
