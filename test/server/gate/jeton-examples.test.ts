@@ -12,6 +12,7 @@ import { migrate } from '../../../server/storage/migrate.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { Callback, card, gate, gateTestApp, general, orderId, signGate } from '../../fixtures/gate.ts'
 import { parseLenientJson } from '../../fixtures/lenient-json.ts'
+import { passWallet } from '../../fixtures/sim-browser.ts'
 import { TEST_PROJECT, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
 
 // Issue 10 item 2: the nine request and callback examples of ECommPay's Jeton documentation
@@ -79,15 +80,9 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
     expect(() => new Callback(TEST_PROJECT.secret, body)).not.toThrow()
     return body
   }
-  const decide = async (redirect: { url: string; body: Record<string, string> }, decision: 'success' | 'decline') => {
-    const decided = await t.app.request('/sim/wallets/jeton/decide', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ reference: redirect.body['reference']!, decision }).toString(),
-    })
-    expect(decided.status).toBe(303)
-    const back = new URL(decided.headers.get('location')!)
-    return t.app.request(`${back.pathname}${back.search}`)
-  }
+  /** The shopper decides on the test wallet page and comes back; the answer of that return. */
+  const decide = async (redirect: { url: string; body: Record<string, string> }, decision: 'success' | 'decline') =>
+    (await passWallet(t.app, redirect, decision)).returned
   /** A Payment Page Jeton payment; `attempts` tries, the callback of the last one. */
   const pagePayment = async (amount: number, decision: 'success' | 'decline', attempts = 1) => {
     const params = paymentParams({ payment_id: orderId('pp'), payment_amount: amount, customer_id: '1780597', payment_description: 'deposit', force_payment_method: 'jetonWalletV3' })

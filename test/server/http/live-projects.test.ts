@@ -8,6 +8,7 @@ import { signSession } from '../../../server/session/session.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { Callback, card, gate, orderId } from '../../fixtures/gate.ts'
+import { providerNumber } from '../../../server/domain/callback-payload.ts'
 import { TEST_PROJECT, callbackReceiver, fixedClock, makeTestApp, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
 
 const LIVE = { id: 5001, secret: 'live-secret-5001-unconnected' }
@@ -150,7 +151,7 @@ describe.each(testDatabases())('live and test projects on $name', (db) => {
       expect(connection.asked).toHaveLength(1)
       expect(await simRecords()).toBe(before)
       const [callback] = await callbacksFor(params.payment_id)
-      expect(callback).toMatchObject({ payment: { status: 'success' }, operation: { provider: { id: 'upstream-test' } } })
+      expect(callback).toMatchObject({ payment: { status: 'success' }, operation: { provider: { id: providerNumber('upstream-test') } } })
       expect(callback!.payment).not.toHaveProperty('is_test')
       const status = await gate(t.app, '/v2/payment/status', { general: { project_id: CONNECTED.id, payment_id: params.payment_id } }, { secret: CONNECTED.secret })
       expect(status.body['payment']).not.toHaveProperty('is_test')
