@@ -12,9 +12,24 @@ const widgetTypes: Plugin = {
   },
 }
 
-// Two builds from one config: the hosted page (default mode) and the embed widget
-// (`--mode widget`). Preact's JSX needs no plugin: the transformer's automatic runtime does it.
+// Three builds from one config: the hosted page (default mode), the embed widget
+// (`--mode widget`) and the merchant dashboard (`--mode dashboard`, its own entry and chunks). Preact's JSX needs no plugin: the transformer's automatic runtime does it.
 export default defineConfig(({ mode }) => {
+  if (mode === 'dashboard') {
+    return {
+      root: 'dashboard',
+      base: '/dashboard/',
+      publicDir: false,
+      oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+      build: {
+        outDir: '../dist/dashboard',
+        emptyOutDir: true,
+        target: 'es2020',
+        modulePreload: false,
+        sourcemap: false,
+      },
+    }
+  }
   if (mode === 'widget') {
     return {
       publicDir: false,

@@ -33,6 +33,17 @@ export const ERROR_CODES = [
   'not_found',
   'provider_not_connected',
   'method_unavailable',
+  // The merchant dashboard (SPEC §14).
+  'unauthenticated',
+  'invalid_credentials',
+  'invalid_code',
+  'totp_enrolment_required',
+  'forbidden',
+  'csrf_failed',
+  'weak_password',
+  'invalid_link',
+  'last_owner',
+  'email_taken',
   'provider_error',
   'internal_error',
 ] as const

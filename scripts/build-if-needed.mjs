@@ -1,4 +1,4 @@
-// Builds the hosted page and the widget when their output is missing or older than the
+// Builds the hosted page, the widget and the dashboard when their output is missing or older than the
 // sources, so `npm start` and `npm test` work on a fresh clone with no separate build step.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -16,6 +16,7 @@ function newest(path) {
 const targets = [
   { out: 'dist/page/index.html', sources: ['hosted-page', 'protocol', 'vite.config.ts'], args: ['vite', 'build'] },
   { out: 'dist/widget/merchant.js', sources: ['widget', 'protocol', 'vite.config.ts'], args: ['vite', 'build', '--mode', 'widget'] },
+  { out: 'dist/dashboard/index.html', sources: ['dashboard', 'protocol', 'vite.config.ts'], args: ['vite', 'build', '--mode', 'dashboard'] },
 ]
 for (const { out, sources, args } of targets) {
   const built = newest(join(root, out))

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { sign } from '../server/signature/signature.ts'
 import { CHROMIUM_LAUNCH, ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from '../test/e2e/harness.ts'
+import { dashboardScreenshots } from './dashboard-screens.ts'
 
 const SECRET = 'screenshots-secret'
 const PROJECT = 9500
@@ -147,6 +148,9 @@ async function main(): Promise<void> {
         for (const file of await screens(browser, server, lang, viewport)) process.stdout.write(`screenshots/${file}\n`)
       }
     }
+    await server.stop()
+    // The merchant dashboard, on a server of its own in demo mode.
+    for (const file of await dashboardScreenshots(browser, OUT)) process.stdout.write(`screenshots/${file}\n`)
   } finally {
     await browser.close()
     await server.stop()

@@ -9,14 +9,20 @@ import { readAll, splitSecret, warnSecretOnArgv } from './cli/stdin.ts'
 import { parseOrigin } from './domain/origin.ts'
 import { projectListLines } from './cli/project-list.ts'
 import { noLiveConnections } from './providers/provider-registry.ts'
+import { orgCommand } from './cli/org.ts'
+import { userCommand } from './cli/user.ts'
+import { journalCommand } from './cli/journal.ts'
 
 const USAGE = `usage: npm run cli -- <command>
-  project add --id N --name S [--secret-stdin] [--callback-url U] [--origin O]... [--return-host H]... [--test]
+  project add --id N --name S [--org ID] [--secret-stdin] [--callback-url U] [--origin O]... [--return-host H]... [--test]
   project list
   project rotate-secret --id N [--revoke-old]
   sign --secret-stdin [JSON]   (prints the Gate request with general.signature)
   limits set --project N --operation sale|auth|recurring|refund|payout --currency C [--min A] [--max A] [--daily-amount A] [--daily-count N]
   limits list --project N
+  org add --name S | org list
+  user add --email E --role R [--org ID] [--project N]... --password-stdin | user list [--org ID] | user disable --email E
+  journal verify
 Secrets are read from stdin (first line): a command line is visible to every user of the machine.`
 
 // Manages projects without SQL (SPEC §2), against the same database the server uses.
@@ -24,6 +30,9 @@ async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv
   if (group === 'sign') return signCommand(argv.slice(1))
   if (group === 'limits') return limitsCommand(argv.slice(1))
+  if (group === 'org') return orgCommand(argv.slice(1))
+  if (group === 'user') return userCommand(argv.slice(1))
+  if (group === 'journal') return journalCommand(argv.slice(1))
   if (group !== 'project' || !command) throw new Error(USAGE)
   const { values } = parseArgs({
     args: rest,
@@ -37,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       origin: { type: 'string', multiple: true },
       'return-host': { type: 'string', multiple: true },
       test: { type: 'boolean' },
+      org: { type: 'string' },
     },
   })
   const id = values.id === undefined ? undefined : Number(values.id)
@@ -67,6 +77,7 @@ async function main(argv: string[]): Promise<void> {
           allowedOrigins,
           returnHosts: values['return-host'] ?? [],
           testMode: values.test ?? false,
+          ...(values.org ? { orgId: values.org } : {}),
         })
         // A generated secret is shown once, as the dashboard does; a given one is never echoed.
         process.stdout.write(`project ${project.id} "${project.name}" created\n${secret ? '' : `secret: ${project.secrets[0]}\n`}`)

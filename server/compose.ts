@@ -29,6 +29,9 @@ import type { Sql } from './storage/sql.ts'
 import { createGateDeps, resolveGateFollowUps } from './compose-gate.ts'
 import { closeRetryWindows } from './domain/close-retry-windows.ts'
 import { DEFAULT_STALL_LIMITS, expirePayments, resolveStalledAttempts } from './domain/resolve-stalled.ts'
+import { composeDashboard } from './dashboard/compose-dashboard.ts'
+import { DEMO_ORG_ID, ensureDemoOrg, ensureDemoOwner } from './dashboard/bootstrap-demo.ts'
+import { DEMO_PROJECT_ID } from './bootstrap.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -56,7 +59,11 @@ export async function composeDeps(
   // Generated keys live in the database only as a demo convenience; production sets EPAY_CARD_KEYS
   // so that a copy of the database alone does not open the sealed card numbers.
   const cardKeys = config.cardKeys ?? `c1:${await getOrCreateSetting(sql, 'card_key_c1', () => randomBytes(32).toString('base64url'))}`
-  if (config.demo) await ensureDemoProject(projects, config.publicUrl, logger)
+  if (config.demo) {
+    const orgCreated = await ensureDemoOrg(sql, clock.now())
+    await ensureDemoProject(projects, config.publicUrl, logger, DEMO_ORG_ID)
+    await ensureDemoOwner(sql, { projectId: DEMO_PROJECT_ID, orgCreated, publicUrl: config.publicUrl, now: clock.now(), write: (t) => process.stdout.write(t) })
+  }
   const stallLimits = { ...DEFAULT_STALL_LIMITS, processingMs: Math.max(DEFAULT_STALL_LIMITS.processingMs, config.acquirerTimeoutMs + 1_000) }
   const simulators = {
     card: createSimulatedCardAcquirer(sql, {
@@ -85,6 +92,7 @@ export async function composeDeps(
     live: overrides.live ?? noLiveConnections,
   })
   const dispatcher = createDispatcher({ outbox, projects, clock, logger, allowLocal: config.allowLocalCallbacks })
+  const vault = createCardVault(parseVaultKeys(cardKeys))
   const deps: AppDeps = {
     publicUrl: config.publicUrl,
     sessionTtlSeconds: config.sessionTtlSeconds,
@@ -97,7 +105,7 @@ export async function composeDeps(
     trustProxy: config.trustProxy,
     payLimits: config.payLimits,
     cardTokens: createCardTokenStore(sql),
-    vault: createCardVault(parseVaultKeys(cardKeys)),
+    vault,
     providers,
     simulators,
     attemptReturns: createAttemptReturnStore(sql),
@@ -110,6 +118,7 @@ export async function composeDeps(
     },
     demo: config.demo,
     gate: createGateDeps(sql),
+    dashboard: composeDashboard({ sql, clock, logger, vault, projects, config, root: REPO_ROOT }),
   }
   const jobs = {
     /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */

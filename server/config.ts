@@ -40,6 +40,9 @@ const EnvSchema = v.object({
   EPAY_ACQUIRER_TIMEOUT_MS: int('5000', 0, 600_000),
   EPAY_CALLBACK_POLL_MS: int('500', 10, 60_000),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Dashboard mail (SPEC §14): smtp:// or smtps:// with credentials; unset in demo mode keeps mail in the database. */
+  SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'))),
+  MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3)), 'EPay <no-reply@epay.local>'),
 })
 
 /** Server configuration, parsed once at start (SPEC §2). */
@@ -61,6 +64,8 @@ export type Config = Readonly<{
   acquirerTimeoutMs: number
   callbackPollMs: number
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  smtpUrl: string | undefined
+  mailFrom: string
 }>
 
 /**
@@ -103,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     acquirerTimeoutMs: e.EPAY_ACQUIRER_TIMEOUT_MS,
     callbackPollMs: e.EPAY_CALLBACK_POLL_MS,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
   })
 }
 

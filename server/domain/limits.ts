@@ -12,10 +12,15 @@ export type AmountLimits = {
   /** Most the operation may take per UTC day, summed over accepted requests. */
   dailyAmount: number | undefined
   dailyCount: number | undefined
+  /** Most the operation may take per UTC calendar month. */
+  monthlyAmount?: number | undefined
+  monthlyCount?: number | undefined
 }
 
 /** Which day's totals a request counts towards. */
 export type DailyKey = { projectId: number; operation: LimitedOperation; currency: Currency; day: string }
+/** Which month's totals a request counts towards; `month` is its first day (YYYY-MM-01). */
+export type MonthlyKey = { projectId: number; operation: LimitedOperation; currency: Currency; month: string }
 
 /** Storage of limits and of the daily totals they are checked against. */
 export interface LimitStore {
@@ -24,6 +29,9 @@ export interface LimitStore {
   reserveDaily(key: DailyKey, amount: number, limits: AmountLimits): Promise<boolean>
   /** Gives back a reservation whose request created nothing. */
   releaseDaily(key: DailyKey, amount: number): Promise<void>
+  /** As reserveDaily, for the calendar month's totals. */
+  reserveMonthly(key: MonthlyKey, amount: number, limits: AmountLimits): Promise<boolean>
+  releaseMonthly(key: MonthlyKey, amount: number): Promise<void>
 }
 
 /**
@@ -73,10 +81,20 @@ async function admitOne(
   if (limits.maxAmount !== undefined && amount > limits.maxAmount) {
     throw new PaymentError('limit_exceeded', `the amount is above the project's maximum of ${limits.maxAmount} for ${operation} in ${currency}`, { param: 'payment.amount' })
   }
-  if (limits.dailyAmount === undefined && limits.dailyCount === undefined) return async () => undefined
+  const daily = limits.dailyAmount !== undefined || limits.dailyCount !== undefined
+  const monthly = limits.monthlyAmount !== undefined || limits.monthlyCount !== undefined
   const key: DailyKey = { projectId, operation, currency, day: request.now.toISOString().slice(0, 10) }
-  if (!(await store.reserveDaily(key, amount, limits))) {
+  const monthKey: MonthlyKey = { projectId, operation, currency, month: `${request.now.toISOString().slice(0, 7)}-01` }
+  if (daily && !(await store.reserveDaily(key, amount, limits))) {
     throw new PaymentError('limit_exceeded', `the project's daily limit for ${operation} in ${currency} would be exceeded`, { param: 'payment.amount' })
   }
-  return () => store.releaseDaily(key, amount)
+  if (monthly && !(await store.reserveMonthly(monthKey, amount, limits))) {
+    // The day's share was taken for a request that is now refused: give it back.
+    if (daily) await store.releaseDaily(key, amount)
+    throw new PaymentError('limit_exceeded', `the project's monthly limit for ${operation} in ${currency} would be exceeded`, { param: 'payment.amount' })
+  }
+  return async () => {
+    if (daily) await store.releaseDaily(key, amount)
+    if (monthly) await store.releaseMonthly(monthKey, amount)
+  }
 }

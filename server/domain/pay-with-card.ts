@@ -4,6 +4,7 @@ import { assertCardUsable } from './card-checks.ts'
 import { maskPan, type Payment } from './payment.ts'
 import type { AcquirerResult, CardData, CardTokenRecord, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
 import { asCard } from './provider-routes.ts'
+import { methodsFor } from './payment-options.ts'
 import { settleAttempt } from './settle-attempt.ts'
 import { startAttempt } from './start-attempt.ts'
 
@@ -24,8 +25,9 @@ export async function payWithCard(deps: PayDeps, project: Project, paymentRowId:
     project,
     paymentRowId,
     { method: 'card', cardMask: maskPan(card.pan), cardBrand: cardBrand(card.pan), accountToken: source.accountToken },
-    (_payment, now, route) => {
+    (payment, now, route) => {
       asCard(route)
+      if (!methodsFor(payment, project.methods).includes('card')) throw new PaymentError('validation_failed', 'cards are not available for this payment', { param: 'method' })
       assertCardUsable(card, now)
     },
   )

@@ -19,7 +19,7 @@ export async function payWithWallet(
 ): Promise<Payment> {
   const claimed = await startAttempt(deps, project, paymentRowId, { method, cardMask: undefined, cardBrand: undefined, accountToken: undefined }, (payment, _now, route) => {
     asWallet(route)
-    if (!methodsFor(payment).includes(method)) throw new PaymentError('validation_failed', 'Jeton Wallet is not available for this payment', { param: 'method' })
+    if (!methodsFor(payment, project.methods).includes(method)) throw new PaymentError('validation_failed', 'Jeton Wallet is not available for this payment', { param: 'method' })
   })
   let result: AcquirerResult
   try {

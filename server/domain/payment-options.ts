@@ -15,11 +15,16 @@ export function jetonAccepts(amount: number, currency: Currency): boolean {
   return amount >= unit && amount <= 100_000 * unit
 }
 
-/** The methods a payment offers, in page order: the forced one alone, else every method that fits. */
-export function methodsFor(payment: Pick<Payment, 'forceMethod' | 'amount' | 'currency'>): Array<'card' | 'jeton'> {
-  if (payment.forceMethod === 'card') return ['card']
-  if (payment.forceMethod === 'jeton') return ['jeton']
-  return jetonAccepts(payment.amount, payment.currency) ? ['card', 'jeton'] : ['card']
+/**
+ * The methods a payment offers, in page order: the forced one alone, else every method that
+ * fits; only among those the project turned on (`enabled`, every method when unset).
+ */
+export function methodsFor(payment: Pick<Payment, 'forceMethod' | 'amount' | 'currency'>, enabled?: ReadonlyArray<'card' | 'jeton'>): Array<'card' | 'jeton'> {
+  const fits: Array<'card' | 'jeton'> =
+    payment.forceMethod === 'card' ? ['card']
+    : payment.forceMethod === 'jeton' ? ['jeton']
+    : jetonAccepts(payment.amount, payment.currency) ? ['card', 'jeton'] : ['card']
+  return enabled ? fits.filter((m) => enabled.includes(m)) : fits
 }
 
 /**

@@ -28,6 +28,10 @@ export type Project = {
   /** Hosts that return URLs may point at. */
   returnHosts: string[]
   testMode: boolean
+  /** Methods the project offers (dashboard setting); every method when unset. */
+  methods?: ReadonlyArray<'card' | 'jeton'>
+  /** The page's theme JSON when a payment signs none (dashboard setting). */
+  theme?: string
 }
 
 /** Card data for one authorisation; lives in memory only and is never persisted. */

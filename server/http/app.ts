@@ -16,6 +16,7 @@ import { simulatorRoutes } from './routes/simulators.ts'
 import type { ErrorCode } from '../../protocol/errors.ts'
 import { gateError } from './gate-error.ts'
 import { gateRoutes, isGatePath } from './routes/gate/gate-routes.ts'
+import { dashboardRoutes } from '../dashboard/dashboard-routes.ts'
 
 /**
  * Builds the HTTP app. `onError` is the only place an error becomes a response: HTML error
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', simulatorRoutes(deps))
   app.route('/', gateRoutes(deps))
   app.route('/', staticRoutes(deps))
+  app.route('/', dashboardRoutes(deps.dashboard))
   if (deps.demo) app.route('/', demoRoutes(deps))
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/favicon.ico', (c) => c.body(null, 204))

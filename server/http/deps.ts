@@ -11,6 +11,7 @@ import type { CardTokenStore } from '../storage/card-token-store.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { AttemptReturnStore } from '../storage/attempt-return-store.ts'
 import type { GateDeps } from '../compose-gate.ts'
+import type { DashboardDeps } from '../dashboard/dashboard-deps.ts'
 
 /** Static documents served by the app, read once at start. */
 export type Assets = {
@@ -55,6 +56,8 @@ export type AppDeps = {
   demo: boolean
   /** The Gate API's own dependencies (compose-gate.ts). */
   gate: GateDeps
+  /** The merchant dashboard's own dependencies (dashboard/compose-dashboard.ts). */
+  dashboard: DashboardDeps
 }
 
 /** Hono context variables set by middleware. */

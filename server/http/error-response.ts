@@ -32,6 +32,16 @@ export const HTTP = {
   // A live project with no real provider for the method: an operator's setting, not the request's fault.
   provider_not_connected: [403, 'invalid_request_error'],
   method_unavailable: [400, 'invalid_request_error'],
+  unauthenticated: [401, 'authentication_error'],
+  invalid_credentials: [401, 'authentication_error'],
+  invalid_code: [401, 'authentication_error'],
+  totp_enrolment_required: [403, 'authentication_error'],
+  forbidden: [403, 'invalid_request_error'],
+  csrf_failed: [403, 'invalid_request_error'],
+  weak_password: [400, 'invalid_request_error'],
+  invalid_link: [400, 'invalid_request_error'],
+  last_owner: [409, 'invalid_request_error'],
+  email_taken: [409, 'invalid_request_error'],
   provider_error: [502, 'api_error'],
   internal_error: [500, 'api_error'],
 } as const satisfies Record<ErrorCode, readonly [ContentfulStatusCode, ErrorType]>

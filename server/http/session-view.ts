@@ -44,10 +44,10 @@ export async function sessionViewFor(deps: AppDeps, payment: Payment, project: P
     ...(lang && LANGS.has(lang) ? { language: lang as Language } : {}),
     ...(framing.parentOrigin ? { parent_origin: framing.parentOrigin } : {}),
     ...(framing.guid ? { guid: framing.guid } : {}),
-    methods: methodsFor(payment).filter((method) => served.includes(method)),
+    methods: methodsFor(payment, project.methods).filter((method) => served.includes(method)),
     saved_cards: savedCards,
     save_card: payment.saveCard,
-    ...(payment.theme ? { theme: JSON.parse(payment.theme) as Theme } : {}),
+    ...((payment.theme ?? project.theme) ? { theme: JSON.parse((payment.theme ?? project.theme)!) as Theme } : {}),
     state,
   }
 }

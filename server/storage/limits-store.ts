@@ -6,12 +6,15 @@ import { toSafeInt, type Sql } from './sql.ts'
 export function createLimitStore(sql: Sql): LimitStore & {
   set(projectId: number, operation: LimitedOperation, currency: Currency, limits: AmountLimits): Promise<void>
   list(projectId: number): Promise<Array<AmountLimits & { operation: string; currency: string }>>
+  replace(projectId: number, rows: Array<AmountLimits & { operation: LimitedOperation; currency: Currency }>): Promise<void>
 } {
   const read = (r: Record<string, unknown>): AmountLimits => ({
     minAmount: nullable(r['min_amount'], 'min_amount'),
     maxAmount: nullable(r['max_amount'], 'max_amount'),
     dailyAmount: nullable(r['daily_amount'], 'daily_amount'),
     dailyCount: nullable(r['daily_count'], 'daily_count'),
+    monthlyAmount: nullable(r['monthly_amount'], 'monthly_amount'),
+    monthlyCount: nullable(r['monthly_count'], 'monthly_count'),
   })
   return {
     async get(projectId, operation, currency) {
@@ -39,13 +42,42 @@ export function createLimitStore(sql: Sql): LimitStore & {
         [key.projectId, key.operation, key.currency, key.day, amount],
       )
     },
+    async reserveMonthly(key, amount, limits) {
+      const pk = [key.projectId, key.operation, key.currency, key.month]
+      await sql.query('INSERT INTO monthly_totals (project_id, operation, currency, month) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', pk)
+      const rows = await sql.query(
+        `UPDATE monthly_totals SET amount = amount + $5, count = count + 1
+         WHERE project_id = $1 AND operation = $2 AND currency = $3 AND month = $4
+           AND ($6::bigint IS NULL OR amount + $5 <= $6) AND ($7::integer IS NULL OR count + 1 <= $7)
+         RETURNING month`,
+        [...pk, amount, limits.monthlyAmount ?? null, limits.monthlyCount ?? null],
+      )
+      return rows.length > 0
+    },
+    async releaseMonthly(key, amount) {
+      await sql.query(
+        `UPDATE monthly_totals SET amount = amount - $5, count = count - 1
+         WHERE project_id = $1 AND operation = $2 AND currency = $3 AND month = $4 AND count > 0 AND amount >= $5`,
+        [key.projectId, key.operation, key.currency, key.month, amount],
+      )
+    },
     async set(projectId, operation, currency, limits) {
       await sql.query(
-        `INSERT INTO project_limits (project_id, operation, currency, min_amount, max_amount, daily_amount, daily_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (project_id, operation, currency) DO UPDATE SET min_amount = $4, max_amount = $5, daily_amount = $6, daily_count = $7`,
-        [projectId, operation, currency, limits.minAmount ?? null, limits.maxAmount ?? null, limits.dailyAmount ?? null, limits.dailyCount ?? null],
+        `INSERT INTO project_limits (project_id, operation, currency, min_amount, max_amount, daily_amount, daily_count, monthly_amount, monthly_count)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (project_id, operation, currency) DO UPDATE
+           SET min_amount = $4, max_amount = $5, daily_amount = $6, daily_count = $7, monthly_amount = $8, monthly_count = $9`,
+        [projectId, operation, currency, limits.minAmount ?? null, limits.maxAmount ?? null, limits.dailyAmount ?? null, limits.dailyCount ?? null,
+          limits.monthlyAmount ?? null, limits.monthlyCount ?? null],
       )
+    },
+    /** Replaces every limit of a project in one transaction (the dashboard's limits form). */
+    async replace(projectId: number, rows: Array<AmountLimits & { operation: LimitedOperation; currency: Currency }>) {
+      await sql.transaction(async (tx) => {
+        const store = createLimitStore(tx)
+        await tx.query('DELETE FROM project_limits WHERE project_id = $1', [projectId])
+        for (const r of rows) await store.set(projectId, r.operation, r.currency, r)
+      })
     },
     async list(projectId) {
       const rows = await sql.query('SELECT * FROM project_limits WHERE project_id = $1 ORDER BY operation, currency', [projectId])

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import * as v from 'valibot'
+import { ProjectSettingsSchema } from '../../protocol/schemas/dashboard/projects.ts'
+import { PAGE_METHODS } from '../../protocol/schemas/page-api.ts'
+import { PaymentError } from '../domain/errors.ts'
 import { parseOrigin } from '../domain/origin.ts'
 import type { Project, ProjectStore } from '../domain/ports.ts'
 import { optional, toSafeInt, type Sql } from './sql.ts'
@@ -12,7 +16,12 @@ export type NewProject = {
   allowedOrigins?: string[]
   returnHosts?: string[]
   testMode?: boolean
+  /** The organisation (SPEC §14); without one the project joins "Default", created when needed. */
+  orgId?: string
 }
+
+/** The organisation projects join when none is named (`project add` without `--org`). */
+export const DEFAULT_ORG_ID = 'org_default'
 
 /** How long an old secret keeps verifying after `rotate-secret`, so merchants can redeploy. */
 export const SECRET_GRACE_MS = 24 * 60 * 60 * 1000
@@ -45,6 +54,8 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }): ProjectAdm
       allowedOrigins: jsonList(r['allowed_origins']),
       returnHosts: jsonList(r['return_hosts']),
       testMode: Boolean(r['test_mode']),
+      ...(r['methods'] ? { methods: jsonList(r['methods']).filter((m): m is 'card' | 'jeton' => (PAGE_METHODS as readonly string[]).includes(m)) } : {}),
+      ...(r['theme'] ? { theme: String(r['theme']) } : {}),
     }
   }
   return {
@@ -56,11 +67,16 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }): ProjectAdm
       return (await sql.query('SELECT * FROM projects ORDER BY id')).map(toProject)
     },
     async add(p) {
+      // The same schema as the dashboard's project screen, so the CLI cannot store what it refuses.
+      const settings = checkSettings({ name: p.name, callback_url: p.callbackUrl ?? null, allowed_origins: p.allowedOrigins ?? [], return_hosts: p.returnHosts ?? [], methods: [...PAGE_METHODS], theme: null })
+      if (p.orgId === undefined) {
+        await sql.query(`INSERT INTO organisations (id, name, created_at) VALUES ($1, 'Default', now()) ON CONFLICT (id) DO NOTHING`, [DEFAULT_ORG_ID])
+      }
       const rows = await sql.query(
-        `INSERT INTO projects (id, name, secret, callback_url, allowed_origins, return_hosts, test_mode)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [p.id, p.name, p.secret ?? generateSecret(), p.callbackUrl ?? null, JSON.stringify((p.allowedOrigins ?? []).map(parseOrigin)),
-          JSON.stringify(p.returnHosts ?? []), p.testMode ?? true],
+        `INSERT INTO projects (id, name, secret, callback_url, allowed_origins, return_hosts, test_mode, org_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [p.id, settings.name, p.secret ?? generateSecret(), settings.callback_url, JSON.stringify(settings.allowed_origins.map(parseOrigin)),
+          JSON.stringify(settings.return_hosts), p.testMode ?? true, p.orgId ?? DEFAULT_ORG_ID],
       )
       return toProject(rows[0]!)
     },
@@ -77,6 +93,15 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }): ProjectAdm
       return toProject(rows[0])
     },
   }
+}
+
+/** Validates project settings with the dashboard's schema; the first problem names its field. */
+export function checkSettings(input: v.InferInput<typeof ProjectSettingsSchema>): v.InferOutput<typeof ProjectSettingsSchema> {
+  const result = v.safeParse(ProjectSettingsSchema, input)
+  if (result.success) return result.output
+  const issue = result.issues[0]
+  const param = issue ? v.getDotPath(issue) ?? undefined : undefined
+  throw new PaymentError('validation_failed', `${param ?? 'project'}: ${issue?.message ?? 'is not valid'}`, param ? { param } : {})
 }
 
 function jsonList(value: unknown): string[] {

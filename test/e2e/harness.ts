@@ -84,13 +84,13 @@ export type ServerProcess = { child: ChildProcess; url: string; output: () => st
  * Starts the real server (`server/main.ts`) as a child process and waits until it answers.
  * Node runs it directly (not through npx) so a SIGKILL reaches the server itself.
  */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')))
   child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')))
   const url = `http://localhost:${env['PORT']}`
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000)
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${output}`)
     try {

@@ -81,7 +81,7 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
     return body
   }
   /** The shopper decides on the test wallet page and comes back; the answer of that return. */
-  const decide = async (redirect: { url: string; body: Record<string, string> }, decision: 'success' | 'decline') =>
+  const decide = async (redirect: { method: 'GET' | 'POST'; url: string; body: Record<string, string> }, decision: 'success' | 'decline') =>
     (await passWallet(t.app, redirect, decision)).returned
   /** A Payment Page Jeton payment; `attempts` tries, the callback of the last one. */
   const pagePayment = async (amount: number, decision: 'success' | 'decline', attempts = 1) => {
@@ -90,7 +90,7 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
     let last: Record<string, unknown> | undefined
     for (let i = 0; i < attempts; i++) {
       const paid = await t.app.request('/api/page/pay', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ method: 'jeton' }) })
-      const state = (await paid.json()) as { redirect_data: { url: string; body: Record<string, string> } }
+      const state = (await paid.json()) as { redirect_data: { method: 'GET' | 'POST'; url: string; body: Record<string, string> } }
       await decide(state.redirect_data, decision)
       last = (await t.callbacks(params.payment_id as string))[i]
     }
@@ -101,7 +101,7 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
     const paymentId = orderId('gs')
     const body = { general: general(paymentId), payment: { amount, currency: 'EUR', description: 'deposit' }, customer: { id: '1780597', ip_address: '248.121.176.220' } }
     expect((await gate(t.app, '/v2/payment/wallet/jeton/sale', body)).status).toBe(200)
-    const status = (await gate(t.app, '/v2/payment/status', { general: general(paymentId) })).body as { redirect_data: { url: string; body: Record<string, string> } }
+    const status = (await gate(t.app, '/v2/payment/status', { general: general(paymentId) })).body as { redirect_data: { method: 'GET' | 'POST'; url: string; body: Record<string, string> } }
     await decide(status.redirect_data, decision)
     // The first callback reported the wait for the wallet (`awaiting redirect result`); the result is the last.
     const all = await t.callbacks(paymentId)
@@ -149,14 +149,14 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
     const body = { ...request, general: { ...(request['general'] as object), project_id: TEST_PROJECT.id, payment_id: paymentId }, return_url: { decline: 'https://shop.example/declined', success: 'https://shop.example/paid' } }
     const answer = await gate(t.app, '/v2/payment/wallet/jeton/sale', signGate(body), { unsigned: true })
     expect(answer.status, JSON.stringify(answer.body)).toBe(200)
-    const status = (await gate(t.app, '/v2/payment/status', { general: general(paymentId) })).body as { redirect_data: { url: string; body: Record<string, string> } }
+    const status = (await gate(t.app, '/v2/payment/status', { general: general(paymentId) })).body as { redirect_data: { method: 'GET' | 'POST'; url: string; body: Record<string, string> } }
     const landed = await decide(status.redirect_data, 'success')
     expect(landed.status).toBe(303)
     expect(landed.headers.get('location')).toBe('https://shop.example/paid')
     // A declined wallet payment lands on the decline URL.
     const declinedId = orderId('gate-sale-no')
     await gate(t.app, '/v2/payment/wallet/jeton/sale', signGate({ ...body, general: { ...body.general, payment_id: declinedId } }), { unsigned: true })
-    const declined = (await gate(t.app, '/v2/payment/status', { general: general(declinedId) })).body as { redirect_data: { url: string; body: Record<string, string> } }
+    const declined = (await gate(t.app, '/v2/payment/status', { general: general(declinedId) })).body as { redirect_data: { method: 'GET' | 'POST'; url: string; body: Record<string, string> } }
     expect((await decide(declined.redirect_data, 'decline')).headers.get('location')).toBe('https://shop.example/declined')
   })
 

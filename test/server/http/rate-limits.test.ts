@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clientAddress } from '../../../server/http/rate-limit-payments.ts'
+import { clientAddress } from '../../../server/http/client-address.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'

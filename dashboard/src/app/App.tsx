@@ -1,0 +1,82 @@
+import { LocationProvider, Route, Router, lazy, useLocation } from 'preact-iso'
+import { useEffect } from 'preact/hooks'
+import { whenSignedOut } from '../api/client.ts'
+import { ForgotPage } from '../auth/ForgotPage.tsx'
+import { InvitationPage, ResetPage } from '../auth/LinkPages.tsx'
+import { SignInPage } from '../auth/SignInPage.tsx'
+import { t } from '../i18n/i18n.ts'
+import { ErrorState, Loading } from '../ui/states.tsx'
+import { errorText } from '../ui/error-text.ts'
+import { loadMe, me, meError } from './session.ts'
+import { Shell } from './Shell.tsx'
+
+// Everything behind sign-in is a separate chunk: the first screen (sign-in) carries only itself.
+const ProjectsPage = lazy(() => import('../projects/ProjectsPage.tsx').then((m) => m.ProjectsPage))
+const ProjectPage = lazy(() => import('../projects/ProjectPage.tsx').then((m) => m.ProjectPage))
+const TeamPage = lazy(() => import('../team/TeamPage.tsx').then((m) => m.TeamPage))
+const JournalPage = lazy(() => import('../journal/JournalPage.tsx').then((m) => m.JournalPage))
+const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
+const DevMailPage = lazy(() => import('../dev/DevMailPage.tsx').then((m) => m.DevMailPage))
+
+const PUBLIC = ['/dashboard/sign-in', '/dashboard/forgot', '/dashboard/reset', '/dashboard/invitation', '/dashboard/dev/mail']
+
+/** The dashboard: public pages (sign-in, links, demo mail) and the signed-in app inside the shell. */
+export function App() {
+  return (
+    <LocationProvider scope="/dashboard">
+      <Routes />
+    </LocationProvider>
+  )
+}
+
+function Routes() {
+  const location = useLocation()
+  const isPublic = PUBLIC.includes(location.path)
+  useEffect(() => {
+    whenSignedOut(() => {
+      me.value = null
+    })
+    void loadMe()
+  }, [])
+  useEffect(() => {
+    if (!isPublic && me.value === null) location.route(`/dashboard/sign-in?next=${encodeURIComponent(location.url)}`, true)
+    if (me.value?.totp_required && location.path !== '/dashboard/security' && !isPublic) location.route('/dashboard/security', true)
+  }, [me.value, location.path])
+
+  if (isPublic) {
+    return (
+      <Router>
+        <Route path="/dashboard/sign-in" component={SignInPage} />
+        <Route path="/dashboard/forgot" component={ForgotPage} />
+        <Route path="/dashboard/reset" component={ResetPage} />
+        <Route path="/dashboard/invitation" component={InvitationPage} />
+        <Route path="/dashboard/dev/mail" component={DevMailPage} />
+      </Router>
+    )
+  }
+  if (meError.value) return <main class="center"><ErrorState message={errorText(meError.value)} onRetry={() => void loadMe()} /></main>
+  if (!me.value) return <main class="center"><Loading /></main>
+  return (
+    <Shell>
+      <Router>
+        <Route path="/dashboard/" component={ProjectsPage} />
+        <Route path="/dashboard/projects" component={ProjectsPage} />
+        <Route path="/dashboard/projects/:id" component={ProjectPage} />
+        <Route path="/dashboard/team" component={TeamPage} />
+        <Route path="/dashboard/journal" component={JournalPage} />
+        <Route path="/dashboard/security" component={SecurityPage} />
+        <Route default component={NotFound} />
+      </Router>
+    </Shell>
+  )
+}
+
+function NotFound() {
+  return (
+    <section class="page">
+      <h1>{t('notfound_title')}</h1>
+      <p>{t('notfound_text')}</p>
+      <a class="btn" href="/dashboard/projects">{t('go_home')}</a>
+    </section>
+  )
+}

@@ -1,0 +1,69 @@
+import * as v from 'valibot'
+import * as auth from './auth.ts'
+import { OkSchema } from './common.ts'
+import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
+import { DevMailSchema } from './mail.ts'
+import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
+import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
+
+/** One JSON endpoint of `/api/dashboard/*`: the server validates with these schemas, the client parses with them. */
+export type Endpoint = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  path: string
+  body?: v.GenericSchema
+  query?: v.GenericSchema
+  response: v.GenericSchema
+}
+
+const e = <const E extends Endpoint>(endpoint: E) => endpoint
+
+/**
+ * Every endpoint of the dashboard API (SPEC §14). Paths hold `:project` or `:member` or
+ * `:session` parameters; the server checks the signed-in user's role and scope on each.
+ */
+export const ENDPOINTS = {
+  signIn: e({ method: 'POST', path: '/api/dashboard/auth/sign-in', body: auth.SignInBodySchema, response: auth.SignInResultSchema }),
+  secondFactor: e({ method: 'POST', path: '/api/dashboard/auth/second-factor', body: auth.SecondFactorBodySchema, response: auth.SignInResultSchema }),
+  signOut: e({ method: 'POST', path: '/api/dashboard/auth/sign-out', response: OkSchema }),
+  resetRequest: e({ method: 'POST', path: '/api/dashboard/auth/password-reset', body: auth.ResetRequestBodySchema, response: OkSchema }),
+  resetConfirm: e({ method: 'POST', path: '/api/dashboard/auth/password-reset/confirm', body: auth.ResetConfirmBodySchema, response: OkSchema }),
+  // POST, so the link's token never sits in a URL (logs, Referer).
+  invitation: e({ method: 'POST', path: '/api/dashboard/auth/invitation/view', body: auth.InvitationQuerySchema, response: auth.InvitationViewSchema }),
+  acceptInvitation: e({ method: 'POST', path: '/api/dashboard/auth/invitation', body: auth.AcceptInvitationBodySchema, response: OkSchema }),
+
+  me: e({ method: 'GET', path: '/api/dashboard/me', response: auth.MeViewSchema }),
+  setLanguage: e({ method: 'PUT', path: '/api/dashboard/me/language', body: auth.LanguageBodySchema, response: OkSchema }),
+  changePassword: e({ method: 'POST', path: '/api/dashboard/me/password', body: auth.ChangePasswordBodySchema, response: OkSchema }),
+  sessions: e({ method: 'GET', path: '/api/dashboard/me/sessions', response: auth.SessionListSchema }),
+  revokeSession: e({ method: 'DELETE', path: '/api/dashboard/me/sessions/:session', response: OkSchema }),
+  totpStart: e({ method: 'POST', path: '/api/dashboard/me/totp', response: auth.TotpEnrolmentSchema }),
+  totpConfirm: e({ method: 'POST', path: '/api/dashboard/me/totp/confirm', body: auth.TotpConfirmBodySchema, response: auth.RecoveryCodesSchema }),
+  totpDisable: e({ method: 'POST', path: '/api/dashboard/me/totp/disable', body: auth.PasswordConfirmBodySchema, response: OkSchema }),
+  recoveryCodes: e({ method: 'POST', path: '/api/dashboard/me/recovery-codes', body: auth.PasswordConfirmBodySchema, response: auth.RecoveryCodesSchema }),
+
+  projects: e({ method: 'GET', path: '/api/dashboard/projects', response: ProjectListSchema }),
+  createProject: e({ method: 'POST', path: '/api/dashboard/projects', body: ProjectCreateBodySchema, response: ProjectSecretSchema }),
+  project: e({ method: 'GET', path: '/api/dashboard/projects/:project', response: ProjectViewSchema }),
+  updateProject: e({ method: 'PATCH', path: '/api/dashboard/projects/:project', body: ProjectSettingsPatchSchema, response: ProjectViewSchema }),
+  setLimits: e({ method: 'PUT', path: '/api/dashboard/projects/:project/limits', body: LimitsBodySchema, response: ProjectViewSchema }),
+  rotateSecret: e({ method: 'POST', path: '/api/dashboard/projects/:project/rotate-secret', body: RotateSecretBodySchema, response: ProjectSecretSchema }),
+
+  team: e({ method: 'GET', path: '/api/dashboard/team', response: TeamViewSchema }),
+  invite: e({ method: 'POST', path: '/api/dashboard/team/invitations', body: InviteBodySchema, response: MemberViewSchema }),
+  updateMember: e({ method: 'PUT', path: '/api/dashboard/team/:member', body: UpdateMemberBodySchema, response: MemberViewSchema }),
+  disableMember: e({ method: 'POST', path: '/api/dashboard/team/:member/disable', response: MemberViewSchema }),
+  enableMember: e({ method: 'POST', path: '/api/dashboard/team/:member/enable', response: MemberViewSchema }),
+  resetMemberTotp: e({ method: 'POST', path: '/api/dashboard/team/:member/reset-totp', response: MemberViewSchema }),
+
+  journal: e({ method: 'GET', path: '/api/dashboard/journal', query: JournalQuerySchema, response: JournalPageSchema }),
+  verifyJournal: e({ method: 'GET', path: '/api/dashboard/journal/verify', response: JournalVerifySchema }),
+  /** CSV (text/csv), not JSON: the screen links to it with the current filters. */
+  exportJournal: e({ method: 'GET', path: '/api/dashboard/journal/export.csv', query: JournalQuerySchema, response: v.string() }),
+
+  devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
+} as const satisfies Record<string, Endpoint>
+
+export type EndpointName = keyof typeof ENDPOINTS
+
+/** The header every mutating call carries with the session's CSRF token. */
+export const CSRF_HEADER = 'x-epay-csrf'

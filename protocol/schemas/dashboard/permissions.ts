@@ -1,0 +1,15 @@
+/**
+ * What a dashboard user may do. The server grants these per role (server/dashboard/access/)
+ * and checks them on every call; `GET /me` lists them so the UI hides what would be refused.
+ */
+export const PERMISSIONS = [
+  'projects.read',
+  'projects.create',
+  'projects.settings',
+  'projects.limits',
+  'projects.secret',
+  'team.read',
+  'team.manage',
+  'journal.read',
+] as const
+export type Permission = (typeof PERMISSIONS)[number]

@@ -1,0 +1,187 @@
+// Screenshots of every dashboard screen and state (SPEC §14), en and ru, 1280 and 360 px, for
+// `npm run screenshots`: a real server in demo mode (mail kept, readable at /dashboard/dev/mail),
+// an organisation, projects and owners made with the CLI, and Debian's Chromium.
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { totpCode } from '../server/dashboard/auth/totp.ts'
+import { ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from '../test/e2e/harness.ts'
+
+export const SHOT_PASSWORD = 'harbour-violet-38-compass'
+const LANGS = ['en', 'ru'] as const
+const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 360, height: 740 }] as const
+
+/** Runs the CLI with a password on stdin, as an operator would. */
+export function cliWithPassword(env: Record<string, string>, args: string[], password: string): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, input: `${password}\n`, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${result.stderr}`)
+  return result.stdout
+}
+
+/** A TOTP code of a time step after `afterStep` (waits for the next step: each code is good once). */
+export async function freshCode(secret: string, afterStep: number): Promise<{ code: string; step: number }> {
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000)
+    if (step > afterStep) return { code: totpCode(secret, new Date()), step }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+/** Signs in through the page (password, then the TOTP code when asked). */
+export async function signIn(page: Page, base: string, email: string, password: string, totpSecret?: string): Promise<void> {
+  await page.goto(`${base}/dashboard/sign-in`)
+  await page.locator('input[autocomplete="username"]').fill(email)
+  await page.locator('input[autocomplete="current-password"]').fill(password)
+  await page.locator('button[type="submit"]').click()
+  if (totpSecret) {
+    const code = page.locator('input[autocomplete="one-time-code"]')
+    await code.waitFor()
+    await code.fill(totpCode(totpSecret, new Date()))
+    await page.locator('button[type="submit"]').click()
+  }
+  await page.locator('nav.nav').waitFor()
+}
+
+export async function dashboardScreenshots(browser: Browser, out: string): Promise<string[]> {
+  const port = await freePort()
+  const env = { ...serverEnv(port, { dataDir: tempDir('epay-dash-shots-') }), EPAY_DEMO: '1', LOG_LEVEL: 'warn' }
+  const org = cli(env, ['org', 'add', '--name', 'Northwind Audio']).trim().split('\n').at(-1)!
+  cli(env, ['project', 'add', '--id', '9500', '--name', 'Northwind web shop', '--org', org, '--test', '--callback-url', 'https://northwind.example/epay/callbacks', '--origin', 'https://northwind.example', '--return-host', 'northwind.example'])
+  cli(env, ['project', 'add', '--id', '9501', '--name', 'Northwind mobile app', '--org', org, '--test'])
+  const owners: string[] = []
+  for (const lang of LANGS) for (const v of VIEWPORTS) {
+    const email = `owner-${lang}-${v.width}@northwind.example`
+    cliWithPassword(env, ['user', 'add', '--email', email, '--role', 'owner', '--org', org, '--password-stdin'], SHOT_PASSWORD)
+    owners.push(email)
+  }
+  const server = await startServer(env, { timeoutMs: 180_000 })
+  const files: string[] = []
+  try {
+    let i = 0
+    for (const lang of LANGS) for (const viewport of VIEWPORTS) files.push(...(await pass(browser, server, out, lang, viewport, owners[i++]!)))
+  } finally {
+    await server.stop()
+  }
+  return files
+}
+
+async function pass(browser: Browser, server: ServerProcess, out: string, lang: 'en' | 'ru', viewport: { width: number; height: number }, email: string): Promise<string[]> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang })
+  const page = await context.newPage()
+  const files: string[] = []
+  const base = server.url
+  const shot = async (name: string) => {
+    const file = `dashboard-${lang}-${viewport.width}-${name}.png`
+    await page.screenshot({ path: join(out, file), fullPage: true, animations: 'disabled', caret: 'hide' })
+    files.push(file)
+  }
+  const heading = () => page.locator('h1').first().waitFor()
+  const submit = () => page.locator('button[type="submit"]').first().click()
+
+  await page.goto(`${base}/dashboard/sign-in`)
+  await heading()
+  await shot('sign-in')
+  await page.locator('input[autocomplete="username"]').fill(email)
+  await page.locator('input[autocomplete="current-password"]').fill('not-the-password-at-all')
+  await submit()
+  await page.locator('.alert-error').waitFor()
+  await shot('sign-in-error')
+
+  await page.goto(`${base}/dashboard/forgot`)
+  await heading()
+  await shot('forgot')
+  await page.locator('input[type="email"]').fill(email)
+  await submit()
+  await page.locator('.alert-success').waitFor()
+  await shot('forgot-sent')
+
+  await signIn(page, base, email, SHOT_PASSWORD)
+  // The user's saved language wins over the browser's: choose it as a user would.
+  await page.locator('#lang').selectOption(lang)
+  await page.locator('table').first().waitFor()
+  await shot('projects')
+
+  await page.locator('.page-head .btn-primary').click()
+  await page.locator('#create-title').waitFor()
+  await shot('project-create')
+  await page.locator('form.panel input').first().fill(lang === 'ru' ? 'Витрина Northwind' : 'Northwind pop-up store')
+  await submit()
+  await page.locator('[data-testid="project-secret"]').waitFor()
+  await shot('project-created')
+
+  await page.goto(`${base}/dashboard/projects/9500`)
+  await page.locator('form.panel').waitFor()
+  await shot('project-settings')
+  await page.goto(`${base}/dashboard/projects/9500?tab=limits`)
+  await page.locator('form.panel').waitFor()
+  if ((await page.locator('table.table-form').count()) === 0) {
+    await page.getByRole('button', { name: lang === 'ru' ? 'Добавить лимит' : 'Add a limit' }).click()
+    await page.locator('table.table-form input').nth(1).fill('5000000')
+    await page.locator('table.table-form input').nth(4).fill('100000000')
+    await page.locator('form.panel .btn-primary').click()
+    await page.locator('.alert-success').waitFor()
+  }
+  await shot('project-limits')
+  await page.goto(`${base}/dashboard/projects/9500?tab=secret`)
+  await page.locator('.panel').waitFor()
+  await page.locator('.actions .btn').first().click()
+  await page.locator('.confirm').waitFor()
+  await shot('project-secret-confirm')
+
+  await page.goto(`${base}/dashboard/team`)
+  await page.locator('table').waitFor()
+  await page.locator('.page-head .btn-primary').click()
+  await page.locator('#member-form-title').waitFor()
+  await page.locator('form.panel input[type="email"]').fill(`manager-${lang}-${viewport.width}@northwind.example`)
+  await page.locator('form.panel select').selectOption('manager')
+  await shot('team-invite')
+  await submit()
+  await page.locator('.alert-success').waitFor()
+  await shot('team')
+
+  await page.goto(`${base}/dashboard/security`)
+  await page.getByRole('button', { name: lang === 'ru' ? 'Настроить' : 'Set up' }).click()
+  await page.locator('img.qr').waitFor()
+  await shot('security-totp-setup')
+  const secret = (await page.locator('[data-testid="totp-secret"]').innerText()).replace(/\s/g, '')
+  const enrolled = await freshCode(secret, 0)
+  await page.locator('input[autocomplete="one-time-code"]').fill(enrolled.code)
+  await submit()
+  await page.locator('[data-testid="recovery-codes"]').waitFor()
+  await shot('security-recovery-codes')
+
+  await page.goto(`${base}/dashboard/journal`)
+  await page.locator('table.journal').waitFor()
+  await page.locator('.verify .alert').waitFor()
+  await shot('journal')
+  await page.goto(`${base}/dashboard/nowhere`)
+  await heading()
+  await shot('not-found')
+
+  await page.locator('.topbar-end button').click()
+  await page.waitForURL(/\/dashboard\/sign-in/)
+  await page.locator('input[autocomplete="username"]').waitFor()
+  await page.locator('input[autocomplete="username"]').fill(email)
+  await page.locator('input[autocomplete="current-password"]').fill(SHOT_PASSWORD)
+  await submit()
+  await page.locator('input[autocomplete="one-time-code"]').waitFor()
+  await shot('sign-in-totp')
+  await page.locator('input[autocomplete="one-time-code"]').fill((await freshCode(secret, enrolled.step)).code)
+  await submit()
+  await page.locator('nav.nav').waitFor()
+
+  await page.goto(`${base}/dashboard/dev/mail`)
+  await page.locator('.mail').first().waitFor()
+  await shot('dev-mail')
+  const invite = await page.locator('.mail a[href*="/dashboard/invitation#"]').first().getAttribute('href')
+  await page.goto(invite!)
+  await page.locator('input[autocomplete="new-password"]').waitFor()
+  await page.locator('input[autocomplete="new-password"]').fill('correct-tulip-staple-9')
+  await page.locator('.meter-text').waitFor()
+  await shot('invitation')
+  await page.goto(`${base}/dashboard/reset`)
+  await heading()
+  await shot('reset-no-link')
+  await context.close()
+  return files
+}

@@ -1,0 +1,21 @@
+import type { Role } from '../../../protocol/schemas/dashboard/common.ts'
+import type { Permission } from '../../../protocol/schemas/dashboard/permissions.ts'
+
+/**
+ * What each role may do (SPEC §14). The server checks this on every call; the role × endpoint
+ * test states the expected answers literally rather than reading this table.
+ * Hint: `platform` operators see every organisation but change no merchant's settings or team.
+ */
+export const ROLE_PERMISSIONS = {
+  owner: ['projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read'],
+  admin: ['projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read'],
+  manager: ['projects.read'],
+  viewer: ['projects.read'],
+  developer: ['projects.read', 'projects.settings', 'projects.secret'],
+  platform: ['projects.read', 'team.read', 'journal.read'],
+} as const satisfies Record<Role, readonly Permission[]>
+
+/** Tells whether `role` grants `permission`. */
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (ROLE_PERMISSIONS[role] as readonly Permission[]).includes(permission)
+}

@@ -1,0 +1,39 @@
+import type { Clock } from '../domain/ports.ts'
+import type { Logger } from '../logger.ts'
+import type { LimitAdmin } from '../storage/limits-store.ts'
+import type { ProjectAdmin } from '../storage/project-store.ts'
+import type { Sql } from '../storage/sql.ts'
+import type { CardVault } from '../vault/card-vault.ts'
+import type { DashboardAssets } from './dashboard-assets.ts'
+import type { Mailer } from './mail/mailer.ts'
+import type { OrgStore } from './store/org-store.ts'
+import type { ProjectSettingsStore } from './store/project-settings-store.ts'
+import type { LinkTokenStore } from './store/link-token-store.ts'
+import type { SessionStore } from './store/session-store.ts'
+import type { UserStore } from './store/user-store.ts'
+
+/** What the dashboard's routes use (SPEC §14); built by compose-dashboard.ts. */
+export type DashboardDeps = {
+  sql: Sql
+  clock: Clock
+  logger: Logger
+  publicUrl: string
+  demo: boolean
+  trustProxy: number
+  users: UserStore
+  orgs: OrgStore
+  sessions: SessionStore
+  links: LinkTokenStore
+  mailer: Mailer
+  /** The same project and limit stores the CLI and the Gate use: no second copy of their rules. */
+  projects: ProjectAdmin
+  limits: LimitAdmin
+  projectSettings: ProjectSettingsStore
+  /** Seals TOTP secrets at rest, with the keys that seal card numbers. */
+  vault: CardVault
+  /** The session cookie: `__Host-` and Secure over https; see docs/dashboard.md for plain http. */
+  cookie: { name: string; secure: boolean }
+  assets: () => DashboardAssets | undefined
+  /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */
+  background(task: () => Promise<unknown>): void
+}
