@@ -1,11 +1,17 @@
 import { defineConfig } from 'vitest/config'
 
-// One run, three environments: server code in node, the page and the widget in jsdom.
+const CRASH_SUITES = ['test/e2e/crash-harness.test.ts', 'test/e2e/two-process.test.ts', 'test/e2e/crash-recovery.test.ts']
+
+// One run: server code in node, the page and the widget in jsdom, the browser and process suites
+// beside them (two workers: browser suites mostly wait, the server suites mostly compute), then
+// the crash campaigns alone.
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     // CI also writes a JSON report, summarised by .ci/run as one plain closing line.
     reporters: process.env['CI'] ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]] : ['default'],
+    // Vitest's default is one worker fewer than the cores: one, on the 2-core machines this runs on.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -13,6 +19,7 @@ export default defineConfig({
           name: 'server',
           environment: 'node',
           include: ['test/server/**/*.test.ts', 'test/protocol/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
+          globalSetup: ['test/setup/pglite-templates.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -36,9 +43,26 @@ export default defineConfig({
           // CI is reported on the issue rather than hidden.
           retry: 1,
           include: ['test/e2e/**/*.test.ts'],
+          exclude: CRASH_SUITES,
+          globalSetup: ['test/setup/pglite-templates.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The SIGKILL campaigns time their kills against real restarts: they run last and one
+          // at a time, with the machine to themselves.
+          name: 'crash',
+          environment: 'node',
+          retry: 1,
+          include: CRASH_SUITES,
+          globalSetup: ['test/setup/pglite-templates.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

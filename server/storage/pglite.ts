@@ -23,9 +23,11 @@ const PAGE = 8192
  * PG_VERSION is missing and would start with an empty database, losing every payment. A second
  * process on the same directory is refused too, because two PGlite instances corrupt it.
  */
-export async function openPglite(dataDir: string | undefined): Promise<Sql> {
+export async function openPglite(dataDir: string | undefined, options: { snapshot?: Blob } = {}): Promise<Sql> {
   if (dataDir === undefined) {
-    const db = await PGlite.create()
+    // An in-memory database; from a snapshot (a `dumpDataDir` tarball) it skips initdb, which
+    // is most of PGlite's start-up time.
+    const db = await PGlite.create(options.snapshot ? { loadDataDir: options.snapshot } : {})
     return wrap(db, () => db.close())
   }
   const release = lockDataDir(dataDir)
@@ -52,6 +54,17 @@ export async function openPglite(dataDir: string | undefined): Promise<Sql> {
   } catch (error) {
     release()
     throw error
+  }
+}
+
+/** An in-memory database prepared by `prepare`, as a snapshot `openPglite` can start from. */
+export async function snapshotPglite(prepare: (sql: Sql) => Promise<void>): Promise<Blob> {
+  const db = await PGlite.create()
+  try {
+    await prepare(wrap(db, async () => undefined))
+    return await db.dumpDataDir('none')
+  } finally {
+    await db.close()
   }
 }
 

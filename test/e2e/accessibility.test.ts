@@ -4,7 +4,8 @@ import type { AxeResults, RunOptions } from 'axe-core'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, fillCard, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 const SECRET = 'a11y-secret-for-project-9400'
 const PROJECT = 9400
@@ -46,7 +47,7 @@ describe.skipIf(!browserAvailable())('hosted page accessibility (axe, WCAG 2.2 A
 
   beforeAll(async () => {
     const port = await freePort()
-    const env = { ...serverEnv(port, { dataDir: tempDir('epay-a11y-') }), EPAY_ACQUIRER_LATENCY_MS: String(ACQUIRER_LATENCY_MS) }
+    const env = { ...serverEnv(port, { dataDir: dataDir('epay-a11y-') }), EPAY_ACQUIRER_LATENCY_MS: String(ACQUIRER_LATENCY_MS) }
     cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'A11y Shop', '--secret', SECRET, '--test'])
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ROOT, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { ROOT, eventually, freePort, serverEnv, startServer, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 /** A fenced block of docs/api.md. */
 type Block = { lang: string; text: string; line: number }
@@ -43,7 +44,7 @@ describe('docs/api.md examples', () => {
   beforeAll(async () => {
     const port = await freePort()
     // Demo mode, as `npm start`: project 112 is created and its secret printed on first start.
-    server = await startServer({ ...serverEnv(port, { dataDir: tempDir('epay-docs-') }), EPAY_DEMO: '1' })
+    server = await startServer({ ...serverEnv(port, { dataDir: dataDir('epay-docs-') }), EPAY_DEMO: '1' })
     secret = await eventually(() => /Its secret: (\S+)/.exec(server.output())?.[1], 10_000, 'the printed secret')
   })
   afterAll(() => server?.stop())

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, freePort, serverEnv, startServer, fillCard, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 const SECRET = 'browser-security-secret'
 const PROJECT = 9100
@@ -17,7 +18,7 @@ describe.skipIf(!browserAvailable())('browser security of the payment page', () 
 
   beforeAll(async () => {
     const port = await freePort()
-    const env = serverEnv(port, { dataDir: tempDir('epay-sec-') })
+    const env = serverEnv(port, { dataDir: dataDir('epay-sec-') })
     cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Security Shop', '--secret', SECRET, '--origin', ALLOWED, '--return-host', 'shop.example', '--test'])
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)

@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callbackHeader } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, fillCard, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
+import { dataDir as freshDataDir } from './data-dir.ts'
 
 const SECRET = 'e2e-secret-for-project-9001'
 const PROJECT = 9001
@@ -22,7 +23,7 @@ describe.skipIf(!browserAvailable())('card payment in the widget, merchant and E
 
   beforeAll(async () => {
     const port = await freePort()
-    dataDir = tempDir('epay-e2e-')
+    dataDir = freshDataDir('epay-e2e-')
     const env = serverEnv(port, { dataDir })
     const widget = readFileSync(join(ROOT, 'dist/widget/merchant.js'))
     const integrity = `sha384-${createHash('sha384').update(widget).digest('base64')}`

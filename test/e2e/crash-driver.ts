@@ -292,16 +292,29 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Work the servers still owe: undelivered callbacks and attempts a status query will resolve. */
-export async function outstanding(sql: Sql, projectId: number): Promise<{ callbacks: number; processing: number; dueAt: number }> {
+export async function outstanding(sql: Sql, projectId: number): Promise<{ callbacks: number; processing: number; atWallet: number; dueAt: number }> {
   const callbacks = await sql.query<{ due: Date | string }>(
     `SELECT GREATEST(next_attempt_at, COALESCE(locked_until, next_attempt_at)) AS due FROM callback_outbox
       WHERE project_id = $1 AND status = 'pending'`, [projectId])
-  const processing = await sql.query<{ updated_at: Date | string }>(
-    `SELECT o.updated_at FROM operations o JOIN payments p ON p.id = o.payment_row_id
+  const processing = await sql.query<{ updated_at: Date | string; method: string | null }>(
+    `SELECT o.updated_at, o.method FROM operations o JOIN payments p ON p.id = o.payment_row_id
       WHERE p.project_id = $1 AND o.status = 'processing'`, [projectId])
+  // A shopper sent to the wallet whose way back and the wallet's notification both died with a
+  // server is asked about after 5 minutes (SPEC §6), longer than a run waits.
+  const atWallet = processing.filter((r) => r.method !== null && r.method !== 'card').length
   // The resolver asks the acquirer about an attempt 5 s after its last change, on a 1 s job tick.
   const due = [...callbacks.map((r) => new Date(r.due).getTime()), ...processing.map((r) => new Date(r.updated_at).getTime() + 6_000)]
-  return { callbacks: callbacks.length, processing: processing.length, dueAt: Math.max(0, ...due) }
+  return { callbacks: callbacks.length, processing: processing.length, atWallet, dueAt: Math.max(0, ...due) }
+}
+
+/** What is still owed, for a run's failure message. */
+export async function describeOutstanding(sql: Sql, projectId: number): Promise<string> {
+  const operations = await sql.query(
+    `SELECT o.id::text AS id, o.type, o.method, o.status, o.updated_at, p.payment_id FROM operations o
+       JOIN payments p ON p.id = o.payment_row_id WHERE p.project_id = $1 AND o.status = 'processing'`, [projectId])
+  const callbacks = await sql.query(
+    `SELECT id, attempts, next_attempt_at, locked_until, last_error FROM callback_outbox WHERE project_id = $1 AND status = 'pending'`, [projectId])
+  return `processing: ${JSON.stringify(operations)}; pending callbacks: ${JSON.stringify(callbacks)}`
 }
 
 /** The end-of-run counts printed by the harness. */

@@ -10,6 +10,7 @@ import {
   type CrashStorage, type FlowResult,
 } from './crash-driver.ts'
 import { cli, eventually, freePort, launchServer, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 // SIGKILL campaign against one real server process (issue #6): shoppers pay by card, 3-D Secure
 // and the Jeton wallet while the server is killed at seeded random moments — mid-request,
@@ -22,7 +23,7 @@ const PROJECT = 7101
 const KILLS = Number(process.env['CRASH_KILLS'] ?? 10)
 const PAN_SEARCH = ['4242424242424242', '4000000000000002', '4000000000003220']
 
-const storages: Array<[string, () => Promise<CrashStorage>]> = [['pglite', async () => pgliteStorage(tempDir('epay-crash-harness-'))]]
+const storages: Array<[string, () => Promise<CrashStorage>]> = [['pglite', async () => pgliteStorage(dataDir('epay-crash-harness-'))]]
 if (process.env['DATABASE_URL']) storages.push(['postgres', () => postgresStorage(process.env['DATABASE_URL']!)])
 
 /** The PGlite directory the campaign left behind, reused by the damaged-directory tests. */

@@ -1,15 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { openPostgresSchema } from '../fixtures/databases.ts'
 import { sign } from '../../server/signature/signature.ts'
-import { cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { cli, eventually, freePort, serverEnv, startServer, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
+import { dataDir } from './data-dir.ts'
 
 const SECRET = 'crash-test-secret'
 const PROJECT = 7001
 
 // Storage each run uses: PGlite in a temp dir always; PostgreSQL in its own schema when set.
 const storages: Array<[string, () => Promise<{ storage: { dataDir: string } | { databaseUrl: string }; cleanup(): Promise<void> }>]> = [
-  ['pglite', async () => ({ storage: { dataDir: tempDir('epay-crash-') }, cleanup: async () => undefined })],
+  ['pglite', async () => ({ storage: { dataDir: dataDir('epay-crash-') }, cleanup: async () => undefined })],
 ]
 if (process.env['DATABASE_URL']) {
   storages.push(['postgres', async () => {

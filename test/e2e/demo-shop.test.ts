@@ -1,6 +1,7 @@
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_LAUNCH, browserAvailable, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, eventually, freePort, serverEnv, startServer, fillCard, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 type Received = { signature_valid: boolean; body: { payment: { id: string; status: string } } }
 
@@ -12,7 +13,7 @@ describe.skipIf(!browserAvailable())('the demo shop of npm start', () => {
 
   beforeAll(async () => {
     const port = await freePort()
-    server = await startServer({ ...serverEnv(port, { dataDir: tempDir('epay-demo-') }), EPAY_DEMO: '1' })
+    server = await startServer({ ...serverEnv(port, { dataDir: dataDir('epay-demo-') }), EPAY_DEMO: '1' })
     browser = await chromium.launch(CHROMIUM_LAUNCH)
   })
   afterAll(async () => {

@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, fillCard, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
+import { dataDir as freshDataDir } from './data-dir.ts'
 
 const SECRET = 'flows-secret'
 const PROJECT = 9200
@@ -23,7 +24,7 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
 
   beforeAll(async () => {
     const port = await freePort()
-    dataDir = tempDir('epay-flows-')
+    dataDir = freshDataDir('epay-flows-')
     const env = { ...serverEnv(port, { dataDir }), EPAY_ACQUIRER_TIMEOUT_MS: '1000' }
     merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET })
     cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Flows Shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])

@@ -2,7 +2,8 @@ import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sign } from '../../server/signature/signature.ts'
 import { sdkQuery } from '../fixtures/sdk-writers.ts'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, fillCard, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, fillCard, freePort, serverEnv, startServer, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 // Issue 10, "Shown by": a real payment in Chromium from a URL the Python SDK's way — booleans
 // written `True`/`False` but signed 1/0, and a signed `_`-prefixed merchant parameter.
@@ -15,7 +16,7 @@ describe.skipIf(!browserAvailable())('a Payment Page URL built the Python SDK wa
 
   beforeAll(async () => {
     const port = await freePort()
-    const env = serverEnv(port, { dataDir: tempDir('epay-e2e-sdk-') })
+    const env = serverEnv(port, { dataDir: dataDir('epay-e2e-sdk-') })
     // No --secret: the CLI makes one and prints it, whichever way secrets are given on input.
     const added = cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Python Shop', '--return-host', 'shop.example', '--test'])
     secret = /secret: (\S+)/.exec(added)![1]!

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../server/storage/migrate.ts'
 import { openPostgres } from '../../server/storage/postgres.ts'
 import {
-  checkInvariants, createDriver, outstanding, postgresStorage, seededRandom, sleep, startBalancer, startReceiver,
+  checkInvariants, createDriver, describeOutstanding, outstanding, postgresStorage, seededRandom, sleep, startBalancer, startReceiver,
   type CrashStorage,
 } from './crash-driver.ts'
 import { cli, eventually, freePort, serverEnv, startServer, type ServerProcess } from './harness.ts'
@@ -65,11 +65,13 @@ describe.skipIf(!url)('two server processes on one PostgreSQL', () => {
     await eventually(() => receiver.quietFor() > 1500 || undefined, 30_000, 'the callbacks to settle')
     const db = await storage.open()
     // Both processes keep running: wait on the database until they have delivered everything and
-    // resolved every stalled attempt (a lease of a killed process ends after 30 s).
+    // resolved every stalled card attempt (a lease of a killed process ends after 30 s).
     await eventually(async () => {
       const left = await outstanding(db.sql, PROJECT)
-      return left.callbacks + left.processing === 0 || undefined
-    }, 60_000, 'the outbox to drain')
+      return left.callbacks + left.processing - left.atWallet === 0 || undefined
+    }, 75_000, 'the outbox to drain').catch(async (error: Error) => {
+      throw new Error(`${error.message}; ${await describeOutstanding(db.sql, PROJECT)}`)
+    })
     await Promise.all(servers.map((s) => s!.stop('SIGTERM')))
     outputs.push(...servers.map((s) => s!.output()))
     await receiver.close()

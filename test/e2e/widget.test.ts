@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, fillCard, type ServerProcess } from './harness.ts'
+import { CHROMIUM_LAUNCH, browserAvailable, cli, eventually, freePort, serverEnv, startServer, fillCard, type ServerProcess } from './harness.ts'
 import { startMerchantSite } from './merchant-site.ts'
+import { dataDir } from './data-dir.ts'
 
 const SECRET = 'widget-e2e-secret'
 const PROJECT = 9300
@@ -19,7 +20,7 @@ describe.skipIf(!browserAvailable())('EPayWidget on a merchant page of another o
 
   beforeAll(async () => {
     const port = await freePort()
-    const env = serverEnv(port, { dataDir: tempDir('epay-widget-') })
+    const env = serverEnv(port, { dataDir: dataDir('epay-widget-') })
     merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET })
     cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Widget Shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])
     server = await startServer(env)

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GateErrorSchema } from '../../protocol/schemas/gate-views.ts'
 import { sign } from '../../server/signature/signature.ts'
 import type { Signable } from '../../server/signature/string-to-sign.ts'
-import { migrate } from '../../server/storage/migrate.ts'
-import { openPglite } from '../../server/storage/pglite.ts'
 import type { Sql } from '../../server/storage/sql.ts'
 import { gate, general } from '../fixtures/gate.ts'
 import { TEST_PROJECT, fixedClock, makeTestApp } from '../fixtures/test-app.ts'
 import { leakIn, nastyString } from './fuzz-inputs.ts'
+import { memoryDatabase } from '../fixtures/databases.ts'
 
 // Gate API inputs (SPEC §9, §12) with random and malformed bodies, signatures, content types and
 // Idempotency-Keys: never a 500, never a leak, every error in ECommPay's `{status: "error"}`
@@ -85,8 +84,7 @@ describe('Gate API fuzz', () => {
   let t: Awaited<ReturnType<typeof makeTestApp>>
   const clock = fixedClock()
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await makeTestApp(sql, { clock })
     // Payments for the follow-ups to find: one sold, one authorised.
     const card = { pan: '4242424242424242', year: 2034, month: 12, cvv: '123' }

@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorEnvelopeSchema } from '../../protocol/errors.ts'
 import { signReturnToken } from '../../server/session/return-token.ts'
 import { signSession } from '../../server/session/session.ts'
-import { migrate } from '../../server/storage/migrate.ts'
-import { openPglite } from '../../server/storage/pglite.ts'
 import type { Sql } from '../../server/storage/sql.ts'
 import { fixedClock, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../fixtures/test-app.ts'
 import { leakIn, nastyString } from './fuzz-inputs.ts'
+import { memoryDatabase } from '../fixtures/databases.ts'
 
 // The hosted page's API (`/api/page/…`, SPEC §5, §12) with random and malformed sessions, bodies,
 // content types, methods and paths: never a 500, never a leak, every JSON error in the one
@@ -63,8 +62,7 @@ describe('/api/page fuzz', () => {
   let t: Awaited<ReturnType<typeof makeTestApp>>
   const clock = fixedClock()
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await makeTestApp(sql, { clock })
   })
   afterAll(() => sql.close())

@@ -2,11 +2,10 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isCurrency } from '../../protocol/money.ts'
 import { sign } from '../../server/signature/signature.ts'
-import { migrate } from '../../server/storage/migrate.ts'
-import { openPglite } from '../../server/storage/pglite.ts'
 import type { Sql } from '../../server/storage/sql.ts'
 import { TEST_PROJECT, fixedClock, makeTestApp, signedQuery } from '../fixtures/test-app.ts'
 import { leakIn, nastyString, queryMutation } from './fuzz-inputs.ts'
+import { memoryDatabase } from '../fixtures/databases.ts'
 
 // `GET|POST /payment` with random and malformed input (SPEC §4, §12): never a 500, never a stack
 // trace or a source path in the body, and never a payment row from input the page refused. Most
@@ -62,8 +61,7 @@ describe('GET|POST /payment fuzz', () => {
   let sql: Sql
   let t: Awaited<ReturnType<typeof makeTestApp>>
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await makeTestApp(sql, { clock: fixedClock() })
   })
   afterAll(() => sql.close())

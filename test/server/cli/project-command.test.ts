@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { parseOrigin } from '../../../server/domain/origin.ts'
 import { openPglite } from '../../../server/storage/pglite.ts'
 import { createProjectStore } from '../../../server/storage/project-store.ts'
-import { ROOT, serverEnv, tempDir } from '../../e2e/harness.ts'
+import { dataDir } from '../../e2e/data-dir.ts'
+import { ROOT, serverEnv } from '../../e2e/harness.ts'
 
-const env = serverEnv(0, { dataDir: tempDir('epay-cli-') })
+const env = serverEnv(0, { dataDir: dataDir('epay-cli-') })
 const run = (args: string[], input?: string) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'project', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 110_000, ...(input === undefined ? {} : { input }) })
 

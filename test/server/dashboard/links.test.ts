@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMailer } from '../../../server/dashboard/mail/mailer.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import { dashboardApp, PASSWORD, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { eventually } from '../../e2e/harness.ts'
 import { linkIn, startSmtp } from '../../fixtures/smtp.ts'
 import { fixedClock } from '../../fixtures/test-app.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 const NEW_PASSWORD = 'amber-quartz-61-meadow'
 
@@ -18,8 +17,7 @@ describe('dashboard emailed links', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     smtp = await startSmtp()
-    const sql = await openPglite(undefined)
-    await migrate(sql)
+    const sql = await memoryDatabase()
     t = await dashboardApp(sql, { clock })
     t.d.mailer = createMailer({ smtpUrl: smtp.url, from: 'EPay <no-reply@epay.test>', demo: false, sql, logger: t.deps.logger, clock })
     org = await t.org('Delta Books')

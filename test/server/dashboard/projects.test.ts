@@ -3,9 +3,8 @@ import * as v from 'valibot'
 import { ErrorEnvelopeSchema } from '../../../protocol/errors.ts'
 import { ProjectSecretSchema, ProjectViewSchema } from '../../../protocol/schemas/dashboard/projects.ts'
 import { sign } from '../../../server/signature/signature.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 // The projects screen's calls, and that what they change is what payments then get.
 describe('dashboard projects', { timeout: 120_000 }, () => {
@@ -14,8 +13,7 @@ describe('dashboard projects', { timeout: 120_000 }, () => {
   let created: v.InferOutput<typeof ProjectSecretSchema>
 
   beforeAll(async () => {
-    const sql = await openPglite(undefined)
-    await migrate(sql)
+    const sql = await memoryDatabase()
     t = await dashboardApp(sql)
     const org = await t.org('Epsilon Games')
     owner = await t.signedIn(await t.user('owner@epsilon.example', 'owner', org))

@@ -3,10 +3,9 @@ import * as v from 'valibot'
 import { ErrorEnvelopeSchema } from '../../../protocol/errors.ts'
 import { MeViewSchema, RecoveryCodesSchema, TotpEnrolmentSchema } from '../../../protocol/schemas/dashboard/auth.ts'
 import { totpCode } from '../../../server/dashboard/auth/totp.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import { dashboardApp, PASSWORD, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { fixedClock } from '../../fixtures/test-app.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 const SIGN_IN = '/api/dashboard/auth/sign-in'
 const A = '203.0.113.10'
@@ -19,8 +18,7 @@ describe('dashboard sign-in', { timeout: 120_000 }, () => {
   let org: string
 
   beforeAll(async () => {
-    const sql = await openPglite(undefined)
-    await migrate(sql)
+    const sql = await memoryDatabase()
     t = await dashboardApp(sql, { clock })
     org = await t.org('Gamma Goods')
     await t.user('real@gamma.example', 'owner', org)

@@ -7,13 +7,12 @@ import { createHmac } from 'node:crypto'
 import { splitSignature } from '../../../server/signature/signature.ts'
 import { SDK_ALGORITHMS, sdkStringToSign } from '../../../server/signature/sdk-string-to-sign.ts'
 import type { Signable } from '../../../server/signature/string-to-sign.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { Callback, card, gate, gateTestApp, general, orderId, signGate } from '../../fixtures/gate.ts'
 import { parseLenientJson } from '../../fixtures/lenient-json.ts'
 import { passWallet } from '../../fixtures/sim-browser.ts'
 import { TEST_PROJECT, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 // Issue 10 item 2: the nine request and callback examples of ECommPay's Jeton documentation
 // (../shared/conformance/ecommpay/jeton-examples.json, read in place) as golden tests. Requests
@@ -62,8 +61,7 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
   let sql: Sql
   let t: Awaited<ReturnType<typeof gateTestApp>>
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await gateTestApp(sql)
     // Funds for the payouts.
     expect((await gate(t.app, '/v2/payment/card/sale', { general: general(orderId('fund')), payment: { amount: 500_000, currency: 'EUR' }, card: card() })).status).toBe(200)

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GateErrorSchema } from '../../../protocol/schemas/gate-views.ts'
 import { GATE_OPERATIONS } from '../../../server/http/openapi.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import { card, gate, gateTestApp, general, signGate } from '../../fixtures/gate.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 type Schema = { [key: string]: unknown }
 type Doc = { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } }
@@ -64,8 +63,7 @@ describe('the OpenAPI document of the Gate API', () => {
   let t: Awaited<ReturnType<typeof gateTestApp>>
   let doc: Doc
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await gateTestApp(sql)
     const response = await t.app.request('/v2/openapi.json')
     expect(response.status).toBe(200)

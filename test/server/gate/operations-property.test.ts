@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PaymentStatus } from '../../../protocol/schemas/statuses.ts'
 import { TRANSITIONS, nextStatus, type PaymentEvent } from '../../../server/domain/transitions.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import { card, expectLedgerBalanced, gate, gateTestApp, general, orderId } from '../../fixtures/gate.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 /** An amount: none (everything left), a fixed one, or one near what is left, where bugs hide. */
 type AmountSpec = undefined | { fixed: number } | { near: number }
@@ -103,8 +102,7 @@ describe('random sequences of Gate operations (property)', () => {
   let sql: Sql
   let t: Awaited<ReturnType<typeof gateTestApp>>
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await gateTestApp(sql)
   })
   afterAll(async () => {

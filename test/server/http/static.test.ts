@@ -3,18 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../../server/compose.ts'
 import { loadAssets } from '../../../server/assets.ts'
 import { createApp } from '../../../server/http/app.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { makeTestApp } from '../../fixtures/test-app.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 // The real build output (npm test builds it first), served through the real routes.
 describe('widget delivery', () => {
   let sql: Sql
   let app: ReturnType<typeof createApp>
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     const t = await makeTestApp(sql)
     app = createApp({ ...t.deps, assets: loadAssets(REPO_ROOT, false) })
   })

@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readPaymentParams } from '../../../server/http/payment-params.ts'
 import { verifyPageSignature } from '../../../server/http/verify-page-signature.ts'
 import { sdkStringToSign } from '../../../server/signature/sdk-string-to-sign.ts'
-import { openPglite } from '../../../server/storage/pglite.ts'
-import { migrate } from '../../../server/storage/migrate.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { makeTestApp } from '../../fixtures/test-app.ts'
 import { createHmac } from 'node:crypto'
+import { memoryDatabase } from '../../fixtures/databases.ts'
 
 // Issue 10 item 1: 70 Payment Page URLs the five official SDKs really produced (../shared, read
 // in place). Each goes through the real `GET /payment` and `POST /payment`, and must stop
@@ -28,8 +27,7 @@ describe('official SDK URLs (../shared/conformance/ecommpay/sdk-urls.json)', () 
   let sql: Sql
   let t: Awaited<ReturnType<typeof makeTestApp>>
   beforeAll(async () => {
-    sql = await openPglite(undefined)
-    await migrate(sql)
+    sql = await memoryDatabase()
     t = await makeTestApp(sql)
     await t.deps.projects.add({
       id: data.project_id, name: 'SDK shop', secret: data.secret, allowedOrigins: [], returnHosts: ['127.0.0.1'], testMode: true,
