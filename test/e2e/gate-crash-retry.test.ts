@@ -8,6 +8,8 @@ import { cli, eventually, freePort, serverEnv, startServer, tempDir, type Server
 const SECRET = 'gate-crash-secret'
 const PROJECT = 7301
 const EACH = 16
+// Starting the real server takes a few seconds; on a shared, loaded machine many more.
+const START = { timeoutMs: 120_000 }
 
 const storages: Array<[string, () => Promise<CrashStorage>]> = [['pglite', async () => pgliteStorage(tempDir('epay-gate-crash-'))]]
 if (process.env['DATABASE_URL']) storages.push(['postgres', () => postgresStorage(process.env['DATABASE_URL']!)])
@@ -30,12 +32,15 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
   })
 
   it('answers every lost request once and the same, and moves money once', async () => {
+    const started = Date.now()
+    // Phase times in the output, so a slow run shows where its time went.
+    const phase = (what: string) => process.stdout.write(`[gate-crash ${_name}] ${what} at ${Date.now() - started} ms\n`)
     storage = await prepare()
     const port = await freePort()
     // Provider calls take long enough that the kill finds most of the batch in flight.
     const env = { ...serverEnv(port, storage.storage), EPAY_ACQUIRER_LATENCY_MS: '400' }
     cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Gate crash shop', '--secret', SECRET, '--test'])
-    server = await startServer(env)
+    server = await startServer(env, START)
     const base = server.url
     const send = async (r: Pick<Keyed, 'path' | 'key' | 'body'>): Promise<Answer> => {
       const response = await fetch(`${base}${r.path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': r.key }, body: r.body })
@@ -49,7 +54,9 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
     // Before the batch: authorisations to capture and sales to refund (which also fund the payouts).
     const authorised = Array.from({ length: EACH }, (_, i) => request('auth', `pre-auth-${run}-${i}`, '/v2/payment/card/auth', { payment: { amount: 4000, currency: 'EUR' }, ...cardBody }))
     const sold = Array.from({ length: EACH }, (_, i) => request('sale', `pre-sale-${run}-${i}`, '/v2/payment/card/sale', { payment: { amount: 5000, currency: 'EUR' }, ...cardBody }))
+    phase('server up')
     for (const answer of await Promise.all([...authorised, ...sold].map(send))) expect(answer.status).toBe(200)
+    phase('payments to capture and refund made')
 
     const batch: Keyed[] = []
     for (let i = 0; i < EACH; i++) {
@@ -67,8 +74,10 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
     await Promise.all(inFlight)
     const lost = batch.filter((r) => !first.has(r.key))
     expect(lost.length).toBeGreaterThan(0)
+    phase(`killed with ${first.size} answered, ${lost.length} lost`)
 
-    server = await startServer(env)
+    server = await startServer(env, START)
+    phase('restarted')
     // Every lost request again, as the merchant retries it: same key, same signed body.
     const retried = new Map<string, Answer>()
     await Promise.all(lost.map(async (r) => retried.set(r.key, await retryUntilSettled(() => send(r)))))
@@ -79,6 +88,7 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
       expect(again).toEqual({ ...first.get(r.key)!, replayed: true })
     }
 
+    phase('lost requests retried')
     // What stayed in flight is settled from the providers' records by the resolvers.
     const paymentIds = [...new Set(batch.map((r) => r.paymentId))]
     await eventually(async () => {
@@ -88,6 +98,7 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
       }))
       return views.every((v) => v.payment?.status !== 'new' && !v.operations?.some((o) => o.status === 'processing')) || undefined
     }, 30_000, 'nothing new, no operation left processing')
+    phase('all settled')
     const output = server.output()
     await server.stop('SIGTERM')
     server = undefined
