@@ -29,8 +29,16 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
       `SELECT o.status, o.amount, o.request_id FROM operations o JOIN payments p ON p.id = o.payment_row_id
         WHERE p.payment_id = $1 AND o.type = $2 ORDER BY o.created_at`, [paymentId, type])
   const paymentStatus = async (paymentId: string) => (await sql.query<{ status: string }>('SELECT status FROM payments WHERE payment_id = $1', [paymentId]))[0]?.status
-  /** Leaves `key` as a process SIGKILLed after its effect committed leaves it: no answer stored, holder gone. */
-  const loseAnswer = (key: string) =>
+  /**
+   * Leaves `key` as a process SIGKILLed after its effect committed leaves it (no answer stored),
+   * and lets the merchant retry after the 5-minute lease, as docs/api.md told them to.
+   */
+  const loseAnswer = async (key: string) => {
+    await sql.query(`UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL WHERE key = $1`, [key])
+    clock.advance(5 * 60_000 + 1_000)
+  }
+  /** The same, with the holder's process gone: no waiting at all. */
+  const loseAnswerAndHolder = (key: string) =>
     sql.query(`UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL, holder = 7 WHERE key = $1`, [key])
   /** Makes the next PaymentChange matching `when` fail after nothing of it was written, as a crash would. */
   const crashOn = (when: (change: PaymentChange) => boolean) => {
@@ -109,7 +117,7 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     // Our own process holds it: still running, whatever the time.
     await sql.query(`UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, holder = $2 WHERE key = $1`, [`live-${id}`, await sql.leaseHolder()])
     expect((await refund(id, 100, `live-${id}`)).body['code']).toBe('conflict')
-    await loseAnswer(`live-${id}`)
+    await loseAnswerAndHolder(`live-${id}`)
     expect((await refund(id, 100, `live-${id}`)).status).toBe(200)
     expect((await ops(id, 'refund')).length).toBe(1)
   })

@@ -43,8 +43,11 @@ describe.each(testDatabases())('stalled attempts on $name', (db) => {
   })
 
   it('never lets 50 attempts still waiting on the shopper starve a due one', async () => {
-    const waiting = Array.from({ length: 50 }, () => orderId('wait'))
-    for (const id of waiting) expect((await walletSale(id)).status).toBe(200)
+    const wait = orderId('wait')
+    expect((await walletSale(wait)).status).toBe(200)
+    // 49 more like it, copied row for row (payment, attempt, the wallet's record), to fill the resolver's batch of 50.
+    const copies = await cloneWalletPayment(sql, wait, 49)
+    const waiting = [wait, ...copies]
     clock.advance(1_000)
     const lost = orderId('lost')
     failNextStart(t.deps.simulators.card as never, 'authorise')
@@ -58,3 +61,19 @@ describe.each(testDatabases())('stalled attempts on $name', (db) => {
     for (const id of waiting.slice(0, 3)) expect(await status(id)).toBe('awaiting redirect result')
   })
 })
+
+/** Copies a wallet payment waiting on its shopper `n` times, every column as it is but the ids. */
+async function cloneWalletPayment(sql: Sql, paymentId: string, n: number): Promise<string[]> {
+  const [row] = await sql.query<{ id: string; op: string }>(
+    'SELECT p.id, o.id::text AS op FROM payments p JOIN operations o ON o.payment_row_id = p.id WHERE p.payment_id = $1', [paymentId])
+  await sql.query(
+    `INSERT INTO payments SELECT (jsonb_populate_record(NULL::payments, to_jsonb(p) || jsonb_build_object('id', p.id || '-' || g, 'payment_id', p.payment_id || '-' || g))).*
+       FROM payments p, generate_series(1, $2::int) g WHERE p.id = $1`, [row!.id, n])
+  await sql.query(
+    `INSERT INTO operations SELECT (jsonb_populate_record(NULL::operations, to_jsonb(o) || jsonb_build_object('id', o.id + g, 'payment_row_id', o.payment_row_id || '-' || g))).*
+       FROM operations o, generate_series(1, $2::int) g WHERE o.id = $1::bigint`, [row!.op, n])
+  await sql.query(
+    `INSERT INTO sim_wallet_payments SELECT (jsonb_populate_record(NULL::sim_wallet_payments, to_jsonb(w) || jsonb_build_object('reference', (w.reference::bigint + g)::text))).*
+       FROM sim_wallet_payments w, generate_series(1, $2::int) g WHERE w.reference = $1`, [row!.op, n])
+  return Array.from({ length: n }, (_, i) => `${paymentId}-${i + 1}`)
+}
