@@ -29,6 +29,7 @@ import type { Sql } from './storage/sql.ts'
 import { createGateDeps, resolveGateFollowUps } from './compose-gate.ts'
 import { closeRetryWindows } from './domain/close-retry-windows.ts'
 import { DEFAULT_STALL_LIMITS, expirePayments, resolveStalledAttempts } from './domain/resolve-stalled.ts'
+import { declineUnstartedGatePayments } from './domain/resolve-unstarted.ts'
 import { composeDashboard } from './dashboard/compose-dashboard.ts'
 import { DEMO_ORG_ID, ensureDemoOrg, ensureDemoOwner } from './dashboard/bootstrap-demo.ts'
 import { DEMO_PROJECT_ID } from './bootstrap.ts'
@@ -128,11 +129,13 @@ export async function composeDeps(
       const closed = await closeRetryWindows({ ...deps, project: (id) => projects.get(id) })
       if (closed > 0) deps.notifyCallbacks()
       const expired = await expirePayments(deps)
+      const unstarted = await declineUnstartedGatePayments({ ...deps, project: (id) => projects.get(id), liveClaimOn: (id) => deps.gate.idempotencyKeys.liveClaimOn(id) })
+      if (unstarted > 0) deps.notifyCallbacks()
       const followUps = await resolveGateFollowUps(deps)
       if (followUps > 0) deps.notifyCallbacks()
       await deps.rateLimits.prune(new Date(deps.clock.now().getTime() - 3_600_000))
       if (resolved > 0) deps.notifyCallbacks()
-      return resolved + expired
+      return resolved + expired + unstarted
     },
   }
   return { deps, dispatcher, jobs }

@@ -32,7 +32,7 @@ export async function gateCardPayment(
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: request.operationType, currency: request.currency, amount: request.amount, now })
   let payment: Payment
   try {
-    payment = await createGatePayment(deps, project, { ...request, type: 'purchase' })
+    payment = await createGatePayment(deps, project, { ...request, type: 'purchase' }, 'card')
   } catch (error) {
     await release()
     throw error

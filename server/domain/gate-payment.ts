@@ -31,6 +31,7 @@ export async function createGatePayment(
   deps: { payments: PaymentStore; clock: Clock; ids: Ids },
   project: Project,
   request: GatePaymentRequest,
+  method: string,
 ): Promise<Payment> {
   const now = deps.clock.now()
   const { payment, created } = await deps.payments.createOrGet({
@@ -52,7 +53,8 @@ export async function createGatePayment(
     successUrl: request.successUrl ?? request.returnUrl,
     failUrl: request.failUrl ?? request.returnUrl,
     returnUrl: request.returnUrl,
-    params: request.params,
+    // The method is kept so that a payment left unstarted by a crash is declined as the method it was for.
+    params: { ...request.params, method },
     saveCard: 'never',
     forceMethod: undefined,
     theme: undefined,

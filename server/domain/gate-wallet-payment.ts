@@ -30,7 +30,7 @@ export async function gateWalletPayment(
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'sale', currency: request.currency, amount: request.amount, now: deps.clock.now() })
   let payment: Payment
   try {
-    payment = await createGatePayment(deps, project, { ...request, type: 'purchase', operationType: 'sale' })
+    payment = await createGatePayment(deps, project, { ...request, type: 'purchase', operationType: 'sale' }, method)
   } catch (error) {
     await release()
     throw error

@@ -49,7 +49,7 @@ export async function payout(deps: FollowUpDeps & { limits: LimitStore }, projec
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'payout', currency, amount, now })
   let payment: Payment
   try {
-    payment = await createGatePayment(deps, project, { ...request, type: 'payout', operationType: 'sale', returnUrl: undefined })
+    payment = await createGatePayment(deps, project, { ...request, type: 'payout', operationType: 'sale', returnUrl: undefined }, destination.method)
   } catch (error) {
     await release()
     throw error

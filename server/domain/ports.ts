@@ -178,6 +178,12 @@ export type CardTokenRecord = {
   createdAt: Date
 }
 
+/**
+ * An Idempotency-Key held by one run of a Gate request; `token` tells this run from a retry
+ * that took the key over.
+ */
+export type KeyClaim = { projectId: number; key: string; token: string }
+
 /** One atomic change: saved with compare-and-set on the payment's version, all or nothing. */
 export type PaymentChange = {
   payment: Payment
@@ -194,12 +200,20 @@ export type PaymentChange = {
    * PaymentError('insufficient_balance') and nothing is written.
    */
   requireBalance?: number
+  /**
+   * The key of the Gate request making this change: the inserted operation is bound to it in the
+   * same transaction, so the effect never exists without the record a retry reads.
+   */
+  claim?: KeyClaim
 }
 
 /** Persistence of payments and everything written together with them. */
 export interface PaymentStore {
-  /** Inserts a new payment, or returns the one already stored under the same merchant id. */
-  createOrGet(payment: Payment): Promise<{ payment: Payment; created: boolean }>
+  /**
+   * Inserts a new payment, or returns the one already stored under the same merchant id. With
+   * `claim`, a created payment is bound to that Idempotency-Key in the same transaction.
+   */
+  createOrGet(payment: Payment, claim?: KeyClaim): Promise<{ payment: Payment; created: boolean }>
   get(id: string): Promise<Payment | undefined>
   findByMerchantId(projectId: number, paymentId: string): Promise<Payment | undefined>
   operations(paymentRowId: string): Promise<Operation[]>
@@ -208,9 +222,13 @@ export interface PaymentStore {
   /**
    * Attempts still waiting for a result past the cutoff of their own status, oldest first: a
    * cutoff per status, so attempts that may legitimately wait long (a shopper on the ACS page)
-   * never crowd out the ones that are due.
+   * never crowd out the ones that are due; the ones looked at least recently come first.
    */
   stalledAttempts(cutoffs: { processing: Date; challenge: Date; redirect: Date }, limit: number): Promise<Array<{ payment: Payment; operation: Operation }>>
+  /** Records that the stalled-attempt resolver looked at `operationId` at `at` and found no result yet. */
+  markChecked(operationId: number, at: Date): Promise<void>
+  /** Gate payments still `new` (no attempt ever started) created before `createdBefore`, oldest first. */
+  unstartedGatePayments(createdBefore: Date, limit: number): Promise<Payment[]>
   /** Unpaid payments (`new`, `decline`) whose `best_before` has passed. */
   expired(now: Date, limit: number): Promise<Payment[]>
   /** Declined purchases with attempts left, last changed before `changedBefore` or past `best_before`. */

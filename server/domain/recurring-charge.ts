@@ -27,7 +27,7 @@ export async function recurringCharge(
   const release = await admitWithinLimits(deps.limits, { projectId: project.id, operation: 'recurring', currency: request.currency, amount: request.amount, now })
   let payment: Payment
   try {
-    payment = await createGatePayment(deps, project, { ...request, type: 'purchase', operationType: 'sale', returnUrl: undefined })
+    payment = await createGatePayment(deps, project, { ...request, type: 'purchase', operationType: 'sale', returnUrl: undefined }, 'card')
   } catch (error) {
     await release()
     throw error

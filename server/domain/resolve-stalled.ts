@@ -1,4 +1,6 @@
+import { DECLINES } from './decline-codes.ts'
 import { PaymentError } from './errors.ts'
+import type { Operation, Payment } from './payment.ts'
 import type { AcquirerResult, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
 import { attemptProvider, paymentScope } from './provider-routes.ts'
 import { settleAttempt } from './settle-attempt.ts'
@@ -18,7 +20,7 @@ export type StallLimits = {
 
 export const DEFAULT_STALL_LIMITS: StallLimits = { processingMs: 5_000, challengeMs: 15 * 60_000, redirectMs: 5 * 60_000, walletAbandonMs: 30 * 60_000 }
 
-type Deps = { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry; project(id: number): Promise<Project | undefined> }
+type Deps = { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry; project(id: number): Promise<Project | undefined>; logger?: { error(message: string, fields?: Record<string, unknown>): void } }
 
 /**
  * Resolves attempts whose result never arrived — an acquirer timeout, a crash between the
@@ -33,32 +35,53 @@ export async function resolveStalledAttempts(deps: Deps, limits: StallLimits = D
   const cutoffs = { processing: ago(limits.processingMs), challenge: ago(limits.challengeMs), redirect: ago(limits.redirectMs) }
   let resolved = 0
   for (const { payment, operation } of await deps.payments.stalledAttempts(cutoffs, 50)) {
-    const age = now.getTime() - operation.updatedAt.getTime()
-    const reference = String(operation.id)
-    const provider = attemptProvider(await deps.providers.route(paymentScope(payment), operation.method))
-    let result: AcquirerResult | undefined
-    if (operation.status === 'awaiting 3ds result') {
-      result = await provider.abandon(reference)
-    } else {
-      result = await provider.status(reference)
-      const undecided = !result || result.kind === 'pending' || result.kind === 'redirect'
-      // No answer for a lost call, or a wallet page left open too long: end it at the provider.
-      if (undecided && (operation.status === 'processing' || age >= limits.walletAbandonMs)) result = await provider.abandon(reference)
-    }
-    // Still waiting on the shopper (challenge or wallet page): not a result yet.
-    if (!result || result.kind === 'pending' || (result.kind === 'challenge' && operation.status === 'awaiting 3ds result') ||
-      (result.kind === 'redirect' && operation.status === 'awaiting redirect result')) continue
-    const project = await deps.project(payment.projectId)
-    if (!project) continue
+    let settled = false
     try {
-      await settleAttempt(deps, project, payment, operation, result)
-      resolved++
+      settled = await resolveAttempt(deps, limits, now, payment, operation)
     } catch (error) {
-      // Another process or the shopper's return settled it first: nothing left to do.
-      if (!(error instanceof PaymentError && error.code === 'conflict')) throw error
+      // One provider failing must not stop the others: this attempt is tried again later.
+      if (!(error instanceof PaymentError && error.code === 'conflict')) deps.logger?.error('stalled attempt not resolved', { operationId: operation.id, error })
     }
+    if (settled) resolved++
+    // Looked at and still undecided (a shopper on the ACS page, a provider down): it goes to the
+    // back of the queue, so stuck attempts never crowd out the ones that are due.
+    else await deps.payments.markChecked(operation.id, now)
   }
   return resolved
+}
+
+// Settles one stalled attempt from the provider's records; false while there is no result yet.
+async function resolveAttempt(deps: Deps, limits: StallLimits, now: Date, payment: Payment, operation: Operation): Promise<boolean> {
+  const age = now.getTime() - operation.updatedAt.getTime()
+  const reference = String(operation.id)
+  const provider = attemptProvider(await deps.providers.route(paymentScope(payment), operation.method))
+  let result: AcquirerResult | undefined
+  if (operation.status === 'awaiting 3ds result') {
+    result = await provider.abandon(reference)
+  } else {
+    result = await provider.status(reference)
+    const undecided = !result || result.kind === 'pending' || result.kind === 'redirect'
+    // No answer for a lost call, or a wallet page left open too long: end it at the provider.
+    if (undecided && (operation.status === 'processing' || age >= limits.walletAbandonMs)) {
+      result = await provider.abandon(reference)
+      // Asked to end it, the provider has no record at all: it never started (a crash between
+      // the claim and the call), so nothing moved and the attempt is declined.
+      if (!result) result = { kind: 'declined', providerId: operation.provider.id, ...DECLINES.notProcessed }
+    }
+  }
+  // Still waiting on the shopper (challenge or wallet page): not a result yet.
+  if (!result || result.kind === 'pending' || (result.kind === 'challenge' && operation.status === 'awaiting 3ds result') ||
+    (result.kind === 'redirect' && operation.status === 'awaiting redirect result')) return false
+  const project = await deps.project(payment.projectId)
+  if (!project) return false
+  try {
+    await settleAttempt(deps, project, payment, operation, result)
+    return true
+  } catch (error) {
+    // Another process or the shopper's return settled it first: nothing left to do.
+    if (error instanceof PaymentError && error.code === 'conflict') return true
+    throw error
+  }
 }
 
 /** Moves unpaid payments past their `best_before` to `expired` (SPEC §6). */

@@ -8,6 +8,7 @@ import { SDK_ALGORITHMS, sdkStringToSign } from '../signature/sdk-string-to-sign
 import { stringToSign, type Signable } from '../signature/string-to-sign.ts'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AppDeps, AppEnv } from './deps.ts'
+import type { KeyedRun } from './keyed-payments.ts'
 import { parseStrictJson } from './strict-json.ts'
 
 /** A Gate request whose signature verified: its project, its body and a fingerprint of both. */
@@ -19,7 +20,7 @@ export type GateRequest = {
 }
 
 /** Hono environment of the Gate routes. */
-export type GateEnv = AppEnv & { Variables: { gate: GateRequest } }
+export type GateEnv = AppEnv & { Variables: { gate: GateRequest; keyed: KeyedRun | undefined } }
 
 /**
  * Verifies a Gate request (SPEC §3, §9): JSON without duplicate keys, `;`, or keys that are

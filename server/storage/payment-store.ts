@@ -3,24 +3,21 @@ import type { OperationStatus, OperationType, PaymentStatus } from '../../protoc
 import { PaymentError } from '../domain/errors.ts'
 import type { Operation, Payment } from '../domain/payment.ts'
 import type { PaymentChange, PaymentStore } from '../domain/ports.ts'
+import { bindEffect } from './idempotency-store.ts'
 import { lockAndCheckBalance } from './ledger-store.ts'
 import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
 
 /** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
 export function createPaymentStore(sql: Sql): PaymentStore {
   return {
-    async createOrGet(p) {
-      const rows = await sql.query(
-        `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
-           customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
-           fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode, test, channel)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)
-         ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
-        [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
-          p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
-          p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),
-          p.version, p.createdAt, p.updatedAt, p.saveCard, p.forceMethod ?? null, p.theme ?? null, p.returnMode ?? null, p.test, p.channel],
-      )
+    async createOrGet(p, claim) {
+      const rows = claim
+        ? await sql.transaction(async (tx) => {
+          const created = await insertPayment(tx, p)
+          if (created[0]) await bindEffect(tx, claim, p.id, undefined)
+          return created
+        })
+        : await insertPayment(sql, p)
       if (rows[0]) return { payment: toPayment(rows[0]), created: true }
       const existing = await this.findByMerchantId(p.projectId, p.paymentId)
       if (!existing) throw new PaymentError('conflict', 'payment could not be stored')
@@ -50,7 +47,7 @@ export function createPaymentStore(sql: Sql): PaymentStore {
         `SELECT * FROM operations WHERE type IN ('sale', 'auth')
            AND ((status = 'processing' AND updated_at < $1) OR (status = 'awaiting 3ds result' AND updated_at < $2)
              OR (status = 'awaiting redirect result' AND updated_at < $3))
-         ORDER BY updated_at LIMIT $4`,
+         ORDER BY COALESCE(checked_at, updated_at), updated_at LIMIT $4`,
         [cutoffs.processing, cutoffs.challenge, cutoffs.redirect, limit],
       )
       const out: Array<{ payment: Payment; operation: Operation }> = []
@@ -67,6 +64,16 @@ export function createPaymentStore(sql: Sql): PaymentStore {
            AND (updated_at <= $1 OR (best_before IS NOT NULL AND best_before <= $2))
          ORDER BY updated_at LIMIT $3`,
         [changedBefore, now, limit],
+      )
+      return rows.map(toPayment)
+    },
+    async markChecked(operationId, at) {
+      await sql.query('UPDATE operations SET checked_at = $2 WHERE id = $1', [operationId, at])
+    },
+    async unstartedGatePayments(createdBefore, limit) {
+      const rows = await sql.query(
+        `SELECT * FROM payments WHERE status = 'new' AND channel = 'gate' AND created_at < $1 ORDER BY created_at LIMIT $2`,
+        [createdBefore, limit],
       )
       return rows.map(toPayment)
     },
@@ -89,6 +96,20 @@ export function createPaymentStore(sql: Sql): PaymentStore {
   }
 }
 
+function insertPayment(sql: Sql, p: Payment): Promise<Record<string, unknown>[]> {
+  return sql.query(
+    `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
+       customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
+       fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode, test, channel)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)
+     ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
+    [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
+      p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
+      p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),
+      p.version, p.createdAt, p.updatedAt, p.saveCard, p.forceMethod ?? null, p.theme ?? null, p.returnMode ?? null, p.test, p.channel],
+  )
+}
+
 async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   const p = change.payment
   // The balance lock is taken before the payment row, in every transaction that takes both,
@@ -105,6 +126,7 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   )
   if (!updated[0]) throw new PaymentError('conflict', 'the payment changed concurrently; reload it')
   if (change.insertOperation) await insertOperation(tx, change.insertOperation)
+  if (change.claim) await bindEffect(tx, change.claim, p.id, (change.insertOperation ?? change.updateOperation)?.id)
   if (change.updateOperation) await updateOperation(tx, change.updateOperation)
   for (const posting of change.postings ?? []) {
     const op = change.updateOperation ?? change.insertOperation

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { randomHolderId } from './lease-holder.ts'
 import type { Sql } from './sql.ts'
 
 /** Why EPay will not open a PGlite data directory; start-up stops with this message. */
@@ -218,16 +219,18 @@ function describe(error: unknown): string {
 
 type Queryable = Pick<PGlite, 'query'> & { transaction?: PGlite['transaction'] }
 
-function wrap(db: Queryable, close: () => Promise<void>): Sql {
+// One process owns a PGlite directory, so its holder id needs no lock: any other id is dead.
+function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId()): Sql {
   return {
     dialect: 'pglite',
+    leaseHolder: () => Promise.resolve(holder),
     async query<T>(text: string, params: unknown[] = []) {
       const result = await db.query<T>(text, params)
       return result.rows
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>) {
       if (!db.transaction) throw new Error('nested transactions are not supported')
-      return db.transaction((tx) => fn(wrap(tx, async () => undefined)))
+      return db.transaction((tx) => fn(wrap(tx, async () => undefined, holder)))
     },
     close,
   }

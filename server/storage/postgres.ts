@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { lockHolder } from './lease-holder.ts'
 import type { Sql } from './sql.ts'
 
 /**
@@ -14,8 +15,20 @@ export async function openPostgres(url: string, options: { schema?: string; max?
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined)
   await pool.query('SELECT 1')
+  // Opened on first use only: pools that never claim a lease (migrations, admin) cost no session.
+  let holder: Promise<{ id: number; client: pg.Client }> | undefined
+  const leaseHolder = async () => {
+    holder ??= (async () => {
+      const client = new pg.Client({ connectionString: url })
+      client.on('error', () => undefined)
+      await client.connect()
+      return { id: await lockHolder(client), client }
+    })()
+    return (await holder).id
+  }
   const sql: Sql = {
     dialect: 'postgres',
+    leaseHolder,
     async query<T>(text: string, params: unknown[] = []) {
       const result = await pool.query(text, params)
       return result.rows as T[]
@@ -26,6 +39,7 @@ export async function openPostgres(url: string, options: { schema?: string; max?
         await client.query('BEGIN')
         const tx: Sql = {
           dialect: 'postgres',
+          leaseHolder,
           async query<R>(text: string, params: unknown[] = []) {
             return (await client.query(text, params)).rows as R[]
           },
@@ -43,6 +57,7 @@ export async function openPostgres(url: string, options: { schema?: string; max?
       }
     },
     async close() {
+      if (holder) await (await holder.catch(() => undefined))?.client.end().catch(() => undefined)
       await pool.end()
     },
   }

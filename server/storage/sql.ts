@@ -8,6 +8,11 @@ export interface Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>
   close(): Promise<void>
   readonly dialect: 'pglite' | 'postgres'
+  /**
+   * This open database's lease holder id: what in-flight claims (idempotency-keys) record, live
+   * exactly as long as this process holds the database (see lease-holder.ts).
+   */
+  leaseHolder(): Promise<number>
 }
 
 /**

@@ -103,10 +103,18 @@ describe.each(testDatabases())('Gate card payments on $name', (db) => {
       expect(await count()).toBe(before)
     })
 
-    it('refuses a payment id already used', async () => {
+    it('refuses a payment id already used by another request', async () => {
+      const first = await charge('sale')
+      const again = await gate(t.app, '/v2/payment/card/sale', { ...first.request, payment: { ...first.request.payment, amount: 1600 } } as never)
+      expect(errorOf(again, 409)).toMatchObject({ code: 'payment_exists', param: 'general.payment_id' })
+    })
+
+    it('answers the same signed sale sent again without a key with its first answer: one charge', async () => {
       const first = await charge('sale')
       const again = await gate(t.app, '/v2/payment/card/sale', first.request as never)
-      expect(errorOf(again, 409)).toMatchObject({ code: 'payment_exists', param: 'general.payment_id' })
+      expect(again.status).toBe(200)
+      expect(again.body).toEqual(first.body)
+      expect(again.headers.get('idempotent-replayed')).toBe('true')
     })
 
     it('replays the first answer for the same Idempotency-Key and charges once', async () => {

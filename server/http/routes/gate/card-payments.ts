@@ -7,6 +7,7 @@ import { openSavedCard } from '../../../domain/saved-card.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
+import { keyed } from '../../keyed-payments.ts'
 import { gatePaymentFields, gateReturnUrls } from './gate-fields.ts'
 import { reportIfWaiting } from './report-waiting.ts'
 
@@ -19,7 +20,7 @@ export function cardPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler<G
     const { project } = c.get('gate')
     const body = gateBody(c, CardPaymentRequestSchema)
     const { card, accountToken } = await cardOf(deps, project, body)
-    const { payment, operation } = await gateCardPayment(domain, project, { ...gatePaymentFields(body), operationType, ...gateReturnUrls(body.return_url) }, card, accountToken)
+    const { payment, operation } = await gateCardPayment(keyed(c, domain), project, { ...gatePaymentFields(body), operationType, ...gateReturnUrls(body.return_url) }, card, accountToken)
     await reportIfWaiting(deps, project, payment, operation)
     deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
@@ -31,7 +32,7 @@ export function cardPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler<G
     const { project } = c.get('gate')
     const body = gateBody(c, RecurringRequestSchema)
     const saved = await openSavedCard(deps, project, body.account_token, body.customer.id)
-    const { payment, operation } = await recurringCharge(domain, project, gatePaymentFields(body), saved)
+    const { payment, operation } = await recurringCharge(keyed(c, domain), project, gatePaymentFields(body), saved)
     deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })

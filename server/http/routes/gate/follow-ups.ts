@@ -6,6 +6,7 @@ import { refundPayment } from '../../../domain/refund-payment.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
+import { keyed } from '../../keyed-payments.ts'
 
 /**
  * Capture, cancel and refunds of an existing payment (SPEC §6, §9). `cancel` voids an
@@ -18,7 +19,7 @@ export function followUpRoutes(deps: AppDeps, idempotent: MiddlewareHandler<Gate
 
   app.post('/v2/payment/card/capture', idempotent, async (c) => {
     const body = gateBody(c, FollowUpRequestSchema)
-    const { payment, operation } = await capturePayment(domain, c.get('gate').project, {
+    const { payment, operation } = await capturePayment(keyed(c, domain), c.get('gate').project, {
       paymentId: body.general.payment_id,
       amount: body.payment?.amount,
       currency: body.payment?.currency,
@@ -29,7 +30,7 @@ export function followUpRoutes(deps: AppDeps, idempotent: MiddlewareHandler<Gate
 
   app.post('/v2/payment/card/cancel', idempotent, async (c) => {
     const body = gateBody(c, PaymentRefRequestSchema)
-    const { payment, operation } = await cancelPayment(domain, c.get('gate').project, { paymentId: body.general.payment_id })
+    const { payment, operation } = await cancelPayment(keyed(c, domain), c.get('gate').project, { paymentId: body.general.payment_id })
     deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
@@ -37,7 +38,7 @@ export function followUpRoutes(deps: AppDeps, idempotent: MiddlewareHandler<Gate
   for (const path of ['/v2/payment/card/refund', '/v2/payment/refund']) {
     app.post(path, idempotent, async (c) => {
       const body = gateBody(c, FollowUpRequestSchema)
-      const { payment, operation } = await refundPayment(domain, c.get('gate').project, {
+      const { payment, operation } = await refundPayment(keyed(c, domain), c.get('gate').project, {
         paymentId: body.general.payment_id,
         amount: body.payment?.amount,
         currency: body.payment?.currency,

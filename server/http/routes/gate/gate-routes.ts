@@ -30,12 +30,14 @@ export function gateRoutes(deps: AppDeps): Hono<GateEnv> {
   app.use('/v2/*', (c, next) => (c.req.method === 'POST' ? verify(c, next) : next()))
   app.get('/v2/openapi.json', (c) => c.json(document))
 
-  const idempotent = idempotency({ clock: deps.clock, idempotencyKeys: deps.gate.idempotencyKeys })
+  const keys = { clock: deps.clock, idempotencyKeys: deps.gate.idempotencyKeys, payments: deps.payments }
+  const idempotent = idempotency(keys, { bodyAsKey: true })
   app.route('/', cardPaymentRoutes(deps, idempotent))
   app.route('/', walletPaymentRoutes(deps, idempotent))
   app.route('/', followUpRoutes(deps, idempotent))
   app.route('/', payoutRoutes(deps, idempotent))
-  app.route('/', tokenRoutes(deps, idempotent))
+  // Saved cards move no money: an identical request without a key runs again (a second delete is `token_not_found`).
+  app.route('/', tokenRoutes(deps, idempotency(keys, { bodyAsKey: false })))
   app.route('/', queryRoutes(deps))
   return app
 }

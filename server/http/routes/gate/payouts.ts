@@ -6,6 +6,7 @@ import { openSavedCard } from '../../../domain/saved-card.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
+import { keyed } from '../../keyed-payments.ts'
 import { gatePaymentFields } from './gate-fields.ts'
 
 /** Payouts from the merchant's balance (SPEC §6, §7): to a Jeton wallet account or to a card. */
@@ -18,7 +19,7 @@ export function payoutRoutes(deps: AppDeps, idempotent: MiddlewareHandler<GateEn
     const { project } = c.get('gate')
     const body = gateBody(c, WalletPayoutRequestSchema)
     const fields = gatePaymentFields(body)
-    const { payment, operation } = await payout(domain, project, {
+    const { payment, operation } = await payout(keyed(c, domain), project, {
       ...fields,
       // The wallet account is not secret: kept with the payment for the merchant's audit.
       params: { ...fields.params, account_number: body.account.number },
@@ -39,7 +40,7 @@ export function payoutRoutes(deps: AppDeps, idempotent: MiddlewareHandler<GateEn
       const saved = await openSavedCard(deps, project, body.account_token ?? '', body.customer?.id)
       destination = { method: 'card', card: saved.card, accountToken: saved.record.token }
     }
-    const { payment, operation } = await payout(domain, project, { ...gatePaymentFields(body), destination })
+    const { payment, operation } = await payout(keyed(c, domain), project, { ...gatePaymentFields(body), destination })
     deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })

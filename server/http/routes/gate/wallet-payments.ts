@@ -6,6 +6,7 @@ import { walletReturnUrl } from '../../redirect-data.ts'
 import type { AppDeps } from '../../deps.ts'
 import { gateBody, type GateEnv } from '../../gate-signature.ts'
 import { toAccepted } from '../../gate-views.ts'
+import { keyed } from '../../keyed-payments.ts'
 import { reportIfWaiting } from './report-waiting.ts'
 import { gatePaymentFields, gateReturnUrls } from './gate-fields.ts'
 
@@ -17,7 +18,7 @@ export function walletPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler
     const { project } = c.get('gate')
     const body = gateBody(c, WalletSaleRequestSchema)
     const { payment, operation } = await gateWalletPayment(
-      { ...deps, ...deps.gate },
+      keyed(c, { ...deps, ...deps.gate }),
       project,
       'jeton',
       { ...gatePaymentFields(body), ...gateReturnUrls(body.return_url) },
