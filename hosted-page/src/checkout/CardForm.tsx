@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { JSX } from 'preact'
 import type { SessionView } from '../../../protocol/schemas/page-api.ts'
 import { BRAND_NAMES, cvcLength, detectBrand } from '../card/card-brand.ts'
@@ -124,7 +124,7 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, on
 
   // ECommPay's embedded mode: the merchant's own button validates and submits this form
   // through the widget. Re-registered on each render, so it always sees the current input.
-  useEffect(() =>
+  useLayoutEffect(() =>
     registerExternalForm({
       validate() {
         const result = validateCard(input, new Date())
