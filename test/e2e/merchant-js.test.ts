@@ -19,7 +19,8 @@ async function startShop(epayUrl: string) {
   let counter = 0
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
-    const base = { project_id: PROJECT, payment_amount: 1999, payment_currency: 'EUR', language_code: 'en', customer_id: 'c-1' }
+    // Card only: with a method choice, its first radio would be the page's first field.
+    const base = { project_id: PROJECT, payment_amount: 1999, payment_currency: 'EUR', language_code: 'en', customer_id: 'c-1', force_payment_method: 'card' }
     const modal = { ...base, payment_id: `mjs-modal-${Date.now()}-${++counter}` }
     const embedded = { ...base, payment_id: `mjs-embedded-${Date.now()}-${++counter}`, target_element: 'card-here' }
     const signed = (p: Record<string, string | number>) => ({ ...p, signature: sign(p, SECRET) })
@@ -88,7 +89,7 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
     const frame = await paymentFrame(page)
     return frame.evaluate(() => {
       const el = document.activeElement as HTMLElement | null
-      return 'frame:' + (el?.getAttribute('autocomplete') ?? el?.textContent?.trim() ?? el?.tagName)
+      return 'frame:' + (el?.getAttribute('autocomplete') || el?.textContent?.trim() || `${el?.tagName}${el?.getAttribute('type') ? `[${el.getAttribute('type')}]` : ''}`)
     })
   }
 
