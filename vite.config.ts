@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs'
 import { defineConfig, type Plugin } from 'vite'
 
 // Ships TypeScript types beside the ES module build: widget/src/types.ts holds only types, so
-// it is the declaration file as it is, plus the three functions' declarations.
+// it is the declaration file as it is, plus the API functions' declarations.
 const widgetTypes: Plugin = {
   name: 'epay-widget-types',
   generateBundle(output) {
     if (output.format !== 'es') return
-    const api = ['run', 'create', 'bind'].map((n) => `export declare const ${n}: EPayWidgetApi['${n}']`).join('\n')
+    const api = ['run', 'runEmbedded', 'create', 'bind', 'closePopup'].map((n) => `export declare const ${n}: EPayWidgetApi['${n}']`).join('\n')
     this.emitFile({ type: 'asset', fileName: 'merchant.d.mts', source: `${readFileSync('widget/src/types.ts', 'utf8')}\n${api}\n` })
   },
 }

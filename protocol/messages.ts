@@ -29,6 +29,14 @@ export const PageMessageSchema = v.variant('message', [
     guid: v.string(),
     data: v.object({ url: v.string() }),
   }),
+  // Esc pressed inside the page: the widget closes its modal (a key in a frame never reaches the parent's listeners).
+  v.object({ message: v.literal('epframe.escape'), guid: v.string(), data: v.object({}) }),
+  // Answer to the widget's `check_validation` (ECommPay's embedded mode): field → message, empty when valid.
+  v.object({
+    message: v.literal('epframe.embedded_mode.check_validation_response'),
+    guid: v.string(),
+    data: v.record(v.string(), v.string()),
+  }),
 ])
 export type PageMessage = v.InferOutput<typeof PageMessageSchema>
 export type PageMessageName = PageMessage['message']
@@ -36,6 +44,12 @@ export type PageMessageName = PageMessage['message']
 /** Messages the merchant page's widget sends into the hosted page. */
 export const WidgetMessageSchema = v.variant('message', [
   v.object({ message: v.literal('epframe.close'), guid: v.string(), data: v.object({}) }),
+  /** Put focus on the page's first field (the modal opened, or Tab wrapped around to the frame). */
+  v.object({ message: v.literal('epframe.focus'), guid: v.string(), data: v.object({}) }),
+  /** ECommPay's embedded mode: the merchant's own button asks the page to validate its form… */
+  v.object({ message: v.literal('epframe.embedded_mode.check_validation'), guid: v.string(), data: v.object({}) }),
+  /** …and, once valid, to pay with it. */
+  v.object({ message: v.literal('epframe.embedded_mode.submit'), guid: v.string(), data: v.object({}) }),
 ])
 export type WidgetMessage = v.InferOutput<typeof WidgetMessageSchema>
 

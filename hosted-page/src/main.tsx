@@ -4,6 +4,7 @@ import { takeBoot } from './boot/read-token.ts'
 import { CheckoutPage } from './checkout/CheckoutPage.tsx'
 import { createCheckoutStore } from './checkout/store.ts'
 import { CheckoutContext } from './checkout/use-checkout.ts'
+import { answerWidget } from './parent/answer-widget.ts'
 import { createParentBridge, isFramed } from './parent/bridge.ts'
 import './styles.css'
 
@@ -13,14 +14,19 @@ const { token, session: bootSession } = takeBoot(document, location, history, ta
 // shopper is going back on purpose, so nothing may send them forward again by itself.
 const navigation = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined
 
+let stopListening = () => {}
 const store = createCheckoutStore({
   api: token ? createPageApi(token, { bootSession }) : null,
-  connectParent: (session) =>
-    createParentBridge(
+  connectParent: (session) => {
+    const bridge = createParentBridge(
       window,
       { parentOrigin: session.parent_origin, guid: session.guid },
       document.documentElement,
-    ),
+    )
+    stopListening()
+    stopListening = bridge.listen(answerWidget(bridge, document))
+    return bridge
+  },
   framed: isFramed(window),
   browserLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
   autoNavigate: navigation?.type !== 'back_forward',

@@ -75,7 +75,7 @@ export function aStore(api: PageApi | null, extra: Partial<CheckoutDeps> & { win
     connectParent: (session) =>
       win
         ? createParentBridge(win, { parentOrigin: session.parent_origin, guid: session.guid }, document.documentElement)
-        : { post() {}, watchSize: () => () => {} },
+        : { post() {}, watchSize: () => () => {}, listen: () => () => {} },
     retryDelaysMs: [1, 1, 1],
     pollIntervalMs: 1,
     navigateTop: vi.fn(() => true),

@@ -59,10 +59,10 @@ describe('dist/widget/merchant.js', () => {
     expect(code).toMatch(/^[\x00-\x7f]*$/)
   })
 
-  it('defines window.EPayWidget with run, bind and create when loaded as a script', () => {
+  it('defines window.EPayWidget with the API of ECommPay\'s merchant.js when loaded as a script', () => {
     expect(global).toBeDefined()
-    expect(Object.keys(global!).sort()).toEqual(['bind', 'create', 'run'])
-    for (const name of ['run', 'bind', 'create'] as const) expect(typeof global![name]).toBe('function')
+    expect(Object.keys(global!).sort()).toEqual(['bind', 'closePopup', 'create', 'run', 'runEmbedded'])
+    for (const name of ['run', 'bind', 'create', 'runEmbedded', 'closePopup'] as const) expect(typeof global![name]).toBe('function')
   })
 
   it('runs: opens a frame and fires a callback for a valid message (smoke)', () => {
@@ -83,8 +83,8 @@ describe('dist/widget/merchant.mjs', () => {
     expect(readFileSync(ESM, 'utf8')).toContain('import.meta.url')
   })
 
-  it('exports run, bind and create', () => {
-    expect(Object.keys(esm!).filter((k) => typeof esm![k as keyof EPayWidgetApi] === 'function').sort()).toEqual(['bind', 'create', 'run'])
+  it('exports the API of ECommPay\'s merchant.js', () => {
+    expect(Object.keys(esm!).filter((k) => typeof esm![k as keyof EPayWidgetApi] === 'function').sort()).toEqual(['bind', 'closePopup', 'create', 'run', 'runEmbedded'])
   })
 })
 

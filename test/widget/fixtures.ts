@@ -58,6 +58,9 @@ export const VALID_MESSAGES = [
   { message: 'epframe.card.verify.fail', guid: 'g', data: { payment_id: 'verify-1', status: 'decline' } },
   { message: 'epframe.exit', guid: 'g', data: {} },
   { message: 'epframe.redirect', guid: 'g', data: { url: 'https://shop.example/thanks' } },
+  { message: 'epframe.escape', guid: 'g', data: {} },
+  { message: 'epframe.embedded_mode.check_validation_response', guid: 'g', data: {} },
+  { message: 'epframe.embedded_mode.check_validation_response', guid: 'g', data: { number: 'Enter the card number' } },
   // Extra keys are allowed by both guards, as valibot's v.object() allows them.
   { message: 'epframe.loaded', guid: 'g', data: { extra: 1 }, extra: true },
 ]
@@ -89,4 +92,6 @@ export const MALFORMED_MESSAGES: unknown[] = [
   { message: 'epframe.card.verify.fail', guid: 'g', data: { status: 'decline' } },
   { message: 'epframe.redirect', guid: 'g', data: {} },
   { message: 'epframe.redirect', guid: 'g', data: { url: 42 } },
+  { message: 'epframe.embedded_mode.check_validation_response', guid: 'g', data: { number: 1 } },
+  { message: 'epframe.embedded_mode.check_validation_response', guid: 'g', data: 'invalid' },
 ]

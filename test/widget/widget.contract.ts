@@ -26,6 +26,29 @@ function postFromPage(f: HTMLIFrameElement | null, data: unknown, init: { origin
   window.dispatchEvent(new MessageEvent('message', { data, origin: init.origin ?? EPAY, source: source ?? null }))
 }
 
+/**
+ * The windows an implementation may see as its global: the test's, and jsdom's own, where the
+ * built merchant.js runs as a script; a spy goes on both.
+ */
+function globals(): Array<Window & typeof globalThis> {
+  const own = (globalThis as unknown as { jsdom?: { window: Window & typeof globalThis } }).jsdom?.window
+  return own && own !== window ? [window, own] : [window]
+}
+
+/** `confirm()` answering `answer`, wherever the implementation calls it; returns every call. */
+function stubConfirm(answer: boolean) {
+  const calls: unknown[] = []
+  for (const w of globals()) vi.spyOn(w, 'confirm').mockImplementation((m) => (calls.push(m), answer))
+  return calls
+}
+
+/** `console.error` silenced, wherever the implementation calls it; returns every message. */
+function consoleErrors() {
+  const calls: unknown[] = []
+  for (const w of globals()) vi.spyOn(w.console, 'error').mockImplementation((m) => void calls.push(m))
+  return calls
+}
+
 function press(key: string, shiftKey = false) {
   document.dispatchEvent(new KeyboardEvent('keydown', { key, shiftKey, bubbles: true }))
 }
@@ -119,14 +142,42 @@ export function describeWidget(label: string, load: () => EPayWidgetApi) {
         expect(document.activeElement).toBe(opener)
       })
 
-      it('traps focus: Shift+Tab wraps to the frame, focus leaving the dialog comes back', () => {
+      it('keeps Tab inside: frame then ×, the guards at both ends wrap around, focus leaving comes back', () => {
         const outside = document.createElement('button')
         document.body.append(outside)
-        open()
-        press('Tab', true)
-        expect(document.activeElement).toBe(frame())
+        const { frame: f, guid } = open()
+        const post = vi.spyOn(f.contentWindow!, 'postMessage').mockImplementation(() => {})
+        const d = dialog()!
+        const stops = [...d.querySelectorAll<HTMLElement>('[tabindex="0"], iframe, button')]
+        // Tab order: guard, frame, ×, guard (the × is drawn on top by CSS order only).
+        expect(stops).toEqual([stops[0], f, closeButton(), stops[3]])
+        stops[3]!.focus()
+        expect(document.activeElement).toBe(f)
+        expect(post).toHaveBeenCalledWith({ message: 'epframe.focus', guid, data: {} }, EPAY)
+        stops[0]!.focus()
+        expect(document.activeElement).toBe(closeButton())
         outside.focus()
         expect(document.activeElement).toBe(closeButton())
+      })
+
+      it('starts focus on the page\'s first field once loaded, not on ×', () => {
+        const { frame: f, guid } = open()
+        expect(document.activeElement).not.toBe(closeButton())
+        const post = vi.spyOn(f.contentWindow!, 'postMessage').mockImplementation(() => {})
+        postFromPage(f, { message: 'epframe.loaded', guid, data: {} })
+        expect(document.activeElement).toBe(f)
+        expect(post).toHaveBeenCalledWith({ message: 'epframe.focus', guid, data: {} }, EPAY)
+      })
+
+      it('closes on Esc pressed inside the frame (epframe.escape), from its own frame only', () => {
+        const { config, names } = recording()
+        const { frame: f, guid } = open(config)
+        postFromPage(f, { message: 'epframe.escape', guid, data: {} }, { origin: 'https://evil.example' })
+        postFromPage(f, { message: 'epframe.escape', guid: 'other', data: {} })
+        expect(dialog()).not.toBeNull()
+        postFromPage(f, { message: 'epframe.escape', guid, data: {} })
+        expect(names()).toEqual(['onExit', 'onDestroy'])
+        expect(dialog()).toBeNull()
       })
 
       it('locks the page scroll while open and restores it', () => {
@@ -394,6 +445,186 @@ export function describeWidget(label: string, load: () => EPayWidgetApi) {
         second.instance.close()
         expect(a.names()).toEqual(['onPaymentSuccess'])
         expect(host.contains(first.frame)).toBe(true)
+      })
+    })
+
+    describe('closing while a payment is processing', () => {
+      const sent = (f: HTMLIFrameElement, guid: string) =>
+        postFromPage(f, { message: 'epframe.payment.sent', guid, data: { payment_id: 'order-1001', status: 'processing' } })
+
+      it('asks first; a "no" keeps the modal open', () => {
+        const confirm = stubConfirm(false)
+        const { config, names } = recording()
+        const { frame: f, guid } = open(config)
+        sent(f, guid)
+        closeButton().click()
+        press('Escape')
+        postFromPage(f, { message: 'epframe.escape', guid, data: {} })
+        expect(confirm).toHaveLength(3)
+        expect(dialog()).not.toBeNull()
+        expect(names()).toEqual(['onPaymentSent'])
+      })
+
+      it('does not ask before a payment is sent, or after its result', () => {
+        const confirm = stubConfirm(false)
+        const { frame: f, guid } = open()
+        sent(f, guid)
+        postFromPage(f, { message: 'epframe.payment.fail', guid, data: { payment_id: 'order-1001', status: 'decline' } })
+        closeButton().click()
+        expect(confirm).toEqual([])
+        expect(dialog()).toBeNull()
+      })
+
+      it('closed anyway: the modal goes, the frame stays hidden until the result fires onPaymentSuccess, then onDestroy', () => {
+        stubConfirm(true)
+        const opener = document.createElement('button')
+        document.body.append(opener)
+        opener.focus()
+        const { config, names, calls } = recording()
+        const { frame: f, guid } = open(config)
+        sent(f, guid)
+        closeButton().click()
+        expect(names()).toEqual(['onPaymentSent', 'onExit'])
+        expect(document.activeElement).toBe(opener)
+        expect(document.body.style.overflow).toBe('')
+        // Still in the document (a removed frame would stop its page), but out of sight.
+        expect(f.isConnected).toBe(true)
+        expect(dialog()!.parentElement!.style.display).toBe('none')
+        // The shopper cannot close it twice, and Esc on the page no longer reaches it.
+        press('Escape')
+        postFromPage(f, { message: 'epframe.escape', guid, data: {} })
+        const result = { payment_id: 'order-1001', status: 'success' }
+        postFromPage(f, { message: 'epframe.payment.success', guid, data: result })
+        expect(calls.slice(2)).toEqual([['onPaymentSuccess', result], ['onDestroy', {}]])
+        expect(frames()).toHaveLength(0)
+        expect(dialog()).toBeNull()
+      })
+
+      it('inline: close() during processing hides the frame and still reports the result', () => {
+        const host = document.createElement('div')
+        document.body.append(host)
+        const { config, names } = recording({ target_element: host })
+        const { instance, frame: f, guid } = open(config)
+        sent(f, guid)
+        instance.close()
+        expect(f.style.display).toBe('none')
+        postFromPage(f, { message: 'epframe.payment.fail', guid, data: { payment_id: 'order-1001', status: 'decline' } })
+        expect(names()).toEqual(['onPaymentSent', 'onExit', 'onPaymentFail', 'onDestroy'])
+        expect(host.children).toHaveLength(0)
+      })
+    })
+
+    describe('ECommPay merchant.js API', () => {
+      /** An inline (embedded) widget whose posts into the frame are recorded. */
+      const embedded = (extra: Partial<WidgetConfig> = {}) => {
+        const host = document.createElement('div')
+        host.id = 'card-here'
+        document.body.append(host)
+        const rec = recording(extra)
+        const instance = api.runEmbedded({ ...rec.config, target_element: 'card-here' }, 'GET')
+        opened.push(instance)
+        const f = frame()
+        const post = vi.spyOn(f.contentWindow!, 'postMessage').mockImplementation(() => {})
+        const sentToPage = () => post.mock.calls.map(([m]) => (m as { message: string }).message)
+        return { ...rec, instance, frame: f, guid: sentParams(f)['_guid']!, sentToPage }
+      }
+      const answer = (f: HTMLIFrameElement, guid: string, data: Record<string, string>) =>
+        postFromPage(f, { message: 'epframe.embedded_mode.check_validation_response', guid, data })
+
+      it('runEmbedded + trySubmit: validates, then pays when the form is valid', () => {
+        const onEmbeddedModeCheckValidationResponse = vi.fn()
+        const w = embedded({ onEmbeddedModeCheckValidationResponse })
+        expect(document.getElementById('card-here')!.contains(w.frame)).toBe(true)
+        w.instance.trySubmit()
+        expect(w.sentToPage()).toEqual(['epframe.embedded_mode.check_validation'])
+        answer(w.frame, w.guid, {})
+        expect(onEmbeddedModeCheckValidationResponse).toHaveBeenCalledWith({})
+        expect(w.sentToPage()).toEqual(['epframe.embedded_mode.check_validation', 'epframe.embedded_mode.submit'])
+      })
+
+      it('trySubmit with errors: onValidationError and onEmbeddedModeCheckValidationResponse get them, nothing is paid', () => {
+        const onValidationError = vi.fn()
+        const onEmbeddedModeCheckValidationResponse = vi.fn()
+        const w = embedded({ onValidationError, onEmbeddedModeCheckValidationResponse })
+        w.instance.trySubmit()
+        const errors = { number: 'Enter the card number' }
+        answer(w.frame, w.guid, errors)
+        expect(onValidationError).toHaveBeenCalledWith(errors)
+        expect(onEmbeddedModeCheckValidationResponse).toHaveBeenCalledWith(errors)
+        expect(w.sentToPage()).toEqual(['epframe.embedded_mode.check_validation'])
+      })
+
+      it('trySubmit with onCheckSubmit: pays on resolve, refuses additional_parameters loudly, stays on reject', () => {
+        const error = consoleErrors()
+        let resolve: (a?: { additional_parameters?: Record<string, unknown> }) => void = () => {}
+        let reject = () => {}
+        const w = embedded({ onCheckSubmit: (_d, res, rej) => ((resolve = res), (reject = rej)) })
+        w.instance.trySubmit()
+        answer(w.frame, w.guid, {})
+        expect(w.sentToPage()).toEqual(['epframe.embedded_mode.check_validation'])
+        reject()
+        expect(w.sentToPage()).toHaveLength(1)
+        resolve({ additional_parameters: { customer_first_name: 'Jane' } })
+        expect(error).toEqual(['EPayWidget: additional_parameters are not supported'])
+        expect(w.sentToPage()).toEqual(['epframe.embedded_mode.check_validation', 'epframe.embedded_mode.submit'])
+      })
+
+      it('an answer nobody asked for pays nothing', () => {
+        const w = embedded()
+        answer(w.frame, w.guid, {})
+        expect(w.sentToPage()).toEqual([])
+      })
+
+      it('passes the merchant page\'s own window.postMessage requests (ECommPay plugins) on to the frame', () => {
+        const w = embedded()
+        // Each global the implementation may see posts as "its own window" (only one is).
+        const own = (data: unknown) => {
+          for (const w of globals()) window.dispatchEvent(new MessageEvent('message', { data, origin: location.origin, source: w }))
+        }
+        own('{"message":"epframe.embedded_mode.check_validation","from_another_domain":true}')
+        own({ message: 'epframe.embedded_mode.submit', from_another_domain: true, fields: {} })
+        own({ message: 'epframe.payment.success', guid: w.guid, data: { payment_id: 'x', status: 'success' } })
+        // From another origin, even claiming to be this window: ignored.
+        window.dispatchEvent(new MessageEvent('message', { data: '{"message":"epframe.embedded_mode.submit"}', origin: 'https://evil.example', source: window }))
+        expect(w.sentToPage()).toEqual(['epframe.embedded_mode.check_validation', 'epframe.embedded_mode.submit'])
+        expect(w.names()).toEqual([])
+      })
+
+      it('runEmbedded without target_element is refused with a console error', () => {
+        const error = consoleErrors()
+        expect(() => api.runEmbedded(aConfig())).toThrow('EPayWidget: runEmbedded needs target_element')
+        expect(error).toEqual(['EPayWidget: runEmbedded needs target_element'])
+        expect(frames()).toHaveLength(0)
+      })
+
+      it.each(['card_verify', 'card_tokenize', 'payout'])('refuses mode=%s loudly, opening nothing', (mode) => {
+        const error = consoleErrors()
+        expect(() => api.run(aConfig({ mode }))).toThrow(`EPayWidget: mode "${mode}" is not supported`)
+        expect(error).toEqual([`EPayWidget: mode "${mode}" is not supported`])
+        expect(frames()).toHaveLength(0)
+      })
+
+      it('takes mode=purchase as the default it is', () => {
+        run(aConfig({ mode: 'purchase' }))
+        expect(sentParams(frame())['mode']).toBe('purchase')
+      })
+
+      it('says css_modal_wrap is not supported, and still sends it (it is signed)', () => {
+        const error = consoleErrors()
+        run(aConfig({ css_modal_wrap: 'my-wrap' }))
+        expect(error).toEqual(['EPayWidget: css_modal_wrap is not supported'])
+        expect(sentParams(frame())['css_modal_wrap']).toBe('my-wrap')
+      })
+
+      it('closePopup() closes the widget opened last, and the instance has closePopup() too', () => {
+        const { config, names } = recording()
+        open(config)
+        api.closePopup()
+        expect(names()).toEqual(['onExit', 'onDestroy'])
+        expect(dialog()).toBeNull()
+        const second = open().instance
+        second.closePopup()
+        expect(dialog()).toBeNull()
       })
     })
 

@@ -1,5 +1,5 @@
 import { element } from './element.ts'
-import { callbackName, readPageMessage } from './messages.ts'
+import { callbackName, parseMessage, readPageMessage } from './messages.ts'
 import { openModal } from './modal.ts'
 import { paymentParams } from './payment-params.ts'
 import { postForm } from './post-form.ts'
@@ -15,6 +15,15 @@ const LOAD_TIMEOUT_MS = 15_000
 const RESERVED_HEIGHT = '760px'
 const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true'
 
+/** The widget most recently opened, for ECommPay's `EPayWidget.closePopup()`. */
+export let lastOpened: WidgetInstance | undefined
+
+/** Logs `message` as the console error a merchant's developer sees, and returns it as an Error to throw. */
+export function fail(message: string): Error {
+  console.error((message = 'EPayWidget: ' + message))
+  return Error(message)
+}
+
 function httpUrl(value: string | undefined): URL | undefined {
   try {
     const url = new URL(value!)
@@ -25,18 +34,23 @@ function httpUrl(value: string | undefined): URL | undefined {
 /** Creates a widget for `config` without opening it; `open()` shows the payment page. */
 export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): WidgetInstance {
   const base = config.baseUrl ? httpUrl(config.baseUrl) : httpUrl(scriptUrl) ?? httpUrl(location.href)
-  if (!base) throw new Error(`EPayWidget: baseUrl "${config.baseUrl ?? location.href}" is not an http(s) URL`)
+  if (!base) throw fail(`baseUrl "${config.baseUrl ?? location.href}" is not an http(s) URL`)
+  // EPay takes payments only (SPEC §4): better refused here, at integration time, than a
+  // shopper facing an error page and the merchant waiting for onCardVerify* that never come.
+  const mode = config['mode']
+  if (mode && mode != 'purchase') throw fail(`mode "${mode}" is not supported`)
+  if (config['css_modal_wrap']) fail('css_modal_wrap is not supported')
   const origin = base.origin
   // A merchant's baseUrl may carry a path prefix (EPay behind a proxy); the script's own URL
   // only gives the origin — its path is the script's, not EPay's.
   const action = origin + (config.baseUrl ? base.pathname.replace(/\/$/, '') : '') + '/payment'
-  const post = /^post$/i.test(method)
+  const isPost = /^post$/i.test(method)
   // CSPRNG: the guid is what tells this widget's messages from another's on the same page.
   const guid = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b + 256).toString(16).slice(1)).join('')
-  const fire = (name: string, data: unknown) => {
+  const fire = (name: string, data: unknown = {}, ...more: unknown[]) => {
     const fn = config[name]
     try {
-      if (typeof fn == 'function') fn(data)
+      if (typeof fn == 'function') fn(data, ...more)
     } catch (e) {
       // A merchant callback that throws must not leave an overlay that cannot close (or a
       // locked page scroll): finish our work and rethrow where the page's error handler sees it.
@@ -45,27 +59,67 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
       })
     }
   }
+  // Posts into EPay's page, pinned to its exact origin, never "*".
+  const tell = (message: string) => frame && frame.contentWindow!.postMessage({ message, guid, data: {} }, origin)
   let teardown: (() => void) | undefined
+  let hide: ((keep?: boolean) => void) | undefined
   let frame: HTMLIFrameElement
   let loading: HTMLElement
   let timer: ReturnType<typeof setTimeout>
+  // A payment was sent and its result has not come yet; `waiting`: closed meanwhile, so the
+  // hidden frame lives on until the result reaches the merchant's callbacks.
+  let pending = 0
+  let waiting = 0
+  let submitting = 0
+  const focusStart = () => {
+    frame.focus()
+    tell('epframe.focus')
+  }
+  // The shopper's ×, Esc or backdrop click: a payment under way is not left by accident.
+  const shopperClose = () => {
+    if (!pending || confirm('Payment in progress. Close anyway?')) instance.close()
+  }
 
   const onMessage = (e: MessageEvent) => {
+    // ECommPay's embedded mode as its plugins drive it: the merchant page posts to its own
+    // window, and merchant.js passes the request on to the frame.
+    if (e.source == window && e.origin == location.origin) {
+      const name = (parseMessage(e.data) || {})['message'] as string
+      if (/^epframe\.embedded_mode\.(check_validation|submit)$/.test(name)) tell(name)
+      return
+    }
     // Only EPay's page in this widget's own frame may speak: exact origin, exact window, own guid.
     // Anything else (another widget, another frame, a forged message) is ignored silently.
     if (e.origin !== origin || e.source !== frame.contentWindow) return
     const m = readPageMessage(e.data)
     if (!m || m.guid !== guid) return
     const { message: name, data } = m
+    if (name == 'epframe.escape') return void (hide && !waiting && shopperClose())
     if (name == 'epframe.exit') return instance.close()
     if (name == 'epframe.loaded') {
       clearTimeout(timer)
       loading.remove()
+      if (hide && !waiting) focusStart()
     }
     if (name == 'epframe.resize') frame.style.height = `${Math.max(200, Math.ceil(data['height'] as number))}px`
+    if (name == 'epframe.payment.sent') pending = 1
+    const result = /\.(success|fail)$/.test(name)
+    if (result) pending = 0
     fire(callbackName(name), data)
+    if (submitting && name == 'epframe.embedded_mode.check_validation_response') {
+      submitting = 0
+      const pay = (answer?: { additional_parameters?: Record<string, unknown> }) => {
+        // Unsigned values cannot change a signed payment: refused, the payment goes on as signed.
+        if (Object.values((answer && answer.additional_parameters) || {}).some((v) => v)) fail('additional_parameters are not supported')
+        tell('epframe.embedded_mode.submit')
+      }
+      if (Object.keys(data).length) fire('onValidationError', data)
+      else if (config['onCheckSubmit']) fire('onCheckSubmit', data, pay, () => {})
+      else pay()
+    }
     const url = data['url'] as string
     if (name == 'epframe.redirect' && !config.onRedirect && /^https?:\/\//i.test(url)) location.assign(url)
+    if (result && waiting) instance.destroy()
   }
 
   const instance: WidgetInstance = {
@@ -74,51 +128,63 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
       const target = config.target_element
       if (truthy(config['redirect']) || (truthy(config['redirect_on_mobile']) && innerWidth < 768)) {
         const params = paymentParams(config, guid)
-        if (post) postForm(action, params, '_self')
+        if (isPost) postForm(action, params, '_self')
         else location.assign(`${action}?${new URLSearchParams(params)}`)
         return instance
       }
       const host = typeof target == 'string' ? target ? document.getElementById(target) : undefined : target
-      if (host === null) throw new Error(`EPayWidget: target_element "${target}" not found`)
+      if (host === null) throw fail(`target_element "${target}" not found`)
       const name = `epay_${guid}`
       frame = element('iframe', { width: '100%', height: RESERVED_HEIGHT, border: '0', display: 'block' })
       frame.name = name
       frame.title = 'Payment'
       frame.setAttribute('allow', 'payment *')
       const params = paymentParams(config, guid, host ? 'iframe' : 'popup')
-      if (!post) frame.src = `${action}?${new URLSearchParams(params)}`
+      if (!isPost) frame.src = `${action}?${new URLSearchParams(params)}`
       loading = element('div', { position: 'absolute', top: '16px', width: '100%', textAlign: 'center', font: '14px sans-serif', color: '#555' })
       loading.textContent = 'Loading...'
       loading.setAttribute('role', 'status')
       const box = element('div', { position: 'relative' })
       box.append(loading, frame)
-      let removeModal: (() => void) | undefined
       if (host) host.append(box)
-      else removeModal = openModal(box, instance.close, truthy(config['close_on_missclick']))
+      else hide = openModal(box, shopperClose, truthy(config['close_on_missclick']), focusStart)
       addEventListener('message', onMessage)
-      if (post) postForm(action, params, name)
-      timer = setTimeout(() => fire('onFailLoading', {}), LOAD_TIMEOUT_MS)
+      if (isPost) postForm(action, params, name)
+      timer = setTimeout(() => fire('onFailLoading'), LOAD_TIMEOUT_MS)
       teardown = () => {
         clearTimeout(timer)
         removeEventListener('message', onMessage)
         box.remove()
-        removeModal?.()
+        if (hide) hide()
       }
+      lastOpened = instance
       return instance
     },
     close() {
-      if (!teardown) return
-      // Tells the page the shopper left; pinned to EPay's exact origin, never "*".
-      frame.contentWindow?.postMessage({ message: 'epframe.close', guid, data: {} }, origin)
-      fire('onExit', {})
-      instance.destroy()
+      if (!teardown || waiting) return
+      fire('onExit')
+      if (!pending) {
+        tell('epframe.close')
+        return instance.destroy()
+      }
+      // Closed while the payment runs: only out of sight, so the frame's page keeps polling
+      // the status and its result still reaches onPaymentSuccess / onPaymentFail.
+      waiting = 1
+      if (hide) hide(true)
+      else frame.style.display = 'none'
     },
     destroy() {
       if (!teardown) return
       teardown()
-      teardown = undefined
-      fire('onDestroy', {})
+      teardown = hide = undefined
+      waiting = pending = 0
+      fire('onDestroy')
     },
+    trySubmit() {
+      submitting = 1
+      tell('epframe.embedded_mode.check_validation')
+    },
+    closePopup: () => instance.close(),
   }
   return instance
 }

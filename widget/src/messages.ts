@@ -7,7 +7,15 @@ const num = (x: unknown) => typeof x == 'number' && x === x
 
 /** ECommPay's callback naming rule: `epframe.payment.success` → `onPaymentSuccess`. */
 export function callbackName(message: string): string {
-  return 'on' + message.replace(/^epframe\./, '').split(/[._-]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')
+  return 'on' + message.replace(/^epframe\./, '').replace(/(?:^|[._-]+)(.)/g, (_, c: string) => c.toUpperCase())
+}
+
+/** postMessage data as an object: the object itself, or the object a JSON string holds. */
+export function parseMessage(raw: unknown): Record<string, unknown> | undefined {
+  try {
+    const m = str(raw) ? JSON.parse(raw as string) : raw
+    if (m && typeof m == 'object') return m
+  } catch {}
 }
 
 /**
@@ -18,21 +26,15 @@ export function callbackName(message: string): string {
  * still reaches the merchant's matching `on*` callback.
  */
 export function readPageMessage(raw: unknown): PageMessageLike | undefined {
-  let m = raw as Record<string, unknown> | null
-  if (str(raw)) {
-    try {
-      m = JSON.parse(raw as string)
-    } catch {
-      return
-    }
-  }
-  if (!m || typeof m != 'object') return
+  const m = parseMessage(raw)
+  if (!m) return
   const { message: name, guid, data } = m
   if (!str(name) || !(name as string).startsWith('epframe.') || !str(guid) || !data || typeof data != 'object') return
   const d = data as Record<string, unknown>
   const ok =
     name == 'epframe.resize' ? num(d['width']) && num(d['height'])
     : name == 'epframe.redirect' ? str(d['url'])
+    : name == 'epframe.embedded_mode.check_validation_response' ? Object.values(d).every(str)
     : /^epframe\.(payment|card\.verify)\./.test(name as string) ? str(d['payment_id']) && str(d['status'])
     : true
   return ok ? (m as PageMessageLike) : undefined

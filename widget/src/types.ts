@@ -30,7 +30,19 @@ export type WidgetCallbacks = {
   onRedirect?: (data: RedirectData) => void
   /** No `epframe.loaded` within 15 s (ECommPay's `fail_loading`). */
   onFailLoading?: (data: EmptyData) => void
+  /** Embedded mode: the page's answer to a validation request, field → message (empty when valid). */
+  onEmbeddedModeCheckValidationResponse?: (errors: ValidationErrors) => void
+  /** Embedded mode, after `trySubmit()`: the form has errors (also shown in the form). */
+  onValidationError?: (errors: ValidationErrors) => void
+  /**
+   * Embedded mode, after `trySubmit()` found the form valid: call `resolve()` to pay, `reject()`
+   * to stay. Without it the payment starts at once. `additional_parameters` are refused.
+   */
+  onCheckSubmit?: (data: ValidationErrors, resolve: (answer?: { additional_parameters?: Record<string, unknown> }) => void, reject: () => void) => void
 }
+
+/** Field name → message in the shopper's language, e.g. `{ number: 'Enter the card number' }`. */
+export type ValidationErrors = Record<string, string>
 
 /**
  * What `EPayWidget.run()` takes: the merchant's signed payment parameters, sent to EPay
@@ -59,10 +71,18 @@ export type WidgetConfig = WidgetCallbacks & {
 export type WidgetInstance = {
   /** Opens the payment page (modal, inline or redirect, as configured); does nothing when open. */
   open(): WidgetInstance
-  /** Closes the widget: tells the page, fires `onExit`, then `onDestroy`; harmless when closed. */
+  /**
+   * Closes the widget: fires `onExit`, then `onDestroy`; harmless when closed. While a payment
+   * is processing the frame only goes out of sight: its result still fires `onPaymentSuccess` /
+   * `onPaymentFail`, then `onDestroy`.
+   */
   close(): void
   /** Removes every element and listener the widget added and fires `onDestroy`, without `onExit`. */
   destroy(): void
+  /** ECommPay's name for `close()`. */
+  closePopup(): void
+  /** Embedded mode: validates the page's form and, when valid (and `onCheckSubmit` agrees), pays. */
+  trySubmit(): void
 }
 
 /** `GET` puts the parameters in the iframe URL; `POST` submits them as a form into it. */
@@ -73,4 +93,8 @@ export type EPayWidgetApi = {
   run(config: WidgetConfig, method?: WidgetMethod): WidgetInstance
   create(config: WidgetConfig, method?: WidgetMethod): WidgetInstance
   bind(buttonId: string, config: WidgetConfig, method?: WidgetMethod): void
+  /** ECommPay's embedded mode: `run()` inline in `target_element` (required), paid through `trySubmit()`. */
+  runEmbedded(config: WidgetConfig, method?: WidgetMethod): WidgetInstance
+  /** Closes the widget opened last. */
+  closePopup(): void
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { JSX } from 'preact'
 import type { SessionView } from '../../../protocol/schemas/page-api.ts'
 import { BRAND_NAMES, cvcLength, detectBrand } from '../card/card-brand.ts'
@@ -16,6 +16,7 @@ import {
   type CardPayBody,
 } from '../card/validate-card.ts'
 import type { Translate } from '../i18n/translate.ts'
+import { registerExternalForm } from '../parent/external-form.ts'
 import { BrandIcon } from '../ui/BrandIcon.tsx'
 import { Field } from '../ui/Field.tsx'
 import { FormAlert } from '../ui/FormAlert.tsx'
@@ -63,6 +64,7 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, on
     number: useRef(null), expiry: useRef(null), cvc: useRef(null), holder: useRef(null),
   }
   const submit = useRef<HTMLButtonElement>(null)
+  const form = useRef<HTMLFormElement>(null)
   const brand = detectBrand(digitsOnly(input.number))
   const cvcDigits = cvcLength(brand)
 
@@ -120,10 +122,27 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, on
     if (first) refs[first].current?.focus()
   }
 
+  // ECommPay's embedded mode: the merchant's own button validates and submits this form
+  // through the widget. Re-registered on each render, so it always sees the current input.
+  useLayoutEffect(() =>
+    registerExternalForm({
+      validate() {
+        const result = validateCard(input, new Date())
+        if (result.ok) return {}
+        setErrors(result.errors)
+        setSummary(true)
+        const out: Record<string, string> = {}
+        for (const field of CARD_FIELDS) if (result.errors[field]) out[field] = message(result.errors[field])!
+        return out
+      },
+      submit: () => form.current?.requestSubmit(),
+    }),
+  )
+
   const hasErrors = CARD_FIELDS.some((f) => errors[f])
 
   return (
-    <form class="card-form" noValidate onSubmit={onSubmit} aria-labelledby="form-title">
+    <form ref={form} class="card-form" noValidate onSubmit={onSubmit} aria-labelledby="form-title">
       <FormAlert t={t} notice={notice} invalid={summary && hasErrors} />
       <Field
         id="card-number"

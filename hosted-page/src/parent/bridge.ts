@@ -1,4 +1,5 @@
-import type { PageMessage, PageMessageName } from '../../../protocol/messages.ts'
+import * as v from 'valibot'
+import { WidgetMessageSchema, type PageMessage, type PageMessageName, type WidgetMessage } from '../../../protocol/messages.ts'
 
 type DataOf<N extends PageMessageName> = Extract<PageMessage, { message: N }>['data']
 
@@ -7,12 +8,19 @@ export type ParentBridge = {
   post<N extends PageMessageName>(message: N, data: DataOf<N>): void
   /** Reports the root element's content size whenever it changes; returns the stop function. */
   watchSize(): () => void
+  /**
+   * Hands the widget's messages to `handle` and reports Esc to the widget (a key pressed in a
+   * frame never reaches the parent's listeners); returns the stop function.
+   */
+  listen(handle: (message: WidgetMessage) => void): () => void
 }
 
 /** The part of `window` the bridge touches, so tests can hand in a fake. */
 export type BridgeWindow = {
   parent: { postMessage(message: unknown, targetOrigin: string): void }
   ResizeObserver?: typeof ResizeObserver
+  addEventListener?: Window['addEventListener']
+  removeEventListener?: Window['removeEventListener']
 }
 
 /** Whether the page runs inside a frame. */
@@ -20,7 +28,7 @@ export function isFramed(win: { parent: unknown }): boolean {
   return win.parent !== win
 }
 
-const NOOP_BRIDGE: ParentBridge = { post() {}, watchSize: () => () => {} }
+const NOOP_BRIDGE: ParentBridge = { post() {}, watchSize: () => () => {}, listen: () => () => {} }
 
 /** An http(s) origin exactly as `URL.origin` writes it, e.g. `https://shop.example`. */
 function isExactOrigin(value: string): boolean {
@@ -69,6 +77,24 @@ export function createParentBridge(
       const observer = new Observer(report)
       observer.observe(root)
       return () => observer.disconnect()
+    },
+    listen(handle) {
+      // The same checks as the widget's, mirrored: only the parent window, from its exact
+      // origin, with this session's guid and a known shape; anything else is ignored.
+      const onMessage = (e: MessageEvent) => {
+        if (e.source !== win.parent || e.origin !== parentOrigin) return
+        const parsed = v.safeParse(WidgetMessageSchema, e.data)
+        if (parsed.success && parsed.output.guid === guid) handle(parsed.output)
+      }
+      const onKey = (e: KeyboardEvent) => {
+        if (e.key === 'Escape' && !e.defaultPrevented) post('epframe.escape', {})
+      }
+      win.addEventListener?.('message', onMessage)
+      win.addEventListener?.('keydown', onKey)
+      return () => {
+        win.removeEventListener?.('message', onMessage)
+        win.removeEventListener?.('keydown', onKey)
+      }
     },
   }
 }
