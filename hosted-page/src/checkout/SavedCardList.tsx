@@ -1,5 +1,5 @@
 import type { SavedCard } from '../../../protocol/schemas/page-api.ts'
-import { BRAND_NAMES, brandFromName } from '../card/card-brand.ts'
+import { brandLabel, brandFromName } from '../card/card-brand.ts'
 import { isExpiryInPast } from '../card/expiry.ts'
 import type { Translate } from '../i18n/translate.ts'
 import { BrandIcon } from '../ui/BrandIcon.tsx'
@@ -51,7 +51,7 @@ export function SavedCardList({ t, cards, selected, onSelect, onDelete, deleting
                 />
                 {brand ? <BrandIcon brand={brand} /> : null}
                 <span class="choice__text">
-                  <span class="card-mask">{brand ? BRAND_NAMES[brand] : card.brand} {card.mask}</span>
+                  <span class="card-mask">{brand ? brandLabel(brand, t) : card.brand} {card.mask}</span>
                   <span class="choice__meta">
                     {expired
                       ? t('saved_card_expired')
