@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { CurrencySchema } from '../../../protocol/money.ts'
+import { LanguageSchema } from '../../../protocol/schemas/page-api.ts'
 import { PaymentError } from '../../domain/errors.ts'
 import { sign, splitSignature, verify } from '../../signature/signature.ts'
 import type { Signable } from '../../signature/string-to-sign.ts'
@@ -14,7 +15,7 @@ const SignBodySchema = v.object({
   amount: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(100_000_000)),
   currency: CurrencySchema,
   description: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  language_code: v.optional(v.picklist(['en', 'ru'])),
+  language_code: v.optional(LanguageSchema),
   // Embedding choices are payment parameters in the ECommPay protocol, so they are signed too.
   target_element: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z][\w-]{0,63}$/))),
   redirect: v.optional(v.boolean()),
