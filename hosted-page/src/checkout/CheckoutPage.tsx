@@ -30,7 +30,9 @@ export function CheckoutPage() {
   }, [lang, session, t])
 
   useLayoutEffect(() => applyTheme(document.documentElement, theme), [theme])
-  useLayoutEffect(() => document.documentElement.toggleAttribute('data-framed', framed), [framed])
+  useLayoutEffect(() => {
+    document.documentElement.toggleAttribute('data-framed', framed)
+  }, [framed])
 
   useEffect(() => {
     if (view.kind === 'loading') return
