@@ -88,7 +88,9 @@ export function SavedCardList({ t, cards, selected, onSelect, onDelete, deleting
                     if (e.key === 'Escape') cancel(card.token)
                   }}
                 >
-                  <span class="confirm-delete__question" id={`confirm-${card.token}`}>{t('delete_confirm', { card: card.mask })}</span>
+                  <span class="confirm-delete__question" id={`confirm-${card.token}`}>
+                    {t('delete_confirm', { card: `•••• ${card.mask.slice(-4)}` })}
+                  </span>
                   <button
                     type="button"
                     class="button-link button-link--danger"
