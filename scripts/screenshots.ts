@@ -105,6 +105,10 @@ async function screens(browser: Browser, server: ServerProcess, lang: Lang, view
   await decline.locator('button[type="submit"]').click()
   await state(decline, 'decline')
   files.push(await shoot(decline, lang, w, 'decline'))
+  // Try again: one line about the decline, the typed name kept.
+  await decline.locator('.status button').click()
+  await state(decline, 'form')
+  files.push(await shoot(decline, lang, w, 'retry'))
   await decline.close()
 
   const error = await context.newPage()
@@ -126,9 +130,28 @@ async function screens(browser: Browser, server: ServerProcess, lang: Lang, view
   const saved = await open({ customer_id: customer })
   await saved.locator('input[autocomplete="cc-csc"]').fill('123')
   files.push(await shoot(saved, lang, w, 'saved-cards'))
+  await saved.locator('.saved-card .button-link').first().click()
+  files.push(await shoot(saved, lang, w, 'delete-confirm'))
   await saved.close()
-
   await context.close()
+
+  // The shopper's system in dark mode (prefers-color-scheme).
+  const dark = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang, colorScheme: 'dark' })
+  const darkPage = await dark.newPage()
+  await darkPage.goto(paymentUrl(server, lang))
+  await state(darkPage, 'form')
+  await typeCard(darkPage, '4000 0000 0000 0002')
+  files.push(await shoot(darkPage, lang, w, 'dark-form'))
+  await darkPage.locator('button[type="submit"]').click()
+  await state(darkPage, 'decline')
+  files.push(await shoot(darkPage, lang, w, 'dark-decline'))
+  await darkPage.locator('.status button').click()
+  await state(darkPage, 'form')
+  await typeCard(darkPage, '4242 4242 4242 4242')
+  await darkPage.locator('button[type="submit"]').click()
+  await state(darkPage, 'success')
+  files.push(await shoot(darkPage, lang, w, 'dark-success'))
+  await dark.close()
   return files
 }
 
@@ -139,7 +162,7 @@ async function main(): Promise<void> {
   const port = await freePort()
   // The acquirer is slowed down so the processing screen stays up long enough to capture.
   const env = { ...serverEnv(port, { dataDir: tempDir('epay-shots-') }), EPAY_ACQUIRER_LATENCY_MS: '2000', LOG_LEVEL: 'warn' }
-  cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Northwind Audio', '--secret', SECRET, '--test'])
+  cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Northwind Audio', '--secret-stdin', '--test'], `${SECRET}\n`)
   const server = await startServer(env)
   const browser = await chromium.launch(CHROMIUM_LAUNCH)
   try {

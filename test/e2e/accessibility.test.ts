@@ -182,6 +182,55 @@ describe.skipIf(!browserAvailable())('hosted page accessibility (axe, WCAG 2.2 A
     })
   })
 
+  // Issue 16 item 5: every state, light and dark (prefers-color-scheme), at 360 and 1280 px.
+  const LOOKS = (['en', 'ru'] as const).flatMap((lang) =>
+    (['light', 'dark'] as const).flatMap((scheme) => ([360, 1280] as const).map((width) => ({ lang, scheme, width }))),
+  )
+  it.each(LOOKS)('has no violations on any state in $lang, $scheme, $width px', async ({ lang, scheme, width }) => {
+    const look = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme })
+    const customer = `a11y-look-${lang}-${scheme}-${width}-${Date.now()}`
+    const page = await open(lang, { customer_id: customer }, look)
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+    expect(background).toBe(scheme === 'dark' ? 'rgb(18, 20, 23)' : 'rgb(244, 245, 247)')
+    const checks: string[] = []
+    const check = async (what: string) => {
+      const found = await axeViolations(page)
+      if (found.length) checks.push(`${what}: ${JSON.stringify(found)}`)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${what} scrolls sideways`).toBe(0)
+    }
+    await check('form')
+    await page.locator('button[type="submit"]').click()
+    await page.locator('input[aria-invalid="true"]').first().waitFor()
+    await check('form with errors')
+    await typeCard(page, CARDS.decline)
+    await page.locator('button[type="submit"]').click()
+    await state(page, 'processing')
+    await check('processing')
+    await state(page, 'decline')
+    await check('decline')
+    await page.getByRole('button', { name: lang === 'ru' ? 'Попробовать снова' : 'Try again' }).click()
+    await state(page, 'form')
+    await check('form after a decline')
+    await page.getByRole('radio', { name: 'Jeton Wallet' }).check()
+    await check('Jeton')
+    await page.getByRole('radio', { name: lang === 'ru' ? 'Карта' : 'Card' }).check()
+    await typeCard(page, CARDS.ok)
+    await page.getByRole('checkbox').check()
+    await page.locator('button[type="submit"]').click()
+    await state(page, 'success')
+    await check('success')
+    await page.close()
+
+    const saved = await open(lang, { customer_id: customer }, look)
+    await saved.getByRole('button', { name: /424242\*+4242/ }).click()
+    await saved.getByRole('group').filter({ hasText: '?' }).waitFor()
+    const found = await axeViolations(saved)
+    if (found.length) checks.push(`saved card, delete question: ${JSON.stringify(found)}`)
+    await saved.close()
+    await look.close()
+    expect(checks).toEqual([])
+  })
+
   it('completes a payment with the keyboard alone, in a sensible focus order', async () => {
     const page = await open('en')
     const focused = () =>

@@ -142,6 +142,8 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
 
       const third = await openPayment(mode, { customer_id: customer })
       await third.pay.getByRole('button', { name: /delete card 424242\*+4242/i }).click({ timeout: 20_000 })
+      // Deleting is for good, so the page asks first (issue 16, item 6).
+      await third.pay.getByRole('group', { name: /delete card •+ 4242\?/i }).getByRole('button', { name: 'Delete', exact: true }).click()
       await expect.poll(() => third.pay.getByRole('radio', { name: /424242\*+4242/ }).count()).toBe(0)
       await third.page.close()
     })

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { JSX } from 'preact'
 import type { SessionView } from '../../../protocol/schemas/page-api.ts'
-import { BRAND_NAMES, cvcLength, detectBrand } from '../card/card-brand.ts'
+import { brandLabel, cvcLength, detectBrand } from '../card/card-brand.ts'
 import { caretAfterFormat, digitsOnly, formatCardNumber, formatExpiry } from '../card/format.ts'
 import {
   CARD_FIELDS,
@@ -31,6 +31,8 @@ export type CardFormProps = {
   focusOnMount: boolean
   /** `offer`: a "save this card" checkbox; `always`: a note that it will be saved. */
   saveCard: SessionView['save_card']
+  /** The name typed for the previous attempt: Try again keeps it (never the number or CVC). */
+  initialHolder?: string
   onPay: (body: CardPayBody) => void
 }
 
@@ -55,8 +57,8 @@ function reformat(el: HTMLInputElement, format: (raw: string) => string): string
  * The card form. Card data stays in this component's state until submit hands it to the
  * store for the one POST; it is never logged, stored or posted to the parent page.
  */
-export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, onPay }: CardFormProps) {
-  const [input, setInput] = useState<CardInput>(EMPTY)
+export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, initialHolder, onPay }: CardFormProps) {
+  const [input, setInput] = useState<CardInput>(() => ({ ...EMPTY, holder: initialHolder ?? '' }))
   const [save, setSave] = useState(false)
   const [errors, setErrors] = useState<CardFieldErrors>({})
   const [summary, setSummary] = useState(false)
@@ -75,7 +77,8 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, on
   // Back from a pay call: mark a field the server refused like a local error, and put focus
   // somewhere useful again (the hidden submit button had it).
   useEffect(() => {
-    if (!notice) return
+    // After a decline the number field has the focus (focusOnMount): the shopper retypes it.
+    if (!notice || notice.reason === 'declined') return
     const field = fieldForParam(notice.param)
     if (field) setErrors((prev) => ({ ...prev, [field]: serverFieldError(field) }))
     ;(field ? refs[field] : submit).current?.focus()
@@ -148,7 +151,7 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, on
         id="card-number"
         name="cardnumber"
         label={t('card_number')}
-        hint={brand ? t('card_brand', { brand: BRAND_NAMES[brand] }) : undefined}
+        hint={brand ? t('card_brand', { brand: brandLabel(brand, t) }) : undefined}
         adornment={brand ? <BrandIcon brand={brand} /> : null}
         error={message(errors.number)}
         inputRef={refs.number}

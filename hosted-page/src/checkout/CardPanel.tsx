@@ -16,12 +16,13 @@ export type CardPanelProps = {
   focusOnMount: boolean
   deleting: string | null
   cardNotice: CardNotice | null
+  initialHolder?: string
   onPay: (body: CardPayBody | SavedCardPayBody) => void
   onDelete: (token: string) => void
 }
 
 /** Paying by card: a saved card (CVC only) or a new one (the full form). */
-export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, deleting, cardNotice, onPay, onDelete }: CardPanelProps) {
+export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, deleting, cardNotice, initialHolder, onPay, onDelete }: CardPanelProps) {
   const cards = session.saved_cards
   const usable = cards.filter((card) => !isSavedCardExpired(card, new Date()))
   const [chosen, setChosen] = useState(usable[0]?.token ?? NEW_CARD)
@@ -59,7 +60,7 @@ export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, de
       {card ? (
         <SavedCardForm key={card.token} t={t} card={card} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} onPay={onPay} />
       ) : (
-        <CardForm t={t} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} saveCard={session.save_card} onPay={onPay} />
+        <CardForm t={t} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} saveCard={session.save_card} initialHolder={initialHolder} onPay={onPay} />
       )}
     </div>
   )

@@ -21,6 +21,8 @@ export function CheckoutPage() {
   const methods = session?.methods ?? []
   const method = chosenMethod && methods.includes(chosenMethod) ? chosenMethod : methods[0] ?? 'card'
   const theme = session?.theme
+  // The name on the card survives a decline and Try again; the number and CVC do not.
+  const holder = useRef<string | undefined>(undefined)
 
   useLayoutEffect(() => {
     document.documentElement.lang = lang
@@ -28,6 +30,9 @@ export function CheckoutPage() {
   }, [lang, session, t])
 
   useLayoutEffect(() => applyTheme(document.documentElement, theme), [theme])
+  useLayoutEffect(() => {
+    document.documentElement.toggleAttribute('data-framed', framed)
+  }, [framed])
 
   useEffect(() => {
     if (view.kind === 'loading') return
@@ -70,7 +75,11 @@ export function CheckoutPage() {
               focusOnMount={shownBefore.current}
               deleting={state.deleting}
               cardNotice={state.cardNotice}
-              onPay={(body) => void store.pay(body)}
+              initialHolder={holder.current}
+              onPay={(body) => {
+                if (body.method === 'card') holder.current = body.card.holder
+                void store.pay(body)
+              }}
               onDelete={(token) => void store.deleteSavedCard(token)}
             />
           </div>

@@ -19,6 +19,7 @@ export type PaymentOptionsProps = {
   focusOnMount: boolean
   deleting: string | null
   cardNotice: CardNotice | null
+  initialHolder?: string
   onPay: (body: PayBody) => void
   onDelete: (token: string) => void
 }
@@ -53,6 +54,7 @@ export function PaymentOptions(props: PaymentOptionsProps) {
           focusOnMount={focusPending.current}
           deleting={props.deleting}
           cardNotice={props.cardNotice}
+          initialHolder={props.initialHolder}
           onPay={props.onPay}
           onDelete={props.onDelete}
         />

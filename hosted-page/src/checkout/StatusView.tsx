@@ -3,6 +3,8 @@ import type { PaymentState } from '../../../protocol/schemas/page-api.ts'
 import type { MessageKey, Translate } from '../i18n/translate.ts'
 import { ReturnLink } from '../ui/ReturnLink.tsx'
 import { Spinner } from '../ui/Spinner.tsx'
+import { declineReason } from './decline-reason.ts'
+import { toWebUrl } from '../redirect/web-url.ts'
 import type { ErrorReason, ViewState } from './view-state.ts'
 
 type ResultView = Exclude<ViewState, { kind: 'loading' } | { kind: 'form' }>
@@ -56,6 +58,9 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
   const card = payment?.last_attempt?.card
   const cardLine = card ? <p class="muted">{t('card_ending', { card })}</p> : null
   const back = <ReturnLink url={payment?.return_url} framed={framed} label={t('return_to_shop')} />
+  // With no way back to the shop, a final screen still says what to do next: never a dead end.
+  const hasWayBack = Boolean(payment?.return_url && toWebUrl(payment.return_url))
+  const next = (key: MessageKey) => (hasWayBack ? back : <p class="muted">{t(key)}</p>)
 
   switch (view.kind) {
     case 'processing':
@@ -85,7 +90,7 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
           {title('success_title')}
           <p>{t('success_text')}</p>
           {cardLine}
-          {back}
+          {next('success_next')}
         </section>
       )
     case 'decline':
@@ -93,7 +98,7 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
         <section class="status status--decline">
           <span class="status__icon" aria-hidden="true">!</span>
           {title('decline_title')}
-          <p role="alert">{payment?.last_attempt?.message || t('decline_text')}</p>
+          <p role="alert" data-decline-code={payment?.last_attempt?.code}>{t(declineReason(payment?.last_attempt?.code))}</p>
           {cardLine}
           <p>{view.attemptsLeft > 0 ? t('attempts_left', { n: view.attemptsLeft }) : t('decline_final')}</p>
           {view.attemptsLeft > 0 ? (
@@ -101,7 +106,7 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
               {t('try_again')}
             </button>
           ) : null}
-          {back}
+          {view.attemptsLeft > 0 ? back : next('decline_next')}
         </section>
       )
     case 'expired':

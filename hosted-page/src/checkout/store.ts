@@ -322,7 +322,10 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     refresh,
     retry() {
       const { view } = state
-      if (view.kind === 'decline' && view.attemptsLeft > 0) show({ kind: 'form' })
+      if (view.kind === 'decline' && view.attemptsLeft > 0) {
+        const code = state.payment?.last_attempt?.code
+        show({ kind: 'form', notice: { reason: 'declined', ...(code ? { code } : {}) } })
+      }
       else if (view.kind === 'error' && view.reason === 'network') void load()
     },
     continueRedirect() {

@@ -1,5 +1,8 @@
-/** Why the form is shown again after a pay call that did not reach a result. */
-export type FormNotice = { reason: 'network' | 'rate_limited' | 'invalid'; param?: string }
+/**
+ * Why the form is shown again: a pay call that did not reach a result, or Try again after a
+ * decline (`code` is the declined attempt's, for the one line about it).
+ */
+export type FormNotice = { reason: 'network' | 'rate_limited' | 'invalid' | 'declined'; param?: string; code?: string }
 
 /** What the error screen says: a bad link, no server, a closed payment, or anything else. */
 export type ErrorReason = 'session' | 'network' | 'closed' | 'unknown'

@@ -71,6 +71,17 @@ export const en = {
   reload: 'Try again',
   return_to_shop: 'Return to shop',
   card_ending: 'Card {card}',
+  decline_card: 'The bank declined the card.',
+  decline_funds: 'There is not enough money on the card.',
+  decline_3ds: 'The 3-D Secure check was not completed.',
+  decline_wallet: 'The wallet declined the payment.',
+  decline_not_processed: 'The payment could not be processed. Please try again.',
+  brand_mir: 'Mir',
+  previous_decline: 'Previous attempt declined: {reason}',
+  success_next: 'You can close this page now.',
+  decline_next: 'Close this page and return to the shop to choose another way to pay.',
+  delete_confirm: 'Delete card {card}?',
+  keep_card: 'Keep',
 } as const
 
 export type MessageKey = keyof typeof en

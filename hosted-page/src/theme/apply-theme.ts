@@ -36,6 +36,7 @@ function textOn(hex: string): string {
  */
 export function applyTheme(root: HTMLElement, theme: unknown): void {
   for (const property of PROPERTIES) root.style.removeProperty(property)
+  root.removeAttribute('data-ep-palette')
   const parsed = v.safeParse(ThemeSchema, theme)
   if (!parsed.success) return
   const { accent, background, text, radius, font } = parsed.output
@@ -49,6 +50,9 @@ export function applyTheme(root: HTMLElement, theme: unknown): void {
     set('--ep-surface', background)
   }
   if (text) set('--ep-text', text)
+  // The merchant's own colours win over the shopper's dark preference: a dark page around a
+  // merchant's light background (or the reverse) would pair colours nobody checked.
+  if (background || text) root.setAttribute('data-ep-palette', 'merchant')
   // The secondary text colour follows the merchant's pair instead of a grey picked for white.
   if (background || text) set('--ep-muted', 'color-mix(in srgb, var(--ep-text) 78%, var(--ep-surface))')
   if (radius !== undefined) set('--ep-radius', `${radius}px`)

@@ -75,6 +75,7 @@ describe('CardPanel with saved cards', () => {
     const remove = screen.getByRole('button', { name: 'Delete card 424242******4242' })
     remove.focus()
     fireEvent.click(remove)
+    confirmDelete('4242')
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Delete card 424242******4242' })).toBeNull())
     expect(api.deleteSavedCard).toHaveBeenCalledWith('tok_visa')
     expect(screen.getByRole('status').textContent).toBe('Card 424242******4242 deleted.')
@@ -88,6 +89,7 @@ describe('CardPanel with saved cards', () => {
     await renderPage(aStore(api))
     await waitForState('form')
     fireEvent.click(screen.getByRole('button', { name: 'Delete card 424242******4242' }))
+    confirmDelete('4242')
     await waitFor(() => expect(screen.queryByRole('group', { name: 'Saved cards' })).toBeNull())
     expect(input('cc-number')).toBeTruthy()
     expect(screen.getByRole('status').textContent).toBe('Card 424242******4242 deleted.')
@@ -98,7 +100,32 @@ describe('CardPanel with saved cards', () => {
     await renderPage(aStore(api))
     await waitForState('form')
     fireEvent.click(screen.getByRole('button', { name: 'Delete card 424242******4242' }))
+    confirmDelete('4242')
     expect(await screen.findByText('The card could not be deleted. Try again.')).toBeTruthy()
     expect(radio(/Visa 424242/)).toBeTruthy()
   })
+
+  it('asks before deleting: Keep and Escape delete nothing and give focus back to Delete', async () => {
+    const { api } = fakeApi({ session: aSession({ saved_cards: [visa, amex] }), deleteSavedCard: [[amex]] })
+    await renderPage(aStore(api))
+    await waitForState('form')
+    const ask = () => screen.getByRole('button', { name: 'Delete card 424242******4242' })
+    fireEvent.click(ask())
+    const question = screen.getByRole('group', { name: 'Delete card •••• 4242?' })
+    // Focus lands on Keep: pressing Enter twice by accident deletes nothing.
+    await waitFor(() => expect(document.activeElement).toBe(within(question).getByRole('button', { name: 'Keep' })))
+    fireEvent.click(within(question).getByRole('button', { name: 'Keep' }))
+    await waitFor(() => expect(document.activeElement).toBe(ask()))
+    fireEvent.click(ask())
+    fireEvent.keyDown(screen.getByRole('button', { name: 'Keep' }), { key: 'Escape' })
+    await waitFor(() => expect(document.activeElement).toBe(ask()))
+    expect(api.deleteSavedCard).not.toHaveBeenCalled()
+    expect(radio(/Visa 424242/)).toBeTruthy()
+  })
 })
+
+/** Answers the Delete question for a card with Delete. */
+function confirmDelete(last4: string) {
+  const question = screen.getByRole('group', { name: `Delete card •••• ${last4}?` })
+  fireEvent.click(within(question).getByRole('button', { name: 'Delete' }))
+}

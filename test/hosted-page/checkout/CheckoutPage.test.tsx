@@ -158,11 +158,18 @@ describe('CheckoutPage', () => {
     fireEvent.click(submitButton())
     await waitForState('decline')
     expect(screen.getByRole('heading', { name: 'Payment declined' })).toBeTruthy()
-    expect(screen.getByText('Card declined')).toBeTruthy()
+    expect(screen.getByText('The bank declined the card.')).toBeTruthy()
+    expect(screen.queryByText('Card declined')).toBeNull()
     expect(screen.getByText('Attempts left: 2')).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }))
     await waitForState('form')
+    // The amount, the merchant, one line about the decline and the typed name stay; the card does not.
     expect(input('cc-number').value).toBe('')
+    expect(input('cc-csc').value).toBe('')
+    expect(input('cc-name').value).toBe('Jane Doe')
+    expect(screen.getByText('Demo Shop')).toBeTruthy()
+    expect(screen.getByText('€10.00')).toBeTruthy()
+    expect(screen.getByRole('alert').textContent).toBe('Previous attempt declined: The bank declined the card.')
     await waitFor(() => expect(document.activeElement).toBe(input('cc-number')))
   })
 
@@ -175,6 +182,20 @@ describe('CheckoutPage', () => {
     await waitForState('decline')
     expect(screen.getByText('No more attempts are available for this payment.')).toBeTruthy()
     expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull()
+    // No return URL signed: the page still says what to do next.
+    expect(screen.getByText('Close this page and return to the shop to choose another way to pay.')).toBeTruthy()
+  })
+
+  it('offers the way back to the shop on a final decline and on success when a return URL is signed', async () => {
+    const returnUrl = 'https://shop.example/order/1001'
+    const { api } = fakeApi({ pay: [{ ...declined(0), return_url: returnUrl }] })
+    await renderPage(aStore(api))
+    await waitForState('form')
+    fillCard({ number: '4000 0000 0000 0002' })
+    fireEvent.click(submitButton())
+    await waitForState('decline')
+    expect(screen.getByRole('link', { name: 'Return to shop' }).getAttribute('href')).toBe(returnUrl)
+    expect(screen.queryByText(/Close this page/)).toBeNull()
   })
 
   it('retries a pay call that hit a network error and never shows a decline', async () => {

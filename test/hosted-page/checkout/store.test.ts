@@ -132,7 +132,8 @@ describe('createCheckoutStore', () => {
     await store.pay(CARD)
     expect(store.getState().view).toEqual({ kind: 'decline', attemptsLeft: 1 })
     store.retry()
-    expect(store.getState().view).toEqual({ kind: 'form' })
+    // Try again shows the form with one line about the decline it follows.
+    expect(store.getState().view).toEqual({ kind: 'form', notice: { reason: 'declined', code: '20102' } })
     await store.pay(CARD)
     expect(store.getState().view).toEqual({ kind: 'decline', attemptsLeft: 0 })
     store.retry()
@@ -323,5 +324,5 @@ describe('createCheckoutStore saved cards', () => {
 })
 
 function declinedState(attemptsLeft: number, extra: Partial<PaymentState> = {}): PaymentState {
-  return aPaymentState({ status: 'decline', attempts_left: attemptsLeft, last_attempt: { status: 'decline', message: 'Card declined' }, ...extra })
+  return aPaymentState({ status: 'decline', attempts_left: attemptsLeft, last_attempt: { status: 'decline', code: '20102', message: 'Card declined' }, ...extra })
 }
