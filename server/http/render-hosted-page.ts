@@ -7,6 +7,7 @@ import { translator } from '../../hosted-page/src/i18n/translate.ts'
 import { SETTLED_STATUSES, type Payment } from '../domain/payment.ts'
 import type { Project } from '../domain/ports.ts'
 import { signSession } from '../session/session.ts'
+import { compressDynamic } from './content-encoding.ts'
 import { contentSecurityPolicy, escapeHtml, jsonForScript } from './csp.ts'
 import type { AppDeps, AppEnv } from './deps.ts'
 import { LANGUAGE_BLOCKS, pageLanguage } from './page-languages.ts'
@@ -51,5 +52,9 @@ export async function renderHostedPage(
   c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
   // The page embeds a bearer token: no cache or intermediary may keep it.
   c.header('Cache-Control', 'no-store')
-  return c.html(html)
+  const { body, encoding } = compressDynamic(html, c.req.header('accept-encoding'))
+  c.header('Content-Type', 'text/html; charset=UTF-8')
+  c.header('Vary', 'Accept-Encoding')
+  if (encoding) c.header('Content-Encoding', encoding)
+  return c.body(body as Uint8Array<ArrayBuffer> | string)
 }
