@@ -60,7 +60,8 @@ function signedPaymentPath(project: { id: number; secret: string } = PROJECTS[0]
 }
 
 function epayServer(storage: CrashStorage['storage'], receiverUrl: string, origin: string) {
-  const env = (port: number, latency: number) => ({ ...serverEnv(port, storage), EPAY_TRUST_PROXY: '1', EPAY_ACQUIRER_LATENCY_MS: String(latency), LOG_LEVEL: 'warn' })
+  // As `npm start` runs: one worker per core on PostgreSQL, one process on PGlite.
+  const env = (port: number, latency: number) => ({ ...serverEnv(port, storage), EPAY_WORKERS: '0', EPAY_TRUST_PROXY: '1', EPAY_ACQUIRER_LATENCY_MS: String(latency), LOG_LEVEL: 'warn' })
   return {
     origin,
     receiverUrl,
