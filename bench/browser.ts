@@ -28,6 +28,13 @@ export async function measureLcp(browser: Browser, url: string, ready: string, t
   const page = await context.newPage()
   const requests: string[] = []
   page.on('request', (r) => requests.push(new URL(r.url()).pathname))
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cls: number }
+    w.__cls = 0
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) w.__cls += e.value
+    }).observe({ type: 'layout-shift', buffered: true })
+  })
   if (throttled) {
     const cdp = await context.newCDPSession(page)
     await cdp.send('Network.enable')
@@ -49,8 +56,9 @@ export async function measureLcp(browser: Browser, url: string, ready: string, t
         setTimeout(() => resolve(last), 200)
       }),
   )
+  const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls)
   await context.close()
-  return { ...lcp, requests }
+  return { ...lcp, cls, requests }
 }
 
 /**

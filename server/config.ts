@@ -39,6 +39,11 @@ const EnvSchema = v.object({
   EPAY_ACQUIRER_LATENCY_MS: int('300', 0, 60_000),
   EPAY_ACQUIRER_TIMEOUT_MS: int('5000', 0, 600_000),
   EPAY_CALLBACK_POLL_MS: int('500', 10, 60_000),
+  /**
+   * Server processes (SPEC §13): `0` (default) is one per CPU core on PostgreSQL and one on
+   * PGlite, whose data directory only one process may open.
+   */
+  EPAY_WORKERS: int('0', 0, 256),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
   /** Dashboard mail (SPEC §14): smtp:// or smtps:// with credentials; unset in demo mode keeps mail in the database. */
   SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'))),
@@ -63,6 +68,8 @@ export type Config = Readonly<{
   acquirerLatencyMs: number
   acquirerTimeoutMs: number
   callbackPollMs: number
+  /** Worker processes asked for; 0 means one per core on PostgreSQL, one on PGlite. */
+  workers: number
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   smtpUrl: string | undefined
   mailFrom: string
@@ -84,6 +91,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   problems.push(...keyLengthProblems('EPAY_SESSION_KEYS', env['EPAY_SESSION_KEYS'], (n) => n >= 32, 'at least 32 bytes'))
   problems.push(...keyLengthProblems('EPAY_CARD_KEYS', env['EPAY_CARD_KEYS'], (n) => n === 32, '32 bytes'))
+  // Two processes on one PGlite directory corrupt it (and the lock file refuses the second).
+  if (!env['DATABASE_URL'] && Number(env['EPAY_WORKERS'] ?? 0) > 1) problems.push('EPAY_WORKERS: more than one worker needs PostgreSQL (DATABASE_URL); PGlite is one process')
   if (!result.success || problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`)
   const e = result.output
   const localCallbacks = e.EPAY_ALLOW_LOCAL_CALLBACKS
@@ -107,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     acquirerLatencyMs: e.EPAY_ACQUIRER_LATENCY_MS,
     acquirerTimeoutMs: e.EPAY_ACQUIRER_TIMEOUT_MS,
     callbackPollMs: e.EPAY_CALLBACK_POLL_MS,
+    workers: e.EPAY_WORKERS,
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

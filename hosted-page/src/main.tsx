@@ -1,4 +1,6 @@
 import { render } from 'preact'
+import * as v from 'valibot'
+import { SessionViewSchema } from '../../protocol/schemas/page-api.ts'
 import { createPageApi } from './api/client.ts'
 import { takeBoot } from './boot/read-token.ts'
 import { CheckoutPage } from './checkout/CheckoutPage.tsx'
@@ -6,9 +8,14 @@ import { createCheckoutStore } from './checkout/store.ts'
 import { CheckoutContext } from './checkout/use-checkout.ts'
 import { answerWidget } from './parent/answer-widget.ts'
 import { createParentBridge, isFramed } from './parent/bridge.ts'
+import { takeServedLanguage } from './i18n/served-language.ts'
 import './styles.css'
 
 const { token, session: bootSession } = takeBoot(document, location, history, tabStorage())
+// The language the server rendered the first screen in, its catalogue installed: the app starts
+// where the server's markup is, in the same words, instead of fetching a chunk first.
+const servedLang = takeServedLanguage(document)
+const served = bootSession && servedLang ? v.safeParse(SessionViewSchema, bootSession) : undefined
 
 // Back/Forward to this page (the server served it again, or the bfcache restored it): the
 // shopper is going back on purpose, so nothing may send them forward again by itself.
@@ -27,6 +34,7 @@ const store = createCheckoutStore({
     stopListening = bridge.listen(answerWidget(bridge, document))
     return bridge
   },
+  ...(served?.success && servedLang ? { initial: { session: served.output, lang: servedLang } } : {}),
   framed: isFramed(window),
   browserLanguages: navigator.languages?.length ? navigator.languages : [navigator.language],
   autoNavigate: navigation?.type !== 'back_forward',

@@ -18,6 +18,8 @@ export type DispatcherDeps = {
 
 /** The lease on a claimed event: longer than one send (10 s timeout) plus signing. */
 const LEASE_MS = 30_000
+/** Events claimed at once. */
+const BATCH = 10
 
 /**
  * Delivers due callbacks from the outbox: claim, sign with the project's current secret, POST,
@@ -59,10 +61,13 @@ export function createDispatcher(deps: DispatcherDeps) {
   async function runOnce(): Promise<number> {
     let delivered = 0
     for (;;) {
-      const batch = await deps.outbox.claimDue(deps.clock.now(), LEASE_MS, 10)
+      const batch = await deps.outbox.claimDue(deps.clock.now(), LEASE_MS, BATCH)
       if (batch.length === 0) return delivered
       await Promise.all(batch.map((event) => deliverOne(event)))
       delivered += batch.length
+      // A short batch was everything due at claim time: no empty claim to learn that. What fell
+      // due since is the next tick's (a pay call's wake-up, or the poll).
+      if (batch.length < BATCH) return delivered
     }
   }
 

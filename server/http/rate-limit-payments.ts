@@ -29,10 +29,9 @@ export async function limitCardSubmissions(
     [`pay:ip:${ip}`, options.limits.ip],
     [`pay:project:${ids.projectId}`, options.limits.project],
   ]
-  for (const [key, limit] of checks) {
-    if ((await store.hit(key, WINDOW_MS, options.now)) > limit) {
-      c.header('Retry-After', String(Math.ceil(WINDOW_MS / 1000)))
-      throw new PaymentError('rate_limited', 'too many payment attempts; wait a minute and try again')
-    }
+  const counts = await store.hitInTurn(checks, WINDOW_MS, options.now)
+  if (counts.some((count, i) => count > checks[i]![1])) {
+    c.header('Retry-After', String(Math.ceil(WINDOW_MS / 1000)))
+    throw new PaymentError('rate_limited', 'too many payment attempts; wait a minute and try again')
   }
 }

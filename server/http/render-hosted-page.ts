@@ -1,14 +1,25 @@
 import type { Context } from 'hono'
+import { h } from 'preact'
+import { renderToString } from 'preact-render-to-string'
+import { PageShell } from '../../hosted-page/src/checkout/PageShell.tsx'
+import { formatAmount } from '../../hosted-page/src/i18n/format-amount.ts'
+import { translator } from '../../hosted-page/src/i18n/translate.ts'
 import { SETTLED_STATUSES, type Payment } from '../domain/payment.ts'
 import type { Project } from '../domain/ports.ts'
 import { signSession } from '../session/session.ts'
-import { contentSecurityPolicy, jsonForScript, withNonce } from './csp.ts'
+import { compressDynamic } from './content-encoding.ts'
+import { contentSecurityPolicy, escapeHtml, jsonForScript } from './csp.ts'
 import type { AppDeps, AppEnv } from './deps.ts'
+import { LANGUAGE_BLOCKS, pageLanguage } from './page-languages.ts'
+import { fillPage, pageTemplate } from './page-template.ts'
 import { sessionViewFor } from './session-view.ts'
 
 /**
  * Serves the hosted page for `payment` with a fresh session token in the boot block, a nonce
  * CSP and `frame-ancestors` from the project's allowed origins (SPEC §5, §12).
+ * Hint: the answer paints by itself (SPEC §13): the first screen rendered in the shopper's
+ * language, the CSS inline and the language's catalogue beside the boot block, so the browser
+ * needs no second request before the amount shows.
  */
 export async function renderHostedPage(
   c: Context<AppEnv>,
@@ -28,10 +39,22 @@ export async function renderHostedPage(
   const nonce = c.get('nonce')
   // The session view rides along, so the page paints without waiting for another round trip.
   const session = await sessionViewFor(deps, payment, project, framing)
-  const boot = `<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>`
-  const html = withNonce(deps.assets.pageHtml, nonce).replace('<!--epay-boot-->', boot)
+  const lang = pageLanguage(session.language, c.req.header('accept-language'))
+  const t = translator(lang)
+  const shell = renderToString(h(PageShell, { session, amount: formatAmount(session.payment.amount, session.payment.currency, lang), t }))
+  const html = fillPage(pageTemplate(deps.assets), {
+    nonce,
+    lang,
+    title: escapeHtml(t('page_title', { merchant: session.merchant.name })),
+    app: shell,
+    boot: `<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>${LANGUAGE_BLOCKS[lang]}`,
+  })
   c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
   // The page embeds a bearer token: no cache or intermediary may keep it.
   c.header('Cache-Control', 'no-store')
-  return c.html(html)
+  const { body, encoding } = compressDynamic(html, c.req.header('accept-encoding'))
+  c.header('Content-Type', 'text/html; charset=UTF-8')
+  c.header('Vary', 'Accept-Encoding')
+  if (encoding) c.header('Content-Encoding', encoding)
+  return c.body(body as Uint8Array<ArrayBuffer> | string)
 }

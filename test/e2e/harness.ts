@@ -64,6 +64,8 @@ export function serverEnv(port: number, storage: { dataDir: string } | { databas
     // Suites drive many payments from loopback; the per-session limit still applies.
     EPAY_PAY_LIMIT_IP: '100000',
     EPAY_PAY_LIMIT_PROJECT: '100000',
+    // One process, so a test that kills "the server" kills all of it; cluster.test.ts runs workers.
+    EPAY_WORKERS: '1',
   }
   if ('dataDir' in storage) env['DATA_DIR'] = storage.dataDir
   else env['DATABASE_URL'] = storage.databaseUrl

@@ -24,7 +24,8 @@ export type PaymentOptionsProps = {
   onDelete: (token: string) => void
 }
 
-function titleKey(methods: readonly PageMethod[]): MessageKey {
+/** The form screen's title: the method choice, or the one method's own title. */
+export function titleKey(methods: readonly PageMethod[]): MessageKey {
   if (methods.length > 1) return 'choose_method'
   return methods[0] === 'jeton' ? 'jeton_title' : 'form_title'
 }

@@ -47,6 +47,11 @@ export type CheckoutDeps = {
   api: PageApi | null
   connectParent: (session: SessionView) => ParentBridge
   framed?: boolean
+  /**
+   * The session and language the server rendered the first screen with (boot block): the store
+   * starts on that screen, so the app's first render matches the server's markup.
+   */
+  initial?: { session: SessionView; lang: Language }
   /** `navigator.languages`, most preferred first. */
   browserLanguages?: readonly string[]
   loadLanguage?: (lang: Language) => Promise<Language>
@@ -88,12 +93,15 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
   const goTop = deps.navigateTop ?? ((url) => navigateTop(window, url))
   const listeners = new Set<() => void>()
 
+  // Only an unpaid payment starts on its form: any other status goes through load(), whose
+  // side effects (result messages, redirects) must not be skipped.
+  const initial = deps.initial?.session.state.status === 'new' ? deps.initial : undefined
   let state: CheckoutState = {
-    lang: 'en',
+    lang: deps.initial?.lang ?? 'en',
     framed: deps.framed ?? false,
-    session: null,
-    payment: null,
-    view: { kind: 'loading' },
+    session: initial?.session ?? null,
+    payment: initial?.session.state ?? null,
+    view: initial ? { kind: 'form' } : { kind: 'loading' },
     deleting: null,
     cardNotice: null,
   }
@@ -203,9 +211,10 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
   }
 
   async function load(): Promise<void> {
-    show({ kind: 'loading' })
+    // Started on the server's first screen: the form stays while the session is confirmed.
+    if (!(initial && state.session === initial.session)) show({ kind: 'loading' })
     // The browser's language is fetched alongside the session: it is usually the one shown.
-    const browserPick = loadLang(pickLanguage(undefined, deps.browserLanguages)).then((lang) => {
+    const browserPick = deps.initial ? Promise.resolve() : loadLang(pickLanguage(undefined, deps.browserLanguages)).then((lang) => {
       if (!state.session) set({ lang })
     })
     if (!api) {
@@ -215,7 +224,7 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     try {
       const session = await withRetry(() => api.getSession())
       parent = connectParent(session)
-      const lang = await loadLang(pickLanguage(session.language, deps.browserLanguages))
+      const lang = await loadLang(deps.initial?.lang ?? pickLanguage(session.language, deps.browserLanguages))
       set({ session, lang })
       showPayment(session.state)
     } catch (error) {

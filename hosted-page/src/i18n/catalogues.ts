@@ -23,6 +23,15 @@ const LOADERS: Record<Exclude<Language, 'en'>, () => Promise<Catalogue>> = {
 const loaded: Partial<Record<Language, Catalogue>> = { en }
 const pending = new Map<Language, Promise<Language>>()
 
+/**
+ * Installs a catalogue that arrived another way: with the served page (so the first paint is
+ * already in the shopper's language, with no chunk to fetch) or on the server, which renders
+ * the page's first screen. A key the catalogue lacks reads as English rather than breaking.
+ */
+export function provideCatalogue(lang: Language, catalogue: Partial<Catalogue>): void {
+  loaded[lang] = { ...en, ...catalogue }
+}
+
 /** The catalogue of a language once loaded; English until then. */
 export function catalogueFor(lang: Language): Catalogue {
   return loaded[lang] ?? en

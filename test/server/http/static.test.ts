@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../../server/compose.ts'
 import { loadAssets } from '../../../server/assets.ts'
@@ -34,5 +35,31 @@ describe('widget delivery', () => {
     expect(legacy.status).toBe(200)
     expect(Buffer.from(await legacy.arrayBuffer()).equals(Buffer.from(await versioned.arrayBuffer()))).toBe(true)
     expect((await app.request('/widget/v1/merchant.mjs')).status).toBe(200)
+  })
+
+  it('serves the precompressed bytes the client accepts, which decode to the exact file', async () => {
+    const plain = Buffer.from(await (await app.request('/widget/v1/merchant.js')).arrayBuffer())
+    const br = await app.request('/widget/v1/merchant.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } })
+    expect(br.headers.get('content-encoding')).toBe('br')
+    expect(br.headers.get('vary')).toContain('Accept-Encoding')
+    const brBytes = Buffer.from(await br.arrayBuffer())
+    expect(Number(br.headers.get('content-length'))).toBe(brBytes.length)
+    expect(brotliDecompressSync(brBytes).equals(plain)).toBe(true)
+    const gz = await app.request('/widget/v1/merchant.js', { headers: { 'accept-encoding': 'gzip' } })
+    expect(gz.headers.get('content-encoding')).toBe('gzip')
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).equals(plain)).toBe(true)
+    const refused = await app.request('/widget/v1/merchant.js', { headers: { 'accept-encoding': 'br;q=0, gzip;q=0' } })
+    expect(refused.headers.get('content-encoding')).toBeNull()
+    expect(Buffer.from(await refused.arrayBuffer()).equals(plain)).toBe(true)
+  })
+
+  it('serves the page bundle precompressed with an immutable cache', async () => {
+    const names = [...loadAssets(REPO_ROOT, false).pageFiles.keys()].filter((n) => n.endsWith('.js'))
+    expect(names.length).toBeGreaterThan(0)
+    const response = await app.request(`/page/assets/${names[0]}`, { headers: { 'accept-encoding': 'br' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-encoding')).toBe('br')
+    expect(response.headers.get('cache-control')).toContain('immutable')
+    expect(response.headers.get('content-type')).toContain('javascript')
   })
 })
