@@ -267,6 +267,11 @@ export const en = {
   action_user_created: 'User created',
   action_user_disabled: 'User disabled',
   action_csrf_refused: 'Forged request refused',
+  action_payment_refunded: 'Payment refunded',
+  action_payment_captured: 'Payment captured',
+  action_payment_cancelled: 'Payment cancelled',
+  action_callback_resent: 'Callback resent',
+  action_payments_exported: 'Payments exported',
 
   security_title: 'Security',
   twofa_title: 'Two-factor authentication',

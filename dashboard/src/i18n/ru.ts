@@ -269,6 +269,11 @@ export const ru: Record<MessageKey, string> = {
   action_user_created: 'Пользователь создан',
   action_user_disabled: 'Пользователь отключён',
   action_csrf_refused: 'Отклонён поддельный запрос',
+  action_payment_refunded: 'Возврат по платежу',
+  action_payment_captured: 'Платёж списан',
+  action_payment_cancelled: 'Платёж отменён',
+  action_callback_resent: 'Уведомление отправлено повторно',
+  action_payments_exported: 'Платежи выгружены',
 
   security_title: 'Безопасность',
   twofa_title: 'Двухфакторная аутентификация',
