@@ -80,14 +80,14 @@ describe.skipIf(!URL)('dashboard payments on postgres at scale', () => {
     const owner = await t.signedIn(await t.user('o1@shop.example', 'owner', org))
     const paymentId = orderId('race')
     expect((await gate(t.app, '/v2/payment/card/sale', { general: general(paymentId), payment: { amount: 5000, currency: 'EUR' }, card: card() })).status).toBe(200)
-    const [{ id }] = await sql.query<{ id: string }>('SELECT id FROM payments WHERE payment_id = $1', [paymentId])
+    const id = (await sql.query<{ id: string }>('SELECT id FROM payments WHERE payment_id = $1', [paymentId]))[0]!.id
     const path = `/api/dashboard/projects/${TEST_PROJECT.id}/payments/${id}/refund`
     // Ten distinct clicks each, and every click sent twice (a double click), all at once.
     const clicks = Array.from({ length: 10 }, (_, i) => ({ agent: i % 2 ? owner : manager, key: randomBytes(12).toString('base64url') }))
     const sends = [...clicks, ...clicks].map((c) => t.call(c.agent, 'POST', path, { idempotency_key: c.key, amount: 700, reason: 'Race test' }))
     const answers = await Promise.all(sends.map(async (r) => ({ status: (await r).status, body: (await (await r).json()) as { operation?: { id: number }; error?: { code: string } } })))
     for (const a of answers) expect([200, 409, 400]).toContain(a.status)
-    const operations = (await t.deps.payments.operations(id!))
+    const operations = (await t.deps.payments.operations(id))
     const refunds = operations.filter((o) => o.type === 'refund' && o.status === 'success')
     const totals = paymentTotals({ type: 'purchase' }, operations)
     expect(totals.refunded).toBeLessThanOrEqual(totals.captured)

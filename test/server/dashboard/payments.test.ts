@@ -71,7 +71,7 @@ describe.each(testDatabases())('dashboard payments ($name)', (db) => {
       cursor = page.next_cursor
       pages++
     }
-    const [{ n }] = await sql.query<{ n: unknown }>('SELECT count(*) AS n FROM payments WHERE project_id = $1', [TEST_PROJECT.id])
+    const n = (await sql.query<{ n: unknown }>('SELECT count(*) AS n FROM payments WHERE project_id = $1', [TEST_PROJECT.id]))[0]!.n
     expect(new Set(seen).size).toBe(Number(n))
     expect(seen.length).toBe(Number(n))
     expect(pages).toBeGreaterThan(1)
@@ -90,8 +90,8 @@ describe.each(testDatabases())('dashboard payments ($name)', (db) => {
     expect((await list(manager, `?payment=${paid}`)).payments.map((p) => p.payment_id)).toEqual([paid])
     expect((await list(manager, `?payment=${found.id}`)).payments.map((p) => p.payment_id)).toEqual([paid])
     expect((await list(manager, '?customer=cust-find-me')).payments.map((p) => p.payment_id)).toEqual([paid])
-    const [{ customer_email: address }] = await sql.query<{ customer_email: string }>('SELECT customer_email FROM payments WHERE project_id = $1 AND customer_email IS NOT NULL LIMIT 1', [TEST_PROJECT.id])
-    const email = (await list(manager, `?customer=${encodeURIComponent(address!.toUpperCase())}`)).payments
+    const address = (await sql.query<{ customer_email: string }>('SELECT customer_email FROM payments WHERE project_id = $1 AND customer_email IS NOT NULL LIMIT 1', [TEST_PROJECT.id]))[0]!.customer_email
+    const email = (await list(manager, `?customer=${encodeURIComponent(address.toUpperCase())}`)).payments
     expect(email.length).toBeGreaterThan(0)
     expect(email.every((p) => p.customer_email === address)).toBe(true)
     expect((await list(manager, '?status=awaiting%20capture')).payments.every((p) => p.status === 'awaiting capture')).toBe(true)
