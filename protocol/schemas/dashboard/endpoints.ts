@@ -63,8 +63,8 @@ export const ENDPOINTS = {
 
   payments: e({ method: 'GET', path: '/api/dashboard/payments', query: pay.PaymentListQuerySchema, response: pay.PaymentListSchema }),
   /** CSV and XLSX files, not JSON: the screen links to them with the current filters. */
-  exportPaymentsCsv: e({ method: 'GET', path: '/api/dashboard/payments/export.csv', query: pay.PaymentListQuerySchema, response: v.string() }),
-  exportPaymentsXlsx: e({ method: 'GET', path: '/api/dashboard/payments/export.xlsx', query: pay.PaymentListQuerySchema, response: v.string() }),
+  exportPaymentsCsv: e({ method: 'GET', path: '/api/dashboard/payments/export.csv', query: pay.PaymentExportQuerySchema, response: v.string() }),
+  exportPaymentsXlsx: e({ method: 'GET', path: '/api/dashboard/payments/export.xlsx', query: pay.PaymentExportQuerySchema, response: v.string() }),
   paymentColumns: e({ method: 'GET', path: '/api/dashboard/me/payment-columns', response: pay.ColumnsSchema }),
   setPaymentColumns: e({ method: 'PUT', path: '/api/dashboard/me/payment-columns', body: pay.ColumnsSchema, response: pay.ColumnsSchema }),
   payment: e({ method: 'GET', path: '/api/dashboard/projects/:project/payments/:payment', response: pay.PaymentDetailSchema }),

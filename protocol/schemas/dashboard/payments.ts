@@ -30,6 +30,8 @@ export const PaymentListQuerySchema = v.object({
   cursor: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,120}$/, 'is not a cursor this list returned'))),
 })
 export type PaymentListQuery = v.InferInput<typeof PaymentListQuerySchema>
+/** An export takes the list's filters and the reader's time zone (IANA name), in which its dates are written. */
+export const PaymentExportQuerySchema = v.object({ ...PaymentListQuerySchema.entries, tz: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_+\-/]{1,64}$/, 'must be a time zone'))) })
 /** The filter names, as the screen keeps them in its URL. */
 export const PAYMENT_FILTERS = ['from', 'to', 'status', 'project', 'method', 'currency', 'amount_min', 'amount_max', 'payment', 'customer', 'first6', 'last4', 'operation', 'mode'] as const
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PaymentDetail, PaymentList } from '../../../protocol/schemas/dashboard/payments.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
@@ -208,5 +209,37 @@ describe.each(testDatabases())('dashboard payments ($name)', (db) => {
     await t.dispatcher.tick()
     expect(receiver.received.length).toBe(before + 1)
     expect((await t.call(manager, 'POST', `/api/dashboard/projects/${TEST_PROJECT.id}/payments/${d.payment.id}/callbacks/evt_nope/resend`)).status).toBe(404)
+  })
+
+  it('exports the filtered set as CSV and XLSX with the same rows as the list, amounts in the currency’s exponent', async () => {
+    const all: PaymentList['payments'] = []
+    let cursor: string | null = ''
+    while (cursor !== null) {
+      const page = await list(viewer, `?currency=EUR${cursor ? `&cursor=${cursor}` : ''}`)
+      all.push(...page.payments)
+      cursor = page.next_cursor
+    }
+    const csv = await t.call(viewer, 'GET', '/api/dashboard/payments/export.csv?currency=EUR&tz=Europe%2FMoscow')
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-type')).toContain('text/csv')
+    const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split('\r\n')
+    expect(lines[0]).toBe('created,payment_id,epay_id,project_id,status,amount,currency,method,card,card_brand,customer_id,customer_email,description,mode,operations')
+    expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(all.map((p) => p.id))
+    const paidLine = lines.find((l) => l.includes(`,${paid},`))!.split(',')
+    const paidRow = all.find((p) => p.payment_id === paid)!
+    // Moscow is UTC+3 all year: the date is written in the reader's zone.
+    const local = new Date(Date.parse(paidRow.created_at) + 3 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19)
+    expect(paidLine.slice(0, 8)).toEqual([local, paid, paidRow.id, String(TEST_PROJECT.id), 'partially refunded', '50', 'EUR', 'card'])
+    const xlsx = await t.call(viewer, 'GET', '/api/dashboard/payments/export.xlsx?currency=EUR')
+    expect(xlsx.status).toBe(200)
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(await xlsx.arrayBuffer())
+    const sheet = book.worksheets[0]!
+    const values: unknown[][] = []
+    sheet.eachRow((row) => values.push((row.values as unknown[]).slice(1)))
+    expect(values.slice(1).map((v) => v[2])).toEqual(all.map((p) => p.id))
+    expect(values.find((v) => v[1] === paid)!.slice(4, 7)).toEqual(['partially refunded', 50, 'EUR'])
+    expect((await sql.query(`SELECT 1 FROM journal WHERE action = 'payments_exported'`)).length).toBe(2)
+    expect((await t.call(viewer, 'GET', '/api/dashboard/payments/export.csv?tz=Mars%2FBase')).status).toBe(400)
   })
 })
