@@ -407,6 +407,7 @@ export const en = {
   action_declined: 'The provider declined: {message}',
   working: 'Working…',
   confirm_action: 'Yes, do it',
+  op_status_success: 'Succeeded',
   back: 'Back',
 } as const
 

@@ -409,5 +409,6 @@ export const ru: Record<MessageKey, string> = {
   action_declined: 'Провайдер отклонил: {message}',
   working: 'Выполняется…',
   confirm_action: 'Да, выполнить',
+  op_status_success: 'Успешно',
   back: 'Назад',
 }

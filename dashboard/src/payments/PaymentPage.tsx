@@ -57,7 +57,7 @@ export function PaymentPage({ project, id }: { project: string; id: string }) {
           <ol class="timeline">
             {d.operations.map((o) => (
               <li key={o.id} class={`op op-${o.status.replace(/ /g, '-')}`}>
-                <span class="op-head"><strong>{t(opKey(o.type))}</strong> {money(o.amount)} <span class={`status status-${o.status.replace(/ /g, '-')}`}>{t(statusKey(o.status))}</span></span>
+                <span class="op-head"><strong>{t(opKey(o.type))}</strong> {money(o.amount)} <span class={`status status-${o.status.replace(/ /g, '-')}`}>{t(o.status === 'success' ? 'op_status_success' : statusKey(o.status))}</span></span>
                 <span class="muted">{formatTime(o.created_at)} · #{o.id}{o.code !== null && <> · {t('code')} {o.code}</>}{o.message && <> · {o.message}</>}</span>
               </li>
             ))}
