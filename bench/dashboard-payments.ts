@@ -1,4 +1,5 @@
-import { paymentFilter, queryPayments, type PaymentFilter } from '../server/dashboard/payments/payment-query.ts'
+import { loadavg } from 'node:os'
+import { paymentFilter, paymentPageSql, queryPayments, type PaymentFilter } from '../server/dashboard/payments/payment-query.ts'
 import { paymentsCsv, paymentsXlsx } from '../server/dashboard/payments/payment-export.ts'
 import { seedPayments } from '../server/storage/seed-payments.ts'
 import { openPostgresSchema } from '../test/fixtures/databases.ts'
@@ -71,14 +72,28 @@ export async function dashboardPaymentsBench(url: string, options: { count: numb
       combined: { status: 'success', currency: 'EUR', mode: 'test', last4: '0042' },
     }
     let worst = 0
+    let worstServer = 0
     for (const [name, query] of Object.entries(cases)) {
       const filter: PaymentFilter = paymentFilter(query as never, scope)
       const first = await queryPayments(sql, filter, 51)
       const time = await p95(() => queryPayments(sql, filter, 51), options.samples ?? 30)
+      // The database's own planning + execution time: what the query costs, without the
+      // client's and the pool's waiting on a busy machine.
+      const { text, params } = paymentPageSql(filter, 51)
+      const serverTimes: number[] = []
+      for (let i = 0; i < 10; i++) {
+        const [plan] = await sql.query<{ 'QUERY PLAN': Array<{ 'Planning Time': number; 'Execution Time': number }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params)
+        const p = plan!['QUERY PLAN'][0]!
+        serverTimes.push(p['Planning Time'] + p['Execution Time'])
+      }
+      serverTimes.sort((a, b) => a - b)
+      const server = serverTimes[9]!
       worst = Math.max(worst, time)
-      rows.push([`  payments list p95, ${name} (${first.length >= 51 ? 'full page' : `${first.length} rows`})`, `${time.toFixed(1)} ms`, '< 150 ms', time < 150 ? 'meets' : 'MISSES'])
+      worstServer = Math.max(worstServer, server)
+      rows.push([`  payments list p95, ${name} (${first.length >= 51 ? 'full page' : `${first.length} rows`}): round trip / in PostgreSQL`, `${time.toFixed(1)} ms / ${server.toFixed(1)} ms`, '< 150 ms', time < 150 ? 'meets' : 'MISSES'])
     }
-    rows.splice(1, 0, [`payments list/filter p95 over ${options.count.toLocaleString('en')} payments, PostgreSQL (worst of ${Object.keys(cases).length})`, `${worst.toFixed(1)} ms`, '< 150 ms', worst < 150 ? 'meets' : 'MISSES'])
+    rows.splice(1, 0, [`payments list/filter p95 over ${options.count.toLocaleString('en')} payments, PostgreSQL (worst of ${Object.keys(cases).length}): round trip / in PostgreSQL`, `${worst.toFixed(1)} ms / ${worstServer.toFixed(1)} ms`, '< 150 ms', worst < 150 ? 'meets' : 'MISSES'],
+      ['  machine load average (1 min) while measuring', loadavg()[0]!.toFixed(1), '—', '—'])
     // Every seeded payment: the export streams the whole table.
     const exportFilter: PaymentFilter = { projects: undefined }
     const csv = await drain(paymentsCsv(sql, exportFilter, 'Europe/Moscow'))
