@@ -12,6 +12,7 @@ import { ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProces
 import { CPU_SLOWDOWN, FAST_3G, launchBrowser, measureLcp, measureMerchantCls } from './browser.ts'
 import { BROWSER_HEADERS, load, median, type LoadResult } from './load.ts'
 import { cardPaymentRuns } from './payments.ts'
+import { dashboardPaymentsBench } from './dashboard-payments.ts'
 import { summariseProfile } from './profile.ts'
 import { rawInsertLoop } from './raw-inserts.ts'
 import { criticalPath, dashboardFirstScreen, widgetSize } from './sizes.ts'
@@ -273,6 +274,10 @@ async function main(): Promise<void> {
     } finally {
       await storage.cleanup()
     }
+    // 7. The dashboard's payments list and exports at scale (issue 12); 1 000 000 with
+    // BENCH_DASHBOARD_PAYMENTS=1000000 (seeding alone takes about a minute per 100 000 here).
+    rows.push(...(await dashboardPaymentsBench(url, { count: QUICK ? 10_000 : Number(process.env['BENCH_DASHBOARD_PAYMENTS'] ?? 100_000) })))
+    if (!globalThis.gc) notes.push('export memory is measured without --expose-gc: its heap figures include garbage not yet collected')
   } else {
     rows.push(['GET /payment and card payments on PostgreSQL', 'skipped: no DATABASE_URL', '—', '—'])
   }

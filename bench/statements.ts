@@ -27,6 +27,7 @@ function countingSql(inner: Sql, counter: () => StatementCount): Sql {
   }
   const wrap = (sql: Sql, inTx: boolean): Sql => ({
     dialect: sql.dialect,
+    leaseHolder: () => sql.leaseHolder(),
     query(text, params) {
       note(text)
       return sql.query(text, params)

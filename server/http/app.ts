@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', simulatorRoutes(deps))
   app.route('/', gateRoutes(deps))
   app.route('/', staticRoutes(deps))
-  app.route('/', dashboardRoutes(deps.dashboard))
+  app.route('/', dashboardRoutes(deps.dashboard, deps))
   if (deps.demo) app.route('/', demoRoutes(deps))
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/favicon.ico', (c) => c.body(null, 204))

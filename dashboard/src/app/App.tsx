@@ -15,6 +15,8 @@ const ProjectsPage = lazy(() => import('../projects/ProjectsPage.tsx').then((m) 
 const ProjectPage = lazy(() => import('../projects/ProjectPage.tsx').then((m) => m.ProjectPage))
 const TeamPage = lazy(() => import('../team/TeamPage.tsx').then((m) => m.TeamPage))
 const JournalPage = lazy(() => import('../journal/JournalPage.tsx').then((m) => m.JournalPage))
+const PaymentsPage = lazy(() => import('../payments/PaymentsPage.tsx').then((m) => m.PaymentsPage))
+const PaymentPage = lazy(() => import('../payments/PaymentPage.tsx').then((m) => m.PaymentPage))
 const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
 const DevMailPage = lazy(() => import('../dev/DevMailPage.tsx').then((m) => m.DevMailPage))
 
@@ -62,6 +64,8 @@ function Routes() {
         <Route path="/dashboard/" component={ProjectsPage} />
         <Route path="/dashboard/projects" component={ProjectsPage} />
         <Route path="/dashboard/projects/:id" component={ProjectPage} />
+        <Route path="/dashboard/payments" component={PaymentsPage} />
+        <Route path="/dashboard/payments/:project/:id" component={PaymentPage} />
         <Route path="/dashboard/team" component={TeamPage} />
         <Route path="/dashboard/journal" component={JournalPage} />
         <Route path="/dashboard/security" component={SecurityPage} />

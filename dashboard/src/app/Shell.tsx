@@ -17,6 +17,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
     main.current?.focus({ preventScroll: true })
   }, [location.path])
   const items = [
+    { href: '/dashboard/payments', label: t('nav_payments'), show: can('payments.read') },
     { href: '/dashboard/projects', label: t('nav_projects'), show: can('projects.read') },
     { href: '/dashboard/team', label: t('nav_team'), show: can('team.read') },
     { href: '/dashboard/journal', label: t('nav_journal'), show: can('journal.read') },

@@ -3,6 +3,7 @@ import * as auth from './auth.ts'
 import { OkSchema } from './common.ts'
 import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
 import { DevMailSchema } from './mail.ts'
+import * as pay from './payments.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
@@ -59,6 +60,18 @@ export const ENDPOINTS = {
   verifyJournal: e({ method: 'GET', path: '/api/dashboard/journal/verify', response: JournalVerifySchema }),
   /** CSV (text/csv), not JSON: the screen links to it with the current filters. */
   exportJournal: e({ method: 'GET', path: '/api/dashboard/journal/export.csv', query: JournalQuerySchema, response: v.string() }),
+
+  payments: e({ method: 'GET', path: '/api/dashboard/payments', query: pay.PaymentListQuerySchema, response: pay.PaymentListSchema }),
+  /** CSV and XLSX files, not JSON: the screen links to them with the current filters. */
+  exportPaymentsCsv: e({ method: 'GET', path: '/api/dashboard/payments/export.csv', query: pay.PaymentExportQuerySchema, response: v.string() }),
+  exportPaymentsXlsx: e({ method: 'GET', path: '/api/dashboard/payments/export.xlsx', query: pay.PaymentExportQuerySchema, response: v.string() }),
+  paymentColumns: e({ method: 'GET', path: '/api/dashboard/me/payment-columns', response: pay.ColumnsSchema }),
+  setPaymentColumns: e({ method: 'PUT', path: '/api/dashboard/me/payment-columns', body: pay.ColumnsSchema, response: pay.ColumnsSchema }),
+  payment: e({ method: 'GET', path: '/api/dashboard/projects/:project/payments/:payment', response: pay.PaymentDetailSchema }),
+  refund: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/refund', body: pay.RefundBodySchema, response: pay.ActionResultSchema }),
+  capture: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/capture', body: pay.CaptureBodySchema, response: pay.ActionResultSchema }),
+  cancel: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/cancel', body: pay.CancelBodySchema, response: pay.ActionResultSchema }),
+  resendCallback: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/callbacks/:callback/resend', response: OkSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

@@ -11,5 +11,7 @@ export const PERMISSIONS = [
   'team.read',
   'team.manage',
   'journal.read',
+  'payments.read',
+  'payments.manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CSRF_HEADER } from '../../protocol/schemas/dashboard/endpoints.ts'
+import { cliWithPassword, signIn } from '../../scripts/dashboard-screens.ts'
+import { sign } from '../../server/signature/signature.ts'
+import { Callback } from '../fixtures/gate.ts'
+import { callbackReceiver } from '../fixtures/test-app.ts'
+import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+
+const PASSWORD = 'copper-lantern-83-thistle'
+const PROJECT = 3301
+const SECRET = 'e2e-payments-secret-3301'
+// Set EPAY_SHOTS=1 to also write screenshots of the new screens (en/ru, 1280/360) to .tmp/shots/.
+const SHOTS = process.env['EPAY_SHOTS'] ? join(ROOT, '.tmp/shots') : undefined
+
+async function hasText(locator: Locator, text: string): Promise<void> {
+  await locator.first().waitFor()
+  await eventually(async () => (await locator.first().innerText()).includes(text) || undefined, 10_000, `text ${text}`)
+}
+
+// Payments in the dashboard end to end (issue 12): a manager finds a paid test payment by the
+// card's last four, refunds part of it, sees the refund on the timeline and the signed callback
+// at the merchant's receiver; a viewer has no refund button and the API refuses them.
+describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
+  let server: ServerProcess
+  let browser: Browser
+  let receiver: Awaited<ReturnType<typeof callbackReceiver>>
+  let paymentId: string
+
+  beforeAll(async () => {
+    receiver = await callbackReceiver()
+    const port = await freePort()
+    const env = serverEnv(port, { dataDir: tempDir('epay-dash-pay-e2e-') })
+    const org = cli(env, ['org', 'add', '--name', 'Tea Shop']).trim().split('\n').at(-1)!
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Tea shop', '--org', org, '--test', '--callback-url', receiver.url, '--secret-stdin'], `${SECRET}\n`)
+    cliWithPassword(env, ['user', 'add', '--email', 'manager@tea.example', '--role', 'manager', '--org', org, '--password-stdin'], PASSWORD)
+    cliWithPassword(env, ['user', 'add', '--email', 'viewer@tea.example', '--role', 'viewer', '--org', org, '--password-stdin'], PASSWORD)
+    server = await startServer(env, { timeoutMs: 180_000 })
+    // A paid test payment by the Gate, with a card ending 4444, and another one to find it among.
+    for (const [pan, amount] of [['4242424242424242', 1200], ['5555555555554444', 2500]] as const) {
+      paymentId = `tea-${pan.slice(-4)}-${Date.now()}`
+      const body = { general: { project_id: PROJECT, payment_id: paymentId }, payment: { amount, currency: 'EUR', description: 'Green tea' }, customer: { id: 'cust-77' }, card: { pan, year: 2034, month: 12, card_holder: 'JANE DOE', cvv: '123' } }
+      const signed = { ...body, general: { ...body.general, signature: sign(body, SECRET) } }
+      const res = await fetch(`${server.url}/v2/payment/card/sale`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) })
+      expect(res.status).toBe(200)
+    }
+    browser = await chromium.launch(CHROMIUM_LAUNCH)
+  }, 600_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    await receiver?.close()
+  })
+
+  const shoot = async (page: Page, name: string) => {
+    if (!SHOTS) return
+    mkdirSync(SHOTS, { recursive: true })
+    for (const lang of ['en', 'ru'] as const) {
+      await page.evaluate((l) => {
+        const select = document.querySelector<HTMLSelectElement>('#lang')!
+        select.value = l
+        select.dispatchEvent(new Event('change', { bubbles: true }))
+      }, lang)
+      for (const width of [1280, 360]) {
+        await page.setViewportSize({ width, height: 900 })
+        await page.waitForTimeout(150)
+        await page.screenshot({ path: join(SHOTS, `${name}-${lang}-${width}.png`), fullPage: true })
+      }
+    }
+    await page.evaluate(() => {
+      const select = document.querySelector<HTMLSelectElement>('#lang')!
+      select.value = 'en'
+      select.dispatchEvent(new Event('change', { bubbles: true }))
+    })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  }
+
+  it('a manager finds the payment by last 4, refunds part of it and sees it on the timeline and at the receiver', async () => {
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await signIn(page, server.url, 'manager@tea.example', PASSWORD)
+    await page.locator('nav.nav a[href="/dashboard/payments"]').click()
+    await page.locator('table.payments').waitFor()
+    await page.getByLabel('Card last 4').fill('4444')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await eventually(() => /last4=4444/.test(page.url()) || undefined, 10_000, 'filter in the URL')
+    await eventually(async () => (await page.locator('table.payments tbody tr').count()) === 1 || undefined, 10_000, 'one row')
+    await hasText(page.locator('table.payments tbody tr'), '555555******4444')
+    await shoot(page, 'payments-list')
+    await page.getByRole('link', { name: paymentId }).click()
+    await hasText(page.locator('h1'), paymentId)
+    await hasText(page.locator('.timeline'), 'Sale')
+    await page.getByRole('button', { name: 'Refund', exact: true }).click()
+    await page.getByLabel('Amount, EUR').fill('7.50')
+    await page.getByLabel('Reason (goes to the journal)').fill('One box arrived damaged')
+    await shoot(page, 'payment-refund-form')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await hasText(page.locator('.confirm'), '€7.50')
+    await shoot(page, 'payment-refund-confirm')
+    await page.getByRole('button', { name: 'Yes, do it' }).click()
+    await hasText(page.locator('.alert-success'), 'Done')
+    await hasText(page.locator('.timeline li').nth(1), 'Refund')
+    await hasText(page.locator('.lead'), 'Partially refunded')
+    await hasText(page.locator('.totals'), '€7.50')
+    await shoot(page, 'payment-detail')
+    // The merchant's receiver got the refund's callback, signed with the project's secret.
+    const refund = await eventually(() => receiver.received.map((r) => JSON.parse(r.body) as { payment: { id: string }; operation: { type: string; sum_initial?: { amount: number } } })
+      .find((b) => b.payment.id === paymentId && b.operation.type === 'refund'), 15_000, 'refund callback')
+    expect(() => new Callback(SECRET, refund)).not.toThrow()
+    await context.close()
+  })
+
+  it('a viewer sees the payment without a refund button, and the API refuses the refund', async () => {
+    const context = await browser.newContext({ locale: 'en' })
+    const page = await context.newPage()
+    await signIn(page, server.url, 'viewer@tea.example', PASSWORD)
+    await page.goto(`${server.url}/dashboard/payments?last4=4444`)
+    await page.getByRole('link', { name: paymentId }).click()
+    await hasText(page.locator('.timeline'), 'Refund')
+    expect(await page.getByRole('button', { name: 'Refund', exact: true }).count()).toBe(0)
+    expect(await page.locator('.actions-panel').count()).toBe(0)
+    const path = new URL(page.url()).pathname.replace('/dashboard/payments/', '')
+    const [project, id] = path.split('/')
+    const status = await page.evaluate(async ({ project, id, header }) => {
+      const csrf = ((await (await fetch('/api/dashboard/me')).json()) as { csrf_token: string }).csrf_token
+      const res = await fetch(`/api/dashboard/projects/${project}/payments/${id}/refund`, { method: 'POST', headers: { 'content-type': 'application/json', [header]: csrf }, body: JSON.stringify({ idempotency_key: 'viewer-click-0123456789', amount: 100, reason: 'not allowed' }) })
+      return res.status
+    }, { project, id, header: CSRF_HEADER })
+    expect(status).toBe(403)
+    await context.close()
+  })
+})
