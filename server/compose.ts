@@ -12,6 +12,7 @@ import { createSimulatedCardAcquirer } from './providers/simulated-card-acquirer
 import { createSimulatedCardOperations } from './providers/simulated-card-operations.ts'
 import { createSimulatedJeton } from './providers/simulated-jeton.ts'
 import { createSimulatedJetonPayouts } from './providers/simulated-jeton-payouts.ts'
+import { SIMULATED_CARD_PROVIDER_ID, SIMULATED_JETON_PROVIDER_ID } from './providers/provider-ids.ts'
 import { createProviderRegistry, noLiveConnections, type LiveConnections } from './providers/provider-registry.ts'
 import { createAttemptReturnStore } from './storage/attempt-return-store.ts'
 import { parseSessionKeys } from './session/keys.ts'
@@ -86,8 +87,8 @@ export async function composeDeps(
   // Test payments only: the registry never hands a simulator a live payment.
   const providers = createProviderRegistry({
     simulators: {
-      card: { kind: 'card', providerId: 'sim-card', acquirer: simulators.card, operations: simulators.cardOperations },
-      jeton: { kind: 'wallet', providerId: 'sim-jeton', wallet: simulators.jeton, operations: simulators.jetonOperations },
+      card: { kind: 'card', providerId: SIMULATED_CARD_PROVIDER_ID, acquirer: simulators.card, operations: simulators.cardOperations },
+      jeton: { kind: 'wallet', providerId: SIMULATED_JETON_PROVIDER_ID, wallet: simulators.jeton, operations: simulators.jetonOperations },
     },
     live: overrides.live ?? noLiveConnections,
   })
