@@ -184,7 +184,8 @@ export function describeProvider(name: string, setup: () => Promise<ProviderHarn
         const { ref, result } = await started()
         expect(new URL(result.redirect.url).protocol).toMatch(/^https?:$/)
         expect((await start(ref)).kind).toBe('redirect')
-        expect((await wallet().route.wallet.status(ref))?.kind).toBe('pending')
+        // Waiting for the shopper: "pending", or the same redirect again — never a result.
+        expect(['pending', 'redirect']).toContain((await wallet().route.wallet.status(ref))?.kind)
       })
 
       it('approves what the shopper approved', async () => {
@@ -201,7 +202,13 @@ export function describeProvider(name: string, setup: () => Promise<ProviderHarn
 
       it('ends a payment the shopper never finished as declined', async () => {
         const { ref } = await started()
-        expect((await wallet().route.wallet.abandon(ref))?.kind).toBe('declined')
+        const ended = await wallet().route.wallet.abandon(ref)
+        if (ended?.kind !== 'declined') {
+          // A provider that cannot end a payment on request ends it itself (the upstream's own
+          // resolver); until then it must still say "waiting", never a result.
+          expect(['pending', 'redirect']).toContain(ended?.kind)
+          await h.settle()
+        }
         expect((await wallet().route.wallet.status(ref))?.kind).toBe('declined')
       })
 
