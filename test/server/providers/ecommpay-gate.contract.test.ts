@@ -2,7 +2,6 @@ import { systemClock } from '../../../server/ids.ts'
 import { createEcommpayGateConnector } from '../../../server/providers/ecommpay-gate/connector.ts'
 import { upstreamRequests } from '../../../server/providers/ecommpay-gate/upstream-requests.ts'
 import { simTickets } from '../../../server/providers/sim-ticket.ts'
-import { testDatabases } from '../../fixtures/databases.ts'
 import { passChallenge, passWallet } from '../../fixtures/sim-browser.ts'
 import { startUpstreamEpay, UPSTREAM_PROJECT } from '../../fixtures/upstream-epay.ts'
 import { describeProvider } from './contract/describe-provider.ts'
@@ -13,8 +12,9 @@ const card = (pan: string) => ({ pan, expMonth: 12, expYear: 2040, cvc: '123', h
 // the simulators, so the same contract the simulators pass holds through the Gate protocol.
 describeProvider('ecommpay-gate connector to an upstream EPay', async () => {
   const up = await startUpstreamEpay()
-  const sql = await testDatabases()[0]!.open()
-  const requests = upstreamRequests(sql)
+  // The connector's records in the upstream's database, a table the upstream never touches:
+  // one migrated database per file keeps the suite fast on a busy machine.
+  const requests = upstreamRequests(up.upstream.sql)
   const tickets = { acs: simTickets('front-ticket-secret-0123456789', 'upstream-acs'), return: simTickets('front-ticket-secret-0123456789', 'upstream-return') }
   const connector = createEcommpayGateConnector({
     connection: { projectId: 501, provider: 'ecommpay-gate', url: up.url, upstreamProjectId: UPSTREAM_PROJECT.id, methods: ['card', 'jeton'], secret: UPSTREAM_PROJECT.secret },
@@ -50,7 +50,6 @@ describeProvider('ecommpay-gate connector to an upstream EPay', async () => {
     settle: up.settle,
     async close() {
       await up.close()
-      await sql.close()
     },
   }
 })
