@@ -19,23 +19,25 @@ export function upstreamRoutes(deps: AppDeps, upstream: UpstreamDeps): Hono<AppE
   const app = new Hono<AppEnv>()
   const now = () => deps.clock.now()
 
-  // The page (or the Gate merchant) posts EPay's redirect_data here: its MD is this attempt's
-  // return token. It is kept for the way back, and the shopper goes on to the upstream's ACS
-  // with the upstream's own redirect_data.
-  app.post('/upstream/3ds/:ticket', async (c) => {
+  // The page (or the Gate merchant) posts EPay's redirect_data here: for 3-D Secure its MD is
+  // this attempt's return token, kept for the way back. The shopper goes on to the upstream's
+  // ACS or wallet with the upstream's own redirect_data, from a page whose CSP allows it.
+  app.post('/upstream/go/:ticket', async (c) => {
     const reference = upstream.tickets.acs.verify(c.req.param('ticket'), now())
     const row = reference ? await upstream.requests.find(reference) : undefined
-    if (!reference || !row?.redirect) throw new PaymentError('payment_not_found', 'this 3-D Secure link is not valid')
+    if (!reference || !row?.redirect) throw new PaymentError('payment_not_found', 'this link is not valid')
     const form = await c.req.parseBody()
     if (typeof form['MD'] === 'string' && form['MD'] !== '') await upstream.requests.shopperReturn(reference, form['MD'])
     const target = new URL(row.redirect.url)
+    const fieldsOf = row.redirect.method === 'GET' ? { ...Object.fromEntries(target.searchParams), ...row.redirect.body } : row.redirect.body
+    if (row.redirect.method === 'GET') target.search = ''
     const nonce = c.get('nonce')
-    const fields = Object.entries(row.redirect.body).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('')
+    const fields = Object.entries(fieldsOf).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('')
     c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: ['*'], formAction: [target.origin] }))
     c.header('Cache-Control', 'no-store')
-    return c.html(withNonce(`<!doctype html><html><head><meta charset="utf-8"><title>3-D Secure</title></head><body>
-<form method="${escapeHtml(row.redirect.method.toLowerCase())}" action="${escapeHtml(target.toString())}" id="acs">${fields}<button>Continue</button></form>
-<script>document.getElementById('acs').submit()</script></body></html>`, nonce))
+    return c.html(withNonce(`<!doctype html><html><head><meta charset="utf-8"><title>EPay</title></head><body>
+<form method="${escapeHtml(row.redirect.method.toLowerCase())}" action="${escapeHtml(target.toString())}" id="onward">${fields}<button>Continue</button></form>
+<script>document.getElementById('onward').submit()</script></body></html>`, nonce))
   })
 
   // The upstream sends the shopper back here after its ACS: on to EPay's own return, which asks

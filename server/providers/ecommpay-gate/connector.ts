@@ -86,9 +86,9 @@ export function createEcommpayGateConnector(options: EcommpayGateOptions): { car
     const op = mainOperation(status, payout ? ['payout'] : ['sale', 'auth', 'recurring'])
     if (!op) return { kind: 'pending', providerId: row.upstreamPaymentId }
     return attemptResult(row.upstreamPaymentId, status, op, row.kind === 'wallet_sale' || row.kind === 'wallet_payout', {
-      async challenge(redirect) {
+      async through(redirect) {
         await requests.challenge(reference, redirect)
-        return `${options.publicUrl}/upstream/3ds/${options.tickets.acs.mint(reference, linkExpiry())}`
+        return `${options.publicUrl}/upstream/go/${options.tickets.acs.mint(reference, linkExpiry())}`
       },
     })
   }

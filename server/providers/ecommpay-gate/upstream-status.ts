@@ -43,7 +43,8 @@ export function refusedUpstream(providerId: string, code: string): { kind: 'decl
 
 /** What a waiting attempt needs from the status besides the operation: where the shopper goes. */
 export type Waiting = {
-  challenge(redirect: NonNullable<UpstreamStatus['redirect_data']>): Promise<string>
+  /** EPay's own address that sends the shopper on with the upstream's `redirect_data`. */
+  through(redirect: NonNullable<UpstreamStatus['redirect_data']>): Promise<string>
 }
 
 /**
@@ -63,13 +64,10 @@ export async function attemptResult(providerId: string, status: UpstreamStatus, 
       return { kind: 'pending', providerId }
     case 'awaiting 3ds result':
       // Without the upstream's redirect_data the shopper cannot be sent on: still waiting.
-      return status.redirect_data ? { kind: 'challenge', providerId, acsUrl: await waiting.challenge(status.redirect_data) } : { kind: 'pending', providerId }
-    case 'awaiting redirect result': {
-      if (!status.redirect_data) return { kind: 'pending', providerId }
-      const url = new URL(status.redirect_data.url)
-      for (const [k, value] of Object.entries(status.redirect_data.body)) url.searchParams.set(k, value)
-      return { kind: 'redirect', providerId, redirect: { method: status.redirect_data.method, url: url.toString() } }
-    }
+      return status.redirect_data ? { kind: 'challenge', providerId, acsUrl: await waiting.through(status.redirect_data) } : { kind: 'pending', providerId }
+    case 'awaiting redirect result':
+      // Through EPay's own page too: the payment page's CSP lets forms go to EPay only.
+      return status.redirect_data ? { kind: 'redirect', providerId, redirect: { method: 'POST', url: await waiting.through(status.redirect_data) } } : { kind: 'pending', providerId }
     default:
       throw new UpstreamUnavailable(`an operation status the protocol does not have: ${op.status}`)
   }

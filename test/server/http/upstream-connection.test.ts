@@ -88,7 +88,7 @@ describe('a live project connected to an upstream gateway', () => {
     expect(waiting['payment']).toMatchObject({ status: 'awaiting 3ds result' })
     const redirect = waiting['redirect_data'] as { method: 'POST'; url: string; body: Record<string, string> }
     // EPay's own link first (the upstream's ACS data never reaches the merchant), then the upstream ACS.
-    expect(redirect.url.startsWith(`${new URL(front.deps.publicUrl).origin}/upstream/3ds/`)).toBe(true)
+    expect(redirect.url.startsWith(`${new URL(front.deps.publicUrl).origin}/upstream/go/`)).toBe(true)
     const onward = await frontHttp.request(new URL(redirect.url).pathname, formPost(redirect.body))
     expect(onward.status).toBe(200)
     const toAcs = formIn(await onward.text())

@@ -42,7 +42,8 @@ describeProvider('ecommpay-gate connector to an upstream EPay', async () => {
     wallet: {
       route: connector.wallet,
       async decide(redirect, decision) {
-        await passWallet(up.requester, { method: 'GET', url: redirect.redirect.url, body: {} }, decision)
+        const onward = await upstreamRedirect(redirect.redirect.url)
+        await passWallet(up.requester, { method: 'GET', url: onward.url, body: onward.body }, decision)
       },
       payoutAccount: '93017949',
       declinedPayoutAmount: 40000,
