@@ -43,7 +43,7 @@ describe.skipIf(!browserAvailable())('a live EPay in front of an upstream EPay',
     cli(frontEnv, ['project', 'add', '--id', String(FRONT.id), '--name', 'Tea House', '--secret-stdin', '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin], `${FRONT.secret}\n`)
     const connected = cli(frontEnv, ['project', 'connect', '--id', String(FRONT.id), '--provider', 'ecommpay-gate', '--url', `http://127.0.0.1:${upstreamPort}`, '--upstream-project-id', String(UPSTREAM.id), '--secret-stdin'], `${UPSTREAM.secret}\n`)
     expect(connected).not.toContain(UPSTREAM.secret)
-    expect(cli(frontEnv, ['project', 'list'])).toMatch(new RegExp(`${FRONT.id}\\tTea House\\tlive\\tproviders=connected: card,jeton via ecommpay-gate`))
+    expect(connected).toContain(`project ${FRONT.id} (live) connected to ecommpay-gate`)
     ;[upstream, front] = await Promise.all([startServer(upstreamEnv, { timeoutMs: 90_000 }), startServer(frontEnv, { timeoutMs: 90_000 })])
     browser = await chromium.launch(CHROMIUM_LAUNCH)
   }, 300_000)
