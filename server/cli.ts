@@ -8,7 +8,10 @@ import { signCommand } from './cli/sign.ts'
 import { readAll, splitSecret, warnSecretOnArgv } from './cli/stdin.ts'
 import { parseOrigin } from './domain/origin.ts'
 import { projectListLines } from './cli/project-list.ts'
-import { noLiveConnections } from './providers/provider-registry.ts'
+import { parseConnectOptions } from './cli/project-connect.ts'
+import { connectionDescriptions } from './providers/live-connections.ts'
+import { createConnectionStore } from './storage/connection-store.ts'
+import { configuredCardVault } from './vault/configured-keys.ts'
 import { orgCommand } from './cli/org.ts'
 import { userCommand } from './cli/user.ts'
 import { journalCommand } from './cli/journal.ts'
@@ -17,6 +20,8 @@ const USAGE = `usage: npm run cli -- <command>
   project add --id N --name S [--org ID] [--secret-stdin] [--callback-url U] [--origin O]... [--return-host H]... [--test]
   project list
   project rotate-secret --id N [--revoke-old]
+  project connect --id N --provider ecommpay-gate --url U --upstream-project-id P --secret-stdin [--methods card,jeton]
+  project disconnect --id N
   sign --secret-stdin [JSON]   (prints the Gate request with general.signature)
   limits set --project N --operation sale|auth|recurring|refund|payout --currency C [--min A] [--max A] [--daily-amount A] [--daily-count N]
   limits list --project N
@@ -47,6 +52,10 @@ async function main(argv: string[]): Promise<void> {
       'return-host': { type: 'string', multiple: true },
       test: { type: 'boolean' },
       org: { type: 'string' },
+      provider: { type: 'string' },
+      url: { type: 'string' },
+      'upstream-project-id': { type: 'string' },
+      methods: { type: 'string' },
     },
   })
   const id = values.id === undefined ? undefined : Number(values.id)
@@ -63,9 +72,13 @@ async function main(argv: string[]): Promise<void> {
   let secret = values.secret
   if (secret !== undefined) warnSecretOnArgv(process.stderr)
   if (values['secret-stdin']) secret = splitSecret(await readAll(process.stdin)).secret
-  const sql = await openDatabase(loadConfig())
+  if (command === 'connect' && values.secret !== undefined) throw new Error('project connect: the upstream secret is read with --secret-stdin only')
+  const connection = command === 'connect' ? parseConnectOptions({ ...values, id }, secret) : undefined
+  const config = loadConfig()
+  const sql = await openDatabase(config)
   try {
     const projects = createProjectStore(sql, systemClock)
+    const connections = createConnectionStore(sql, await configuredCardVault(config, sql))
     switch (command) {
       case 'add': {
         if (id === undefined || !values.name) throw new Error(USAGE)
@@ -84,8 +97,23 @@ async function main(argv: string[]): Promise<void> {
         break
       }
       case 'list':
-        for (const line of await projectListLines(await projects.list(), noLiveConnections)) process.stdout.write(`${line}\n`)
+        for (const line of await projectListLines(await projects.list(), connectionDescriptions(connections))) process.stdout.write(`${line}\n`)
         break
+      case 'connect': {
+        if (!connection) throw new Error(USAGE)
+        const project = await projects.get(connection.projectId)
+        if (!project) throw new Error(`project ${connection.projectId} does not exist`)
+        await connections.connect(connection, systemClock.now())
+        // The secret is never echoed: it is sealed now and only ever opened to sign and verify.
+        process.stdout.write(`project ${project.id} (${project.testMode ? 'test' : 'live'}) connected to ${connection.provider} ${connection.url}, upstream project ${connection.upstreamProjectId}, for ${connection.methods.join(',')}; the secret is sealed and will not be shown again\n`)
+        if (project.testMode) process.stdout.write('note: the project is in test mode: its payments stay on the simulators until it is live\n')
+        break
+      }
+      case 'disconnect': {
+        if (id === undefined) throw new Error(USAGE)
+        process.stdout.write((await connections.disconnect(id)) ? `project ${id} disconnected: its live payments are refused\n` : `project ${id} had no connection\n`)
+        break
+      }
       case 'rotate-secret': {
         if (id === undefined) throw new Error(USAGE)
         const revokeOld = values['revoke-old'] ?? false

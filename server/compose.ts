@@ -12,7 +12,10 @@ import { createSimulatedCardAcquirer } from './providers/simulated-card-acquirer
 import { createSimulatedCardOperations } from './providers/simulated-card-operations.ts'
 import { createSimulatedJeton } from './providers/simulated-jeton.ts'
 import { createSimulatedJetonPayouts } from './providers/simulated-jeton-payouts.ts'
-import { createProviderRegistry, noLiveConnections, type LiveConnections } from './providers/provider-registry.ts'
+import { SIMULATED_CARD_PROVIDER_ID, SIMULATED_JETON_PROVIDER_ID } from './providers/provider-ids.ts'
+import { createProviderRegistry, type LiveConnections } from './providers/provider-registry.ts'
+import { createLiveConnections, upstreamDeps } from './providers/live-connections.ts'
+import { createConnectionStore } from './storage/connection-store.ts'
 import { createAttemptReturnStore } from './storage/attempt-return-store.ts'
 import { parseSessionKeys } from './session/keys.ts'
 import { migrate } from './storage/migrate.ts'
@@ -24,6 +27,7 @@ import { openPostgres } from './storage/postgres.ts'
 import { createProjectStore } from './storage/project-store.ts'
 import { createCardTokenStore } from './storage/card-token-store.ts'
 import { createCardVault, parseVaultKeys } from './vault/card-vault.ts'
+import { configuredCardKeys } from './vault/configured-keys.ts'
 import { getOrCreateSetting } from './storage/settings-store.ts'
 import type { Sql } from './storage/sql.ts'
 import { createGateDeps, resolveGateFollowUps } from './compose-gate.ts'
@@ -33,6 +37,12 @@ import { declineUnstartedGatePayments } from './domain/resolve-unstarted.ts'
 import { composeDashboard } from './dashboard/compose-dashboard.ts'
 import { DEMO_ORG_ID, ensureDemoOrg, ensureDemoOwner } from './dashboard/bootstrap-demo.ts'
 import { DEMO_PROJECT_ID } from './bootstrap.ts'
+
+/**
+ * How long one call to an upstream gateway may take before EPay stops waiting: the attempt then
+ * stays `processing` until a status query tells (the stall resolver waits at least this long).
+ */
+const UPSTREAM_TIMEOUT_MS = 10_000
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -50,16 +60,14 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 export async function composeDeps(
   config: Config,
   sql: Sql,
-  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets; live?: LiveConnections } = {},
+  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets; live?: LiveConnections; upstreamTimeoutMs?: number } = {},
 ) {
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config.logLevel)
   const projects = createProjectStore(sql, clock)
   const outbox = createOutboxStore(sql)
   const keyText = config.sessionKeys ?? `k1:${await getOrCreateSetting(sql, 'session_key_k1', () => randomBytes(32).toString('base64url'))}`
-  // Generated keys live in the database only as a demo convenience; production sets EPAY_CARD_KEYS
-  // so that a copy of the database alone does not open the sealed card numbers.
-  const cardKeys = config.cardKeys ?? `c1:${await getOrCreateSetting(sql, 'card_key_c1', () => randomBytes(32).toString('base64url'))}`
+  const cardKeys = await configuredCardKeys(config, sql)
   if (config.demo) {
     const orgCreated = await ensureDemoOrg(sql, clock.now())
     await ensureDemoProject(projects, config.publicUrl, logger, DEMO_ORG_ID)
@@ -84,16 +92,18 @@ export async function composeDeps(
     cardOperations: createSimulatedCardOperations(sql, { latencyMs: config.acquirerLatencyMs, timeoutMs: config.acquirerTimeoutMs }),
     jetonOperations: createSimulatedJetonPayouts(sql),
   }
+  const vault = createCardVault(parseVaultKeys(cardKeys))
+  const upstream = upstreamDeps(sql, createConnectionStore(sql, vault), await getOrCreateSetting(sql, 'upstream_ticket_secret', () => randomBytes(32).toString('base64url')))
+  const live = overrides.live ?? createLiveConnections({ ...upstream, publicUrl: config.publicUrl, clock, timeoutMs: overrides.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS })
   // Test payments only: the registry never hands a simulator a live payment.
   const providers = createProviderRegistry({
     simulators: {
-      card: { kind: 'card', providerId: 'sim-card', acquirer: simulators.card, operations: simulators.cardOperations },
-      jeton: { kind: 'wallet', providerId: 'sim-jeton', wallet: simulators.jeton, operations: simulators.jetonOperations },
+      card: { kind: 'card', providerId: SIMULATED_CARD_PROVIDER_ID, acquirer: simulators.card, operations: simulators.cardOperations },
+      jeton: { kind: 'wallet', providerId: SIMULATED_JETON_PROVIDER_ID, wallet: simulators.jeton, operations: simulators.jetonOperations },
     },
-    live: overrides.live ?? noLiveConnections,
+    live,
   })
   const dispatcher = createDispatcher({ outbox, projects, clock, logger, allowLocal: config.allowLocalCallbacks })
-  const vault = createCardVault(parseVaultKeys(cardKeys))
   const deps: AppDeps = {
     publicUrl: config.publicUrl,
     sessionTtlSeconds: config.sessionTtlSeconds,
@@ -119,6 +129,7 @@ export async function composeDeps(
     },
     demo: config.demo,
     gate: createGateDeps(sql),
+    upstream,
     dashboard: composeDashboard({ sql, clock, logger, vault, projects, config, root: REPO_ROOT }),
   }
   const jobs = {

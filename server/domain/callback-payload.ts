@@ -88,15 +88,12 @@ function methodName(method: string): string {
 }
 
 /**
- * ECommPay's `provider.id` is an integer. EPay's providers have fixed numbers (the simulated
- * Jeton carries Jeton's 1079 from ECommPay's documentation); any other provider id gets a
- * stable number derived from its name, so a merchant can still tell providers apart.
+ * ECommPay's `provider.id` is an integer. A provider that has an ECommPay number records it as
+ * its id (the simulators carry ECommPay's, see server/providers/provider-ids.ts); any other
+ * provider id gets a stable number derived from its name, so a merchant can still tell
+ * providers apart. The domain names no provider: the number comes from the id alone.
  */
-const PROVIDER_NUMBERS: Record<string, number> = { 'sim-card': 1001, 'sim-jeton': 1079 }
-
 export function providerNumber(id: string): number {
-  const fixed = PROVIDER_NUMBERS[id]
-  if (fixed !== undefined) return fixed
   if (/^[1-9]\d{0,14}$/.test(id)) return Number(id)
   let hash = 0x811c9dc5
   for (const byte of new TextEncoder().encode(id)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0

@@ -16,6 +16,7 @@ import { simulatorRoutes } from './routes/simulators.ts'
 import type { ErrorCode } from '../../protocol/errors.ts'
 import { gateError } from './gate-error.ts'
 import { gateRoutes, isGatePath } from './routes/gate/gate-routes.ts'
+import { upstreamRoutes } from './routes/upstream.ts'
 import { dashboardRoutes } from '../dashboard/dashboard-routes.ts'
 
 /**
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', paymentReturnRoutes(deps))
   app.route('/', simulatorRoutes(deps))
   app.route('/', gateRoutes(deps))
+  if (deps.upstream) app.route('/', upstreamRoutes(deps, deps.upstream))
   app.route('/', staticRoutes(deps))
   app.route('/', dashboardRoutes(deps.dashboard, deps))
   if (deps.demo) app.route('/', demoRoutes(deps))

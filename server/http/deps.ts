@@ -12,6 +12,7 @@ import type { CardVault } from '../vault/card-vault.ts'
 import type { AttemptReturnStore } from '../storage/attempt-return-store.ts'
 import type { GateDeps } from '../compose-gate.ts'
 import type { DashboardDeps } from '../dashboard/dashboard-deps.ts'
+import type { UpstreamDeps } from '../providers/live-connections.ts'
 
 /** Static documents served by the app, read once at start. */
 export type Assets = {
@@ -58,6 +59,8 @@ export type AppDeps = {
   gate: GateDeps
   /** The merchant dashboard's own dependencies (dashboard/compose-dashboard.ts). */
   dashboard: DashboardDeps
+  /** Upstream gateway connections: their records and the shopper's signed links (issue 14). */
+  upstream?: UpstreamDeps
 }
 
 /** Hono context variables set by middleware. */

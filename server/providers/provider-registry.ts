@@ -14,6 +14,8 @@ export interface LiveConnections {
   route(projectId: number, method: string): Promise<MethodRoute | undefined>
   /** The methods the project's connections serve. */
   methods(projectId: number): Promise<readonly string[]>
+  /** What the project is connected to, for operators (never a secret). */
+  describe?(projectId: number): Promise<string | undefined>
 }
 
 /** No live connections at all: every live project is refused until one is configured. */
@@ -56,10 +58,16 @@ export function createProviderRegistry(options: { simulators: { card: CardRoute;
 }
 
 /** What `project list` says about a project's providers, for operators. */
-export async function describeProviders(project: { id: number; testMode: boolean }, live: LiveConnections): Promise<string> {
-  if (project.testMode) return 'simulators (test cards, test wallet)'
+export async function describeProviders(project: { id: number; testMode: boolean }, live: Pick<LiveConnections, 'methods' | 'describe'>): Promise<string> {
+  if (project.testMode) {
+    // A test project's payments stay on the simulators; a connection it has serves it once live.
+    const to = await live.describe?.(project.id)
+    return `simulators (test cards, test wallet)${to ? `; connected for live: ${to}` : ''}`
+  }
   const methods = (await live.methods(project.id)).filter((m) => (KNOWN_METHODS as readonly string[]).includes(m))
-  return methods.length > 0 ? `connected: ${methods.join(',')}` : 'no connection — payments refused'
+  if (methods.length === 0) return 'no connection — payments refused'
+  const to = await live.describe?.(project.id)
+  return `connected: ${methods.join(',')}${to ? ` via ${to}` : ''}`
 }
 
 function notConnected(projectId: number, method: string): PaymentError {

@@ -196,6 +196,6 @@ describe.each(testDatabases())('live and test projects on $name', (db) => {
     await expect(t.deps.providers.route({ projectId: TEST_PROJECT.id, test: true }, 'paypal')).rejects.toMatchObject({ code: 'method_unavailable' })
     await expect(t.deps.providers.route({ projectId: CONNECTED.id, test: false }, 'paypal')).rejects.toMatchObject({ code: 'method_unavailable' })
     await expect(t.deps.providers.route({ projectId: LIVE.id, test: false }, 'card')).rejects.toMatchObject({ code: 'provider_not_connected' })
-    expect((await t.deps.providers.route({ projectId: LIVE.id, test: true }, 'jeton')).providerId).toBe('sim-jeton')
+    expect((await t.deps.providers.route({ projectId: LIVE.id, test: true }, 'jeton')).providerId).toBe('1079')
   })
 })
