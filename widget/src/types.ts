@@ -24,7 +24,9 @@ export type WidgetCallbacks = {
   onPaymentSent?: (data: PaymentEventData) => void
   onPaymentSuccess?: (data: PaymentEventData) => void
   onPaymentFail?: (data: PaymentEventData) => void
+  /** Never fires on EPay: `mode=card_verify` is refused (docs/embedding.md); kept so ECommPay pages type-check. */
   onCardVerifySuccess?: (data: PaymentEventData) => void
+  /** Never fires on EPay, as `onCardVerifySuccess`. */
   onCardVerifyFail?: (data: PaymentEventData) => void
   /** When given, the widget leaves navigation to it instead of following the URL itself. */
   onRedirect?: (data: RedirectData) => void
