@@ -78,7 +78,8 @@ async function main(argv: string[]): Promise<void> {
   const sql = await openDatabase(config)
   try {
     const projects = createProjectStore(sql, systemClock)
-    const connections = createConnectionStore(sql, await configuredCardVault(config, sql))
+    // Opened only by the commands that use connections: the vault's keys may live in the database.
+    const connections = async () => createConnectionStore(sql, await configuredCardVault(config, sql))
     switch (command) {
       case 'add': {
         if (id === undefined || !values.name) throw new Error(USAGE)
@@ -97,13 +98,13 @@ async function main(argv: string[]): Promise<void> {
         break
       }
       case 'list':
-        for (const line of await projectListLines(await projects.list(), connectionDescriptions(connections))) process.stdout.write(`${line}\n`)
+        for (const line of await projectListLines(await projects.list(), connectionDescriptions(await connections()))) process.stdout.write(`${line}\n`)
         break
       case 'connect': {
         if (!connection) throw new Error(USAGE)
         const project = await projects.get(connection.projectId)
         if (!project) throw new Error(`project ${connection.projectId} does not exist`)
-        await connections.connect(connection, systemClock.now())
+        await (await connections()).connect(connection, systemClock.now())
         // The secret is never echoed: it is sealed now and only ever opened to sign and verify.
         process.stdout.write(`project ${project.id} (${project.testMode ? 'test' : 'live'}) connected to ${connection.provider} ${connection.url}, upstream project ${connection.upstreamProjectId}, for ${connection.methods.join(',')}; the secret is sealed and will not be shown again\n`)
         if (project.testMode) process.stdout.write('note: the project is in test mode: its payments stay on the simulators until it is live\n')
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
       }
       case 'disconnect': {
         if (id === undefined) throw new Error(USAGE)
-        process.stdout.write((await connections.disconnect(id)) ? `project ${id} disconnected: its live payments are refused\n` : `project ${id} had no connection\n`)
+        process.stdout.write((await (await connections()).disconnect(id)) ? `project ${id} disconnected: its live payments are refused\n` : `project ${id} had no connection\n`)
         break
       }
       case 'rotate-secret': {

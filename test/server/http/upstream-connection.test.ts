@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../e2e/harness.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { Callback, gate, orderId } from '../../fixtures/gate.ts'
-import { formIn, formPost, locationOf, passChallenge, type Requester } from '../../fixtures/sim-browser.ts'
+import { formIn, formPost, locationOf, passChallenge, passWallet, type Requester } from '../../fixtures/sim-browser.ts'
 import { callbackReceiver, makeTestApp } from '../../fixtures/test-app.ts'
 import { startUpstreamEpay, UPSTREAM_PROJECT } from '../../fixtures/upstream-epay.ts'
 
@@ -101,6 +101,23 @@ describe('a live project connected to an upstream gateway', () => {
     expect(resume).toMatch(/^\/payment\/return\//)
     expect(locationOf(await frontHttp.request(resume))).toMatch(/^https:\/\/shop\.example\/done/)
     expect((await frontStatus(id))['payment']).toMatchObject({ status: 'success' })
+  })
+
+  it('takes the shopper to the upstream\'s Jeton page and back, and the front settles from the upstream', async () => {
+    const id = orderId('live-jeton')
+    await frontGate('/v2/payment/wallet/jeton/sale', { general: { payment_id: id }, payment: { amount: 1800, currency: 'EUR' }, return_url: { success: 'https://shop.example/ok', decline: 'https://shop.example/no' } })
+    const waiting = await frontStatus(id)
+    expect(waiting['payment']).toMatchObject({ status: 'awaiting redirect result' })
+    const redirect = waiting['redirect_data'] as { method: 'POST'; url: string; body: Record<string, string> }
+    expect(redirect.url.startsWith(`${front.deps.publicUrl}/upstream/go/`)).toBe(true)
+    const onward = formIn(await (await frontHttp.request(new URL(redirect.url).pathname, formPost(redirect.body))).text())
+    expect(onward.action.startsWith(up.url)).toBe(true)
+    const { returned } = await passWallet(up.requester, { method: 'GET', url: onward.action, body: onward.fields }, 'success')
+    // The upstream settles and sends the shopper to the front's own return, which settles the front.
+    const back = new URL(locationOf(returned))
+    expect(back.origin).toBe(new URL(front.deps.publicUrl).origin)
+    expect(locationOf(await frontHttp.request(back.pathname))).toMatch(/^https:\/\/shop\.example\/ok/)
+    expect((await frontStatus(id))['payment']).toMatchObject({ status: 'success', method: 'JetonWallet' })
   })
 
   it('settles a lost answer from the upstream\'s verified callback, and never twice', async () => {
