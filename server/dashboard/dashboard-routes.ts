@@ -3,6 +3,7 @@ import type { AppEnv } from '../http/deps.ts'
 import type { DashboardDeps } from './dashboard-deps.ts'
 import { authRoutes } from './routes/auth-routes.ts'
 import { devMailRoutes } from './routes/dev-mail-routes.ts'
+import { homeRoutes } from './routes/home-routes.ts'
 import { journalRoutes } from './routes/journal-routes.ts'
 import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
@@ -16,6 +17,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<AppEnv> {
   authRoutes(app, deps)
   linkRoutes(app, deps)
   meRoutes(app, deps)
+  homeRoutes(app, deps)
   projectRoutes(app, deps)
   teamRoutes(app, deps)
   journalRoutes(app, deps)

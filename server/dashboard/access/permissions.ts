@@ -4,15 +4,16 @@ import type { Permission } from '../../../protocol/schemas/dashboard/permissions
 /**
  * What each role may do (SPEC §14). The server checks this on every call; the role × endpoint
  * test states the expected answers literally rather than reading this table.
+ * Developers get no `home.read`: the home screen is money, and SPEC §14 gives them none.
  * Hint: `platform` operators see every organisation but change no merchant's settings or team.
  */
 export const ROLE_PERMISSIONS = {
-  owner: ['projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read'],
-  admin: ['projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read'],
-  manager: ['projects.read'],
-  viewer: ['projects.read'],
+  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read'],
+  admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read'],
+  manager: ['home.read', 'projects.read'],
+  viewer: ['home.read', 'projects.read'],
   developer: ['projects.read', 'projects.settings', 'projects.secret'],
-  platform: ['projects.read', 'team.read', 'journal.read'],
+  platform: ['home.read', 'projects.read', 'team.read', 'journal.read'],
 } as const satisfies Record<Role, readonly Permission[]>
 
 /** Tells whether `role` grants `permission`. */
