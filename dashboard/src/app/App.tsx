@@ -7,10 +7,11 @@ import { SignInPage } from '../auth/SignInPage.tsx'
 import { t } from '../i18n/i18n.ts'
 import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
-import { loadMe, me, meError } from './session.ts'
+import { can, loadMe, me, meError } from './session.ts'
 import { Shell } from './Shell.tsx'
 
 // Everything behind sign-in is a separate chunk: the first screen (sign-in) carries only itself.
+const HomePage = lazy(() => import('../home/HomePage.tsx').then((m) => m.HomePage))
 const ProjectsPage = lazy(() => import('../projects/ProjectsPage.tsx').then((m) => m.ProjectsPage))
 const ProjectPage = lazy(() => import('../projects/ProjectPage.tsx').then((m) => m.ProjectPage))
 const TeamPage = lazy(() => import('../team/TeamPage.tsx').then((m) => m.TeamPage))
@@ -59,7 +60,8 @@ function Routes() {
   return (
     <Shell>
       <Router>
-        <Route path="/dashboard/" component={ProjectsPage} />
+        <Route path="/dashboard/" component={can('home.read') ? HomePage : ProjectsPage} />
+        <Route path="/dashboard/home" component={HomePage} />
         <Route path="/dashboard/projects" component={ProjectsPage} />
         <Route path="/dashboard/projects/:id" component={ProjectPage} />
         <Route path="/dashboard/team" component={TeamPage} />

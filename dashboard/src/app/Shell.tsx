@@ -17,12 +17,13 @@ export function Shell({ children }: { children: ComponentChildren }) {
     main.current?.focus({ preventScroll: true })
   }, [location.path])
   const items = [
+    { href: '/dashboard/home', label: t('nav_home'), show: can('home.read') },
     { href: '/dashboard/projects', label: t('nav_projects'), show: can('projects.read') },
     { href: '/dashboard/team', label: t('nav_team'), show: can('team.read') },
     { href: '/dashboard/journal', label: t('nav_journal'), show: can('journal.read') },
     { href: '/dashboard/security', label: t('nav_security'), show: true },
   ]
-  const current = (href: string) => location.path === href || location.path.startsWith(`${href}/`) || (href === '/dashboard/projects' && location.path === '/dashboard/')
+  const current = (href: string) => location.path === href || location.path.startsWith(`${href}/`) || (href === (can('home.read') ? '/dashboard/home' : '/dashboard/projects') && location.path === '/dashboard/')
   return (
     <div class="shell">
       <a class="skip" href="#main">{t('skip')}</a>
