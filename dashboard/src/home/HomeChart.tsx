@@ -8,11 +8,13 @@ export type ChartProps = {
   current: number[]
   previous: number[]
   kind: 'line' | 'bars'
-  labels: { current: string; previous: string }
+  labels: { current: string; previous: string; bucket: string }
   /** Formats a y value (minor units or a count) for the axis and legend. */
   format: (value: number) => string
   /** Formats a bucket for the x axis and legend. */
   formatBucket: (bucket: string) => string
+  /** Shorter bucket text for the axis ticks. */
+  formatTick: (bucket: string) => string
   title: string
 }
 
@@ -33,12 +35,13 @@ export function HomeChart(props: ChartProps) {
       height: 260,
       scales: { x: { time: false } },
       axes: [
-        { values: (_u, ticks) => ticks.map((i) => (Number.isInteger(i) && props.buckets[i] ? props.formatBucket(props.buckets[i]!) : '')), stroke: '#475569', grid: { show: false } },
+        { space: 56, values: (_u, ticks) => ticks.map((i) => (Number.isInteger(i) && props.buckets[i] ? props.formatTick(props.buckets[i]!) : '')), stroke: '#475569', grid: { show: false } },
         { values: (_u, ticks) => ticks.map(props.format), size: 80, stroke: '#475569', grid: { stroke: '#e2e8f0' } },
       ],
       series: [
-        { value: (_u, i) => (i === null || !props.buckets[i] ? '' : props.formatBucket(props.buckets[i]!)) },
-        { label: props.labels.previous, stroke: '#94a3b8', dash: [6, 4], width: 2, value: (_u, y) => (y === null ? '—' : props.format(y)), ...(bars ? { paths: bars, fill: '#cbd5e1', dash: [] } : {}) },
+        { label: props.labels.bucket, value: (_u, i) => (i === null || !props.buckets[i] ? '' : props.formatBucket(props.buckets[i]!)) },
+        // The previous period stays a dashed line over bars too: two bar sets on one bucket would hide each other.
+        { label: props.labels.previous, stroke: '#64748b', dash: [6, 4], width: 2, points: { show: false }, value: (_u, y) => (y === null ? '—' : props.format(y)) },
         { label: props.labels.current, stroke: '#1d4ed8', width: 2, value: (_u, y) => (y === null ? '—' : props.format(y)), ...(bars ? { paths: bars, fill: '#2563eb' } : { fill: 'rgba(37, 99, 235, 0.08)' }) },
       ],
       legend: { live: true },
@@ -50,6 +53,6 @@ export function HomeChart(props: ChartProps) {
       resize.disconnect()
       plot.destroy()
     }
-  }, [props.buckets, props.current, props.previous, props.kind, props.format])
+  }, [props.buckets, props.current, props.previous, props.kind, props.format, props.formatBucket])
   return <div class="home-chart" ref={box} role="img" aria-label={props.title} />
 }

@@ -27,6 +27,7 @@ export function formatMoney(minor: number, currency: string | null): string {
   return new Intl.NumberFormat(locale(), { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(minor / 10 ** exponent)
 }
 
+const formatDay = (day: string) => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
 const formatCount = (n: number) => new Intl.NumberFormat(locale()).format(n)
 const percent = (part: number, whole: number) => (whole === 0 ? '—' : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(part / whole))
 
@@ -114,7 +115,7 @@ export function HomePage() {
         : !data || !data.currency ? <Empty title={t('home_empty_title')} text={t('home_empty')} />
         : (
           <>
-            <p class="muted home-compare">{t('home_compared', { from: data.previous_from, to: data.previous_to, currency: data.currency })}</p>
+            <p class="muted home-compare">{t('home_compared', { from: formatDay(data.previous_from), to: formatDay(data.previous_to), currency: data.currency })}</p>
             <ul class="kpis" aria-label={t('home_figures')}>
               <Kpi label={t('home_paid')} value={money(data.current.paid_sum)} sub={t('home_payments_n', { n: formatCount(data.current.paid_count) })} change={delta(data.current.paid_sum, data.previous.paid_sum)} />
               <Kpi label={t('home_refunds')} value={money(data.current.refund_sum)} sub={t('home_operations_n', { n: formatCount(data.current.refund_count) })} change={delta(data.current.refund_sum, data.previous.refund_sum)} />
@@ -139,9 +140,10 @@ export function HomePage() {
                 current={bySum ? data.series.paid_sum : data.series.paid_count}
                 previous={bySum ? data.previous_series.paid_sum : data.previous_series.paid_count}
                 kind={filters.chart === 'bars' ? 'bars' : 'line'}
-                labels={{ current: t('home_this_period'), previous: t('home_previous_period') }}
+                labels={{ current: t('home_this_period'), previous: t('home_previous_period'), bucket: t('home_bucket') }}
                 format={bySum ? money : count}
                 formatBucket={formatBucket}
+                formatTick={filters.granularity === 'hour' ? (b) => (b.endsWith('T00:00') ? formatBucket(b).replace(/,?\s*00:00$/, '') : b.slice(11)) : formatBucket}
                 title={t('home_chart_label', { from: data.buckets.length ? formatBucket(data.buckets[0]!) : '', to: data.buckets.length ? formatBucket(data.buckets.at(-1)!) : '' })}
               />
             </div>
