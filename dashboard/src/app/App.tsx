@@ -7,7 +7,7 @@ import { SignInPage } from '../auth/SignInPage.tsx'
 import { t } from '../i18n/i18n.ts'
 import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
-import { can, loadMe, me, meError } from './session.ts'
+import { loadMe, me, meError } from './session.ts'
 import { Shell } from './Shell.tsx'
 
 // Everything behind sign-in is a separate chunk: the first screen (sign-in) carries only itself.
@@ -60,7 +60,7 @@ function Routes() {
   return (
     <Shell>
       <Router>
-        <Route path="/dashboard/" component={can('home.read') ? HomePage : ProjectsPage} />
+        <Route path="/dashboard/" component={ProjectsPage} />
         <Route path="/dashboard/home" component={HomePage} />
         <Route path="/dashboard/projects" component={ProjectsPage} />
         <Route path="/dashboard/projects/:id" component={ProjectPage} />

@@ -23,7 +23,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
     { href: '/dashboard/journal', label: t('nav_journal'), show: can('journal.read') },
     { href: '/dashboard/security', label: t('nav_security'), show: true },
   ]
-  const current = (href: string) => location.path === href || location.path.startsWith(`${href}/`) || (href === (can('home.read') ? '/dashboard/home' : '/dashboard/projects') && location.path === '/dashboard/')
+  const current = (href: string) => location.path === href || location.path.startsWith(`${href}/`) || (href === '/dashboard/projects' && location.path === '/dashboard/')
   return (
     <div class="shell">
       <a class="skip" href="#main">{t('skip')}</a>
