@@ -3,6 +3,7 @@ import type { AppDeps, AppEnv } from '../http/deps.ts'
 import type { DashboardDeps } from './dashboard-deps.ts'
 import { authRoutes } from './routes/auth-routes.ts'
 import { devMailRoutes } from './routes/dev-mail-routes.ts'
+import { homeRoutes } from './routes/home-routes.ts'
 import { journalRoutes } from './routes/journal-routes.ts'
 import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
@@ -17,6 +18,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   authRoutes(router, deps)
   linkRoutes(router, deps)
   meRoutes(router, deps)
+  homeRoutes(router, deps)
   projectRoutes(router, deps)
   teamRoutes(router, deps)
   journalRoutes(router, deps)

@@ -11,6 +11,7 @@ import { loadMe, me, meError } from './session.ts'
 import { Shell } from './Shell.tsx'
 
 // Everything behind sign-in is a separate chunk: the first screen (sign-in) carries only itself.
+const HomePage = lazy(() => import('../home/HomePage.tsx').then((m) => m.HomePage))
 const ProjectsPage = lazy(() => import('../projects/ProjectsPage.tsx').then((m) => m.ProjectsPage))
 const ProjectPage = lazy(() => import('../projects/ProjectPage.tsx').then((m) => m.ProjectPage))
 const TeamPage = lazy(() => import('../team/TeamPage.tsx').then((m) => m.TeamPage))
@@ -62,6 +63,7 @@ function Routes() {
     <Shell>
       <Router>
         <Route path="/dashboard/" component={ProjectsPage} />
+        <Route path="/dashboard/home" component={HomePage} />
         <Route path="/dashboard/projects" component={ProjectsPage} />
         <Route path="/dashboard/projects/:id" component={ProjectPage} />
         <Route path="/dashboard/payments" component={PaymentsPage} />

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import * as auth from './auth.ts'
 import { OkSchema } from './common.ts'
+import { HomeQuerySchema, HomeViewSchema } from './home.ts'
 import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
 import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
@@ -41,6 +42,8 @@ export const ENDPOINTS = {
   totpConfirm: e({ method: 'POST', path: '/api/dashboard/me/totp/confirm', body: auth.TotpConfirmBodySchema, response: auth.RecoveryCodesSchema }),
   totpDisable: e({ method: 'POST', path: '/api/dashboard/me/totp/disable', body: auth.PasswordConfirmBodySchema, response: OkSchema }),
   recoveryCodes: e({ method: 'POST', path: '/api/dashboard/me/recovery-codes', body: auth.PasswordConfirmBodySchema, response: auth.RecoveryCodesSchema }),
+
+  home: e({ method: 'GET', path: '/api/dashboard/home', query: HomeQuerySchema, response: HomeViewSchema }),
 
   projects: e({ method: 'GET', path: '/api/dashboard/projects', response: ProjectListSchema }),
   createProject: e({ method: 'POST', path: '/api/dashboard/projects', body: ProjectCreateBodySchema, response: ProjectSecretSchema }),

@@ -3,6 +3,7 @@
  * and checks them on every call; `GET /me` lists them so the UI hides what would be refused.
  */
 export const PERMISSIONS = [
+  'home.read',
   'projects.read',
   'projects.create',
   'projects.settings',

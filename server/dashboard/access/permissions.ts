@@ -4,16 +4,17 @@ import type { Permission } from '../../../protocol/schemas/dashboard/permissions
 /**
  * What each role may do (SPEC §14). The server checks this on every call; the role × endpoint
  * test states the expected answers literally rather than reading this table.
+ * Developers get no `home.read`: the home screen is money, and SPEC §14 gives them none.
  * Hint: `platform` operators see every organisation but change no merchant's settings or team;
  * money moves only by owners and managers (SPEC §14: admins and developers run settings, not money).
  */
 export const ROLE_PERMISSIONS = {
-  owner: ['projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
-  admin: ['projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read', 'payments.read'],
-  manager: ['projects.read', 'payments.read', 'payments.manage'],
-  viewer: ['projects.read', 'payments.read'],
+  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
+  admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read', 'payments.read'],
+  manager: ['home.read', 'projects.read', 'payments.read', 'payments.manage'],
+  viewer: ['home.read', 'projects.read', 'payments.read'],
   developer: ['projects.read', 'projects.settings', 'projects.secret', 'payments.read'],
-  platform: ['projects.read', 'team.read', 'journal.read', 'payments.read'],
+  platform: ['home.read', 'projects.read', 'team.read', 'journal.read', 'payments.read'],
 } as const satisfies Record<Role, readonly Permission[]>
 
 /** Tells whether `role` grants `permission`. */

@@ -58,6 +58,8 @@ const ROWS: Row[] = [
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 200 } },
   { endpoint: 'GET /journal/export.csv', request: plain('GET', '/api/dashboard/journal/export.csv'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 200 } },
+  { endpoint: 'GET /home?project=', request: (t) => ({ method: 'GET', path: `/api/dashboard/home?from=2026-03-01&to=2026-03-31&tz=Europe/Berlin&project=${P[t!]}` }),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [403, 403, 403], platform: [200, 200, 200] } },
   { endpoint: 'GET /me', request: plain('GET', '/api/dashboard/me'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'GET /me/sessions', request: plain('GET', '/api/dashboard/me/sessions'),

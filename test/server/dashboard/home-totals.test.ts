@@ -1,0 +1,243 @@
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { HomeView } from '../../../protocol/schemas/dashboard/home.ts'
+import { capturePostings, payoutHoldPostings, payoutPaidPostings, payoutReleasePostings, refundPostings } from '../../../server/domain/ledger.ts'
+import type { Posting } from '../../../server/domain/ports.ts'
+import type { Sql } from '../../../server/storage/sql.ts'
+import { testDatabases } from '../../fixtures/databases.ts'
+import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+
+// The home figures against a direct sum over generated payments, refunds and payouts. The
+// expected side finds each instant's local date with Intl (the JavaScript tz data), the server
+// with PostgreSQL's: the two must agree on every day edge, DST switches and odd offsets included.
+
+const ZONES = ['UTC', 'Europe/Moscow', 'America/New_York', 'Europe/London', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns']
+// 2026-03-08 (US) and 2026-03-29 (EU) switch to summer time; 2026-04-05 Chatham switches back.
+const PERIODS = [
+  { from: '2026-03-07', to: '2026-03-09' },
+  { from: '2026-03-29', to: '2026-03-29' },
+  { from: '2026-03-01', to: '2026-04-06' },
+]
+const P1 = 6101
+const P2 = 6102
+const OTHER_ORG = 6103
+const CURRENCIES = ['EUR', 'USD'] as const
+const METHODS = ['card', 'jeton'] as const
+
+type Event = { at: number; kind: 'posting'; opType: string; paymentId: string; opId: number; account: string; amount: number; currency: string; project: number; method: string }
+type Purchase = { id: string; project: number; currency: string; createdAt: number; charged: boolean; method: string | undefined }
+type Decline = { at: number; code: string; currency: string; project: number; method: string }
+
+const parts = new Map<string, Intl.DateTimeFormat>()
+/** Local `YYYY-MM-DDTHH` of an instant in a zone, by Intl. */
+function local(ms: number, tz: string): string {
+  let f = parts.get(tz)
+  if (!f) parts.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })))
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]))
+  return `${p['year']}-${p['month']}-${p['day']}T${p['hour']}`
+}
+
+/** An instant near a local midnight of the zone, so edges get hit often. */
+function nearMidnight(day: string, tz: string, minutes: number): number {
+  // Two fixed-point steps find the UTC instant of local 00:00 (offsets change at most once a day).
+  let guess = Date.parse(`${day}T00:00:00Z`)
+  for (let i = 0; i < 3; i++) {
+    const [d, h] = local(guess, tz).split('T')
+    const shown = Date.parse(`${d}T${h}:00:00Z`) + (new Date(guess).getUTCMinutes() * 60_000)
+    guess += Date.parse(`${day}T00:00:00Z`) - shown
+  }
+  return guess + minutes * 60_000
+}
+
+const shiftDay = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+
+describe.each(testDatabases())('home totals ($name)', (db) => {
+  let sql: Sql
+  let t: DashboardTestApp
+  let agent: Agent
+  let seq = 0
+
+  beforeAll(async () => {
+    sql = await db.open()
+    t = await dashboardApp(sql)
+    const org = await t.org('Totals')
+    const other = await t.org('Elsewhere')
+    await t.project(P1, org)
+    await t.project(P2, org)
+    await t.project(OTHER_ORG, other)
+    agent = await t.signedIn(await t.user('totals@shop.example', 'owner', org))
+  })
+  afterAll(() => sql.close())
+
+  async function write(purchases: Array<{ p: Purchase; ops: Array<{ opType: string; status: string; amount: number; at: number; code?: string; postings: Posting[] }> }>) {
+    await sql.query('TRUNCATE ledger_postings, operations, payments CASCADE')
+    // One transaction: one commit (one fsync on PostgreSQL) per generated case, not one per row.
+    await sql.transaction(async (sql) => {
+    for (const { p, ops } of purchases) {
+      const type = ops.some((o) => o.opType === 'payout') ? 'payout' : 'purchase'
+      await sql.query(
+        `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, status, max_attempts, params, created_at, updated_at, test, channel)
+         VALUES ($1, $2, $1, $3, 'sale', 100, $4, 'success', 3, '{}', $5, $5, true, 'gate')`,
+        [p.id, p.project, type, p.currency, new Date(p.createdAt)],
+      )
+      for (const o of ops) {
+        const opId = ++seq
+        await sql.query(
+          `INSERT INTO operations (id, payment_row_id, type, status, amount, currency, request_id, provider_id, code, method, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'sim', $8, $9, $10, $10)`,
+          [opId, p.id, o.opType, o.status, o.amount, p.currency, `r${opId}`, o.code ?? null, p.method ?? 'card', new Date(o.at)],
+        )
+        for (const posting of o.postings) {
+          await sql.query('INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+            [p.project, p.currency, opId, posting.account, posting.amount, new Date(o.at)])
+        }
+      }
+    }
+    })
+  }
+
+  const scenario = fc.record({
+    tz: fc.constantFrom(...ZONES),
+    period: fc.constantFrom(...PERIODS),
+    granularity: fc.constantFrom('hour' as const, 'day' as const, 'month' as const),
+    project: fc.constantFrom(undefined, P1),
+    method: fc.constantFrom(undefined, ...METHODS),
+    currency: fc.constantFrom(undefined, ...CURRENCIES),
+    payments: fc.array(fc.record({
+      project: fc.constantFrom(P1, P2, OTHER_ORG),
+      currency: fc.constantFrom(...CURRENCIES),
+      method: fc.constantFrom(...METHODS),
+      day: fc.integer({ min: -8, max: 40 }),
+      minutes: fc.integer({ min: -90, max: 90 }),
+      outcome: fc.constantFrom('opened', 'declined', 'sale', 'auth', 'auth_captured', 'payout', 'payout_declined'),
+      amount: fc.integer({ min: 1, max: 5_000_000 }),
+      code: fc.constantFrom('20101', '20105', '3001'),
+      later: fc.array(fc.integer({ min: 0, max: 3 * 24 * 60 }), { maxLength: 3 }),
+      refunds: fc.array(fc.record({ part: fc.integer({ min: 1, max: 100 }), after: fc.integer({ min: 1, max: 4 * 24 * 60 }) }), { maxLength: 2 }),
+    }), { maxLength: 25 }),
+  }).filter((s) => !(s.granularity === 'hour' && s.period.to === '2026-04-06')) // hours: at most 31 days
+
+  it('equal a direct sum over the generated money, in the user\'s days', async () => {
+    await fc.assert(fc.asyncProperty(scenario, async (s) => {
+      const rows: Parameters<typeof write>[0] = []
+      const postings: Event[] = []
+      const purchases: Purchase[] = []
+      const declines: Decline[] = []
+      s.payments.forEach((g, n) => {
+        const at = nearMidnight(shiftDay(s.period.from, g.day), s.tz, g.minutes)
+        const p: Purchase = { id: `pay_${n}`, project: g.project, currency: g.currency, createdAt: at, charged: false, method: g.method }
+        const ops: (typeof rows)[number]['ops'] = []
+        const op = (opType: string, status: string, amount: number, when: number, ledger: Posting[], code?: string) => {
+          ops.push({ opType, status, amount, at: when, postings: ledger, ...(code ? { code } : {}) })
+          for (const l of ledger) postings.push({ at: when, kind: 'posting', opType, paymentId: p.id, opId: 0, account: l.account, amount: l.amount, currency: g.currency, project: g.project, method: g.method })
+        }
+        const later = (i: number) => at + (g.later[i] ?? i) * 60_000
+        let captured = 0
+        if (g.outcome === 'declined') {
+          op('sale', 'decline', g.amount, at, [], g.code)
+          declines.push({ at, code: g.code, currency: g.currency, project: g.project, method: g.method })
+        } else if (g.outcome === 'sale') {
+          op('sale', 'success', g.amount, at, capturePostings(g.amount))
+          captured = g.amount
+        } else if (g.outcome === 'auth' || g.outcome === 'auth_captured') {
+          op('auth', 'success', g.amount, at, [])
+          if (g.outcome === 'auth_captured') {
+            // One or two partial captures at later moments: still one paid payment.
+            const first = Math.ceil(g.amount / 2)
+            op('capture', 'success', first, later(0), capturePostings(first))
+            if (g.amount - first > 0) op('capture', 'success', g.amount - first, later(1), capturePostings(g.amount - first))
+            captured = g.amount
+          }
+        } else if (g.outcome === 'payout') {
+          op('payout', 'success', g.amount, at, [...payoutHoldPostings(g.amount), ...payoutPaidPostings(g.amount)])
+        } else if (g.outcome === 'payout_declined') {
+          op('payout', 'decline', g.amount, at, [...payoutHoldPostings(g.amount), ...payoutReleasePostings(g.amount)], g.code)
+        }
+        p.charged = g.outcome === 'sale' || g.outcome === 'auth' || g.outcome === 'auth_captured'
+        let refundable = captured
+        for (const r of g.refunds) {
+          const amount = Math.min(refundable, Math.max(1, Math.floor((captured * r.part) / 100)))
+          if (amount <= 0) break
+          refundable -= amount
+          op('refund', 'success', amount, at + r.after * 60_000, refundPostings(amount))
+        }
+        if (!g.outcome.startsWith('payout')) purchases.push(p)
+        rows.push({ p, ops })
+      })
+      await write(rows)
+
+      const query = new URLSearchParams({ from: s.period.from, to: s.period.to, tz: s.tz, granularity: s.granularity })
+      if (s.project) query.set('project', String(s.project))
+      if (s.method) query.set('method', s.method)
+      if (s.currency) query.set('currency', s.currency)
+      const res = await t.call(agent, 'GET', `/api/dashboard/home?${query}`)
+      expect(res.status).toBe(200)
+      const view = (await res.json()) as HomeView
+
+      // The direct sum.
+      const scope = (project: number) => (s.project ? project === s.project : project !== OTHER_ORG)
+      const days = Math.round((Date.parse(s.period.to) - Date.parse(s.period.from)) / 86_400_000) + 1
+      const prevFrom = shiftDay(s.period.from, -days)
+      const periodOf = (ms: number) => {
+        const d = local(ms, s.tz).slice(0, 10)
+        return d >= s.period.from && d <= s.period.to ? 'current' : d >= prevFrom && d < s.period.from ? 'previous' : undefined
+      }
+      const acquirer = postings.filter((e) => e.account === 'acquirer' && scope(e.project) && (!s.method || e.method === s.method))
+      const paidCurrent = new Map<string, number>()
+      for (const e of acquirer) if (periodOf(e.at) === 'current') paidCurrent.set(e.currency, (paidCurrent.get(e.currency) ?? 0) + (['sale', 'capture'].includes(e.opType) ? e.amount : 0))
+      for (const p of purchases) if (scope(p.project) && periodOf(p.createdAt) === 'current' && !paidCurrent.has(p.currency)) paidCurrent.set(p.currency, 0)
+      const currencies = [...paidCurrent].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c)
+      expect(view.currencies).toEqual(currencies)
+      const currency = s.currency ?? currencies[0]
+      expect(view.currency).toBe(currency ?? null)
+
+      const figures = (which: 'current' | 'previous') => {
+        const mine = acquirer.filter((e) => e.currency === currency && periodOf(e.at) === which)
+        const paid = mine.filter((e) => e.opType === 'sale' || e.opType === 'capture')
+        const refunds = mine.filter((e) => e.opType === 'refund')
+        const payouts = mine.filter((e) => e.opType === 'payout')
+        const opened = purchases.filter((p) => p.currency === currency && scope(p.project) && periodOf(p.createdAt) === which && (!s.method || (p.method === s.method && rows.find((r) => r.p === p)!.ops.some((o) => ['sale', 'auth'].includes(o.opType)))))
+        const paidSum = paid.reduce((a, e) => a + e.amount, 0)
+        const paidCount = new Set(paid.map((e) => e.paymentId)).size
+        return {
+          paid_sum: paidSum, paid_count: paidCount,
+          refund_sum: refunds.reduce((a, e) => a - e.amount, 0), refund_count: refunds.length,
+          payout_sum: payouts.reduce((a, e) => a - e.amount, 0), payout_count: payouts.length,
+          opened: opened.length, converted: opened.filter((p) => p.charged).length,
+          average_ticket: paidCount ? Math.round(paidSum / paidCount) : 0,
+        }
+      }
+      expect(view.current).toEqual(figures('current'))
+      expect(view.previous).toEqual(figures('previous'))
+
+      const bucketOf = (ms: number) => {
+        const [d, h] = local(ms, s.tz).split('T') as [string, string]
+        return s.granularity === 'hour' ? `${d}T${h}:00` : s.granularity === 'day' ? `${d}T00:00` : `${d.slice(0, 7)}-01T00:00`
+      }
+      const sums = new Map<string, number>()
+      const counts = new Map<string, Set<string>>()
+      for (const e of acquirer) {
+        if (e.currency !== currency || periodOf(e.at) !== 'current' || !(e.opType === 'sale' || e.opType === 'capture')) continue
+        const b = bucketOf(e.at)
+        sums.set(b, (sums.get(b) ?? 0) + e.amount)
+        counts.set(b, (counts.get(b) ?? new Set()).add(e.paymentId))
+      }
+      expect(Object.fromEntries(view.buckets.map((b, i) => [b, view.series.paid_sum[i]]).filter(([, v]) => v !== 0))).toEqual(Object.fromEntries(sums))
+      expect(Object.fromEntries(view.buckets.map((b, i) => [b, view.series.paid_count[i]]).filter(([, v]) => v !== 0))).toEqual(Object.fromEntries([...counts].map(([b, set]) => [b, set.size])))
+      if (s.granularity === 'day') expect(view.series.paid_sum.reduce((a, b) => a + b, 0)).toBe(view.current.paid_sum)
+
+      const reasons = new Map<string, number>()
+      for (const d of declines) if (d.currency === currency && scope(d.project) && (!s.method || d.method === s.method) && periodOf(d.at) === 'current') reasons.set(d.code, (reasons.get(d.code) ?? 0) + 1)
+      expect(Object.fromEntries(view.declines.map((d) => [d.code, d.count]))).toEqual(Object.fromEntries(reasons))
+    }), { numRuns: 30 })
+  })
+
+  it('refuses a project of another organisation, and a period too long for hours', async () => {
+    const other = await t.call(agent, 'GET', `/api/dashboard/home?from=2026-03-01&to=2026-03-02&tz=UTC&project=${OTHER_ORG}`)
+    expect(other.status).toBe(404)
+    const long = await t.call(agent, 'GET', '/api/dashboard/home?from=2026-01-01&to=2026-03-02&tz=UTC&granularity=hour')
+    expect(long.status).toBe(400)
+    const zone = await t.call(agent, 'GET', '/api/dashboard/home?from=2026-03-01&to=2026-03-02&tz=Mars/Olympus')
+    expect(zone.status).toBe(400)
+  })
+})
