@@ -32,8 +32,7 @@ CREATE INDEX payments_by_customer_id ON payments (customer_id, created_at DESC);
 CREATE INDEX payments_by_customer_email ON payments (customer_email, created_at DESC);
 CREATE INDEX payments_by_card_last4 ON payments (card_last4, created_at DESC);
 CREATE INDEX payments_by_card_first6 ON payments (card_first6, created_at DESC);
--- No pending list: a filter by operation type reads the index alone, however recent the rows.
-CREATE INDEX payments_by_operation_type ON payments USING gin (operation_types) WITH (fastupdate = off);
+CREATE INDEX payments_by_operation_type ON payments USING gin (operation_types);
 
 -- Per-user screen preferences (the payments list's columns), kept across devices.
 CREATE TABLE dashboard_preferences (
