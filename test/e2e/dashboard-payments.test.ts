@@ -7,6 +7,7 @@ import { cliWithPassword, signIn } from '../../scripts/dashboard-screens.ts'
 import { sign } from '../../server/signature/signature.ts'
 import { Callback } from '../fixtures/gate.ts'
 import { callbackReceiver } from '../fixtures/test-app.ts'
+import { axeViolations } from './axe.ts'
 import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
 
 const PASSWORD = 'copper-lantern-83-thistle'
@@ -88,6 +89,7 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
     await eventually(() => /last4=4444/.test(page.url()) || undefined, 10_000, 'filter in the URL')
     await eventually(async () => (await page.locator('table.payments tbody tr').count()) === 1 || undefined, 10_000, 'one row')
     await hasText(page.locator('table.payments tbody tr'), '555555******4444')
+    expect(await axeViolations(page)).toEqual([])
     await shoot(page, 'payments-list')
     await page.getByRole('link', { name: paymentId }).click()
     await hasText(page.locator('h1'), paymentId)
@@ -104,6 +106,7 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
     await hasText(page.locator('.timeline li').nth(1), 'Refund')
     await hasText(page.locator('.lead'), 'Partially refunded')
     await hasText(page.locator('.totals'), '€7.50')
+    expect(await axeViolations(page)).toEqual([])
     await shoot(page, 'payment-detail')
     // The merchant's receiver got the refund's callback, signed with the project's secret.
     const refund = await eventually(() => receiver.received.map((r) => JSON.parse(r.body) as { payment: { id: string }; operation: { type: string; sum_initial?: { amount: number } } })

@@ -13,7 +13,7 @@ type Kind = 'refund' | 'capture' | 'cancel'
  * Refund, capture and cancel where the role and the payment allow: a form, then a confirmation
  * saying what will happen, then one request with a key made for that click.
  */
-export function ActionPanel({ detail, onDone }: { detail: PaymentDetail; onDone: (message: string) => void }) {
+export function ActionPanel({ detail, onDone }: { detail: PaymentDetail; onDone: (message: () => string) => void }) {
   const { actions, totals, payment } = detail
   const [kind, setKind] = useState<Kind>()
   const [amount, setAmount] = useState('')
@@ -86,7 +86,8 @@ export function ActionPanel({ detail, onDone }: { detail: PaymentDetail; onDone:
                     ? await call(ENDPOINTS.capture, { params, body: { idempotency_key, amount: minor } })
                     : await call(ENDPOINTS.cancel, { params, body: { idempotency_key, ...(reason.trim() ? { reason } : {}) } })
                 setKind(undefined)
-                onDone(result.operation.status === 'success' ? t('action_done') : t('action_declined', { message: result.operation.message ?? result.operation.status }))
+                const { status, message } = result.operation
+                onDone(() => (status === 'success' ? t('action_done') : t('action_declined', { message: message ?? status })))
               } catch (err) {
                 setError(errorText(err))
               } finally {

@@ -13,7 +13,7 @@ import { opKey, statusKey } from './PaymentsPage.tsx'
 /** One payment: what happened to it, what it holds, its callbacks, and what may be done now. */
 export function PaymentPage({ project, id }: { project: string; id: string }) {
   const detail = useResource(() => call(ENDPOINTS.payment, { params: { project, payment: id } }), [project, id])
-  const [notice, setNotice] = useState<string>()
+  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: () => string }>()
   if (detail.loading && !detail.data) return <section class="page"><Loading /></section>
   if (detail.error) return <section class="page"><ErrorState message={errorText(detail.error)} onRetry={detail.reload} /></section>
   const d = detail.data!
@@ -29,7 +29,7 @@ export function PaymentPage({ project, id }: { project: string; id: string }) {
         </div>
         <button type="button" class="btn no-print" onClick={() => window.print()}>{t('print')}</button>
       </div>
-      {notice && <Alert kind="success">{notice}</Alert>}
+      {notice && <Alert kind={notice.kind}>{notice.text()}</Alert>}
       <dl class="totals">
         <div><dt>{t('total_authorised')}</dt><dd>{money(d.totals.authorised)}</dd></div>
         <div><dt>{t('total_captured')}</dt><dd>{money(d.totals.captured)}</dd></div>
@@ -37,7 +37,7 @@ export function PaymentPage({ project, id }: { project: string; id: string }) {
         <div><dt>{t('total_remaining')}</dt><dd>{money(d.totals.refundable)}</dd></div>
       </dl>
       <ActionPanel detail={d} onDone={(message) => {
-        setNotice(message)
+        setNotice({ kind: 'success', text: message })
         detail.reload()
       }} />
       <div class="grid-2 facts">
@@ -82,10 +82,10 @@ export function PaymentPage({ project, id }: { project: string; id: string }) {
                       <button type="button" class="btn btn-small no-print" onClick={async () => {
                         try {
                           await call(ENDPOINTS.resendCallback, { params: { project, payment: id, callback: c.id } })
-                          setNotice(t('resent'))
+                          setNotice({ kind: 'success', text: () => t('resent') })
                           detail.reload()
                         } catch (err) {
-                          setNotice(errorText(err))
+                          setNotice({ kind: 'error', text: () => errorText(err) })
                         }
                       }}>{t('resend_now')}</button>
                     )}</td>

@@ -40,6 +40,23 @@ export function PaymentsPage() {
       setCursor(page.data.next_cursor)
     }
   }, [page.data])
+  // Live refresh: the first page again every 30 s while the tab is shown; new payments go on top
+  // and loaded ones change in place, so the rows below and the scroll position stay put.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.hidden) return
+      void call(ENDPOINTS.payments, { query: apiQuery }).then((fresh) => {
+        setRows((current) => {
+          const byId = new Map(fresh.payments.map((r) => [r.id, r]))
+          const known = new Set(current.map((r) => r.id))
+          const newest = current[0]?.created_at ?? ''
+          const added = fresh.payments.filter((r) => !known.has(r.id) && r.created_at >= newest)
+          return [...added, ...current.map((r) => byId.get(r.id) ?? r)]
+        })
+      }, () => undefined)
+    }, 30_000)
+    return () => clearInterval(timer)
+  }, [key])
   const [draft, setDraft] = useState<Filters>(filters)
   const [search, setSearch] = useState('')
   const [more, setMore] = useState<string>()
