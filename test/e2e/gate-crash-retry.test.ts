@@ -130,7 +130,7 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
       await close()
     }
     expect(output).not.toContain('4242424242424242')
-  })
+  }, 300_000)
 })
 
 /** The Gate body for `paymentId`, signed as the official SDKs sign it. */
