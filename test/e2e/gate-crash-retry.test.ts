@@ -76,7 +76,8 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
     expect(lost.length).toBeGreaterThan(0)
     phase(`killed with ${first.size} answered, ${lost.length} lost`)
 
-    server = await startServer(env, START)
+    // Back at the default speed: the resolvers settle what the kill left in flight sooner.
+    server = await startServer({ ...env, EPAY_ACQUIRER_LATENCY_MS: '50' }, START)
     phase('restarted')
     // Every lost request again, as the merchant retries it: same key, same signed body.
     const retried = new Map<string, Answer>()
@@ -91,13 +92,17 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
     phase('lost requests retried')
     // What stayed in flight is settled from the providers' records by the resolvers.
     const paymentIds = [...new Set(batch.map((r) => r.paymentId))]
-    await eventually(async () => {
+    let unsettled: string[] = []
+    const settled = await eventually(async () => {
       const views = await Promise.all(paymentIds.map(async (id) => {
         const response = await fetch(`${base}/v2/payment/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signed(id, {}) })
-        return (await response.json()) as { payment?: { status: string }; operations?: Array<{ status: string }> }
+        return { id, view: (await response.json()) as { payment?: { status: string }; operations?: Array<{ type: string; status: string }> } }
       }))
-      return views.every((v) => v.payment?.status !== 'new' && !v.operations?.some((o) => o.status === 'processing')) || undefined
-    }, 30_000, 'nothing new, no operation left processing')
+      unsettled = views.filter(({ view }) => view.payment?.status === 'new' || view.operations?.some((o) => o.status === 'processing'))
+        .map(({ id, view }) => `${id}: ${view.payment?.status} [${view.operations?.map((o) => `${o.type} ${o.status}`).join(', ')}]`)
+      return unsettled.length === 0 || undefined
+    }, 45_000, 'nothing new, no operation left processing').catch(() => false)
+    expect(settled, `unsettled:\n${unsettled.join('\n')}\nserver errors:\n${server.output().split('\n').filter((l) => /"level":"(error|warn)"/.test(l)).slice(-10).join('\n')}`).toBe(true)
     phase('all settled')
     const output = server.output()
     await server.stop('SIGTERM')
@@ -125,7 +130,7 @@ describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) =
       await close()
     }
     expect(output).not.toContain('4242424242424242')
-  })
+  }, 300_000)
 })
 
 /** The Gate body for `paymentId`, signed as the official SDKs sign it. */
