@@ -7,6 +7,7 @@ import { rejectControlCharacters } from './control-characters.ts'
  * a duplicate would let a signature verified on one reading pay on another.
  */
 export function parseStrictJson(text: string): unknown {
+  assertShallow(text)
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -36,4 +37,31 @@ export function parseStrictJson(text: string): unknown {
   }
   rejectControlCharacters(value)
   return value
+}
+
+/** How deep a request body may nest: ECommPay bodies go three levels down (e.g. `general.x`, `receipt_data.positions[].x`). */
+export const MAX_JSON_DEPTH = 32
+
+/**
+ * Refuses a body nested deeper than MAX_JSON_DEPTH before anything walks it.
+ * Hint: the string to sign, the control-character check and the schemas all recurse; 5 000
+ * levels overflow the stack (a 500) before the signature is even checked. This counts brackets
+ * outside strings, so it needs no parse; the body size is already bounded by the body limit.
+ */
+function assertShallow(text: string): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 0x5c) i++
+      else if (ch === 0x22) inString = false
+    } else if (ch === 0x22) {
+      inString = true
+    } else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw new PaymentError('validation_failed', `the body nests deeper than ${MAX_JSON_DEPTH} levels`)
+    } else if (ch === 0x7d || ch === 0x5d) {
+      depth--
+    }
+  }
 }

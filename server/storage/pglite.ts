@@ -1,19 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { DataDirError } from './data-dir-error.ts'
+import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts'
+import { DurableNodeFS, durableStartParams, syncTree } from './pglite-durability.ts'
 import { randomHolderId } from './lease-holder.ts'
 import type { Sql } from './sql.ts'
 
-/** Why EPay will not open a PGlite data directory; start-up stops with this message. */
-export class DataDirError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'DataDirError'
-  }
-}
-
-/** EPay's own lock file inside the data directory (PGlite's postmaster.pid does not stop a second process). */
-export const LOCK_FILE = 'epay.lock'
+export { DataDirError, LOCK_FILE }
 const PAGE = 8192
 
 /**
@@ -23,6 +17,7 @@ const PAGE = 8192
  * Hint: a damaged directory is refused, never re-initialised: PGlite runs initdb whenever
  * PG_VERSION is missing and would start with an empty database, losing every payment. A second
  * process on the same directory is refused too, because two PGlite instances corrupt it.
+ * Hint: on disk every commit is flushed (fsync) before it returns; see pglite-durability.ts.
  */
 export async function openPglite(dataDir: string | undefined, options: { snapshot?: Blob } = {}): Promise<Sql> {
   if (dataDir === undefined) {
@@ -31,29 +26,33 @@ export async function openPglite(dataDir: string | undefined, options: { snapsho
     const db = await PGlite.create(options.snapshot ? { loadDataDir: options.snapshot } : {})
     return wrap(db, () => db.close())
   }
-  const release = lockDataDir(dataDir)
+  const lock = lockDataDir(dataDir)
   try {
     const hadCluster = inspectDataDir(dataDir)
+    if (hadCluster) lock.pin(join(dataDir, 'global', 'pg_control'))
     let db: PGlite
     try {
-      db = await PGlite.create({ dataDir })
+      db = await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams: durableStartParams() })
     } catch (error) {
       throw new DataDirError(`${dataDir}: PGlite could not open this database (${describe(error)}); it is damaged. Restore it from a backup.`, { cause: error })
     }
-    if (hadCluster) {
-      try {
+    try {
+      if (hadCluster) {
         await verifyCluster(db, dataDir)
-      } catch (error) {
-        await db.close().catch(() => undefined)
-        throw error
+      } else {
+        syncTree(dataDir)
+        lock.pin(join(dataDir, 'global', 'pg_control'))
       }
+    } catch (error) {
+      await db.close().catch(() => undefined)
+      throw error
     }
     return wrap(db, async () => {
       await db.close()
-      release()
+      lock.release()
     })
   } catch (error) {
-    release()
+    lock.release()
     throw error
   }
 }
@@ -139,77 +138,6 @@ async function verifyCluster(db: PGlite, dir: string): Promise<void> {
     await db.query('SELECT count(*) FROM schema_migrations')
   } catch (error) {
     throw damaged(`schema_migrations cannot be read (${describe(error)})`, error)
-  }
-}
-
-/** Directories this process holds: its own pid in a lock file means "held" only if listed here. */
-const heldHere = new Set<string>()
-
-/**
- * Takes the data directory for this process (creating it if needed) and returns the release.
- * A lock left by a process that no longer runs is taken over, as PostgreSQL does with
- * postmaster.pid; our own and our parent's pid count as gone (containers reuse pids on restart).
- */
-function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true })
-  const path = join(dir, LOCK_FILE)
-  const key = realpathSync(dir)
-  if (heldHere.has(key)) throw new DataDirError(`${dir} is already open in this process`)
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number
-    try {
-      fd = openSync(path, 'wx')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = Number.parseInt(readLock(path), 10)
-      if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && holder !== process.ppid && isAlive(holder)) {
-        throw new DataDirError(`${dir} is in use by process ${holder}. PGlite allows one process per data directory: ` +
-          `stop that process, or use PostgreSQL (DATABASE_URL) to run several. If no EPay process runs, delete ${path}.`)
-      }
-      try {
-        unlinkSync(path)
-      } catch {
-        // Another starter removed the stale lock first; try again.
-      }
-      continue
-    }
-    writeSync(fd, `${process.pid}\n`)
-    closeSync(fd)
-    heldHere.add(key)
-    let released = false
-    const release = () => {
-      if (released) return
-      released = true
-      heldHere.delete(key)
-      process.off('exit', release)
-      if (readLock(path).trim() === String(process.pid)) {
-        try {
-          unlinkSync(path)
-        } catch {
-          // already gone
-        }
-      }
-    }
-    process.on('exit', release)
-    return release
-  }
-  throw new DataDirError(`${dir}: could not take the lock ${path}`)
-}
-
-function readLock(path: string): string {
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return ''
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

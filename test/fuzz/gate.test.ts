@@ -66,11 +66,21 @@ const requestArb = fc.record({
   signing: fc.constantFrom('valid', 'valid', 'valid', 'valid', 'valid', 'none', 'wrong_secret', 'tampered'),
   raw: fc.oneof(
     { weight: 12, arbitrary: fc.constant(undefined) },
-    { weight: 1, arbitrary: fc.constantFrom('{', '[]', 'null', '{"general":{"project_id":4242,"project_id":4242}}', `${'['.repeat(5000)}${']'.repeat(5000)}`, 'x'.repeat(70 * 1024)) },
+    { weight: 1, arbitrary: fc.constantFrom('{', '[]', 'null', '{"general":{"project_id":4242,"project_id":4242}}', `${'['.repeat(5000)}${']'.repeat(5000)}`, 'x'.repeat(70 * 1024), deepBody(5000)) },
   ),
   contentType: fc.oneof({ weight: 10, arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8') }, { weight: 1, arbitrary: fc.constantFrom('text/plain', '') }),
   key: fc.option(fc.oneof(fc.constantFrom('k-1', 'k-2'), nastyString), { nil: undefined, freq: 2 }),
 })
+
+/** A Gate body for the test project with `depth` objects nested under one of its keys. */
+function deepBody(depth: number, open = '{"a":', close = '}'): string {
+  return `{"general":{"project_id":${TEST_PROJECT.id},"payment_id":"deep","signature":"x"},"payment":${open.repeat(depth)}1${close.repeat(depth)}}`
+}
+
+/** A cursor as `/v2/operations/get` hands them out, holding any date string and id. */
+function forgedCursor(at: unknown, id: unknown): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url')
+}
 
 /** Drops `undefined` members (JSON would) and flattens `extra` into the body. */
 function toBody(body: Record<string, unknown>): Record<string, Signable> {
@@ -141,6 +151,63 @@ describe('Gate API fuzz', () => {
     console.log(`[fuzz Gate] ${RUNS} cases by status: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`)
     expect(statuses.get(200) ?? 0).toBeGreaterThan(RUNS / 40)
     expect(t.logs.join('\n')).not.toContain('4242424242424242')
+  })
+
+  // Issue 9 item 6: the string to sign, the control-character check and the schemas recurse;
+  // a body nested 5 000 deep overflowed the stack (500) before the signature was checked.
+  it('answers a body nested thousands of levels deep with 400 on every Gate route, before the signature', async () => {
+    const shapes = [['{"a":', '}'], ['[', ']'], ['{"a":[', ']}']] as const
+    for (const path of ROUTES) {
+      for (const [open, close] of shapes) {
+        for (const depth of [33, 5000]) {
+          const response = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deepBody(depth, open, close) })
+          const answer = await response.text()
+          expect(response.status, `${path} ${open} x ${depth}`).toBe(400)
+          expect(v.safeParse(GateErrorSchema, JSON.parse(answer)).success).toBe(true)
+        }
+      }
+    }
+    // Legitimate bodies nest a few levels; 32 still passes the depth check (then fails the signature).
+    const shallow = await t.app.request('/v2/payment/status', { method: 'POST', headers: { 'content-type': 'application/json' }, body: deepBody(30) })
+    expect(((await shallow.json()) as { code?: string }).code).toBe('invalid_signature')
+  })
+
+  it('answers random nesting depths and bracket mixes without a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...ROUTES), fc.integer({ min: 1, max: 6000 }), fc.constantFrom('{"k":', '[', '[{"k":', '{"k":[1,'), async (path, depth, open) => {
+        const close = open.replace(/"k":|1,/g, '').split('').reverse().map((c) => (c === '{' ? '}' : ']')).join('')
+        const response = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deepBody(depth, open, close) })
+        expect(response.status).toBeLessThan(500)
+      }),
+      { seed: Number(process.env['FUZZ_SEED'] ?? 0x6a_7f), numRuns: 150 },
+    )
+  })
+
+  // Issue 9 item 6: a forged cursor whose date JavaScript accepts but PostgreSQL does not
+  // (year 275760, -271821, 0) failed the query with a 500.
+  it('answers forged operations/get cursors, out-of-range dates and ids included, with 200 or 400, never a 500', async () => {
+    const dates = fc.oneof(
+      fc.constantFrom('+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '1969-12-31T23:59:59.999Z', '2030-01-15T10:00:00.000Z', '2030-02-30T00:00:00.000Z'),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.integer(), nastyString,
+    )
+    const ids = fc.oneof(fc.integer(), fc.constantFrom(-1, 2 ** 53, 2 ** 63, 1e308, 0.5, '1', null))
+    const statuses = new Set<number>()
+    await fc.assert(
+      fc.asyncProperty(dates, ids, async (at, id) => {
+        const response = await gate(t.app, '/v2/operations/get', { general: general(), cursor: forgedCursor(at, id) })
+        statuses.add(response.status)
+        expect(response.status).toBeLessThan(500)
+        if (response.status !== 200) expect(response.body['code'] ?? response.body['status']).toBeDefined()
+      }),
+      { seed: Number(process.env['FUZZ_SEED'] ?? 0x6a_80), numRuns: 300 },
+    )
+    for (const at of ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '0000-01-01T00:00:00.000Z']) {
+      const response = await gate(t.app, '/v2/operations/get', { general: general(), cursor: forgedCursor(at, 1) })
+      expect(response.status, at).toBe(400)
+      expect(response.body).toMatchObject({ status: 'error' })
+    }
+    expect(statuses.has(200)).toBe(true)
   })
 
   // Control characters (NUL above all: PostgreSQL cannot store it) are refused where input is read.

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { nextAttemptAt, RETRY_DELAYS_MS } from '../../../server/callbacks/retry-schedule.ts'
+import { nextAttemptAt } from '../../../server/callbacks/retry-schedule.ts'
 import { isBlockedAddress } from '../../../server/callbacks/blocked-address.ts'
 import { sendCallback } from '../../../server/callbacks/send-callback.ts'
 import { splitSignature, verify } from '../../../server/signature/signature.ts'
@@ -44,7 +44,8 @@ describe.each(testDatabases())('callback dispatcher on $name', (db) => {
     expect(await t.dispatcher.tick()).toBe(1)
     expect(receiver.received).toHaveLength(1)
     expect(await t.dispatcher.tick()).toBe(0) // not due before +10 s
-    clock.advance(RETRY_DELAYS_MS[0])
+    // SPEC §8: the first retry comes 10 s after the first failure.
+    clock.advance(10_000)
     status = 200
     expect(await t.dispatcher.tick()).toBe(1)
     expect(receiver.received).toHaveLength(2)
@@ -97,7 +98,9 @@ describe('retry schedule', () => {
       delays.push(next.getTime() - at.getTime())
       at = next
     }
-    expect(delays.slice(0, 12)).toEqual([...RETRY_DELAYS_MS])
+    // SPEC §8, written out (never read from the code's constant): +10 s, +20 s, +30 s, then 2 m … 8 h.
+    const s = 1000, m = 60 * s, h = 60 * m
+    expect(delays.slice(0, 12)).toEqual([10 * s, 20 * s, 30 * s, 2 * m, 5 * m, 10 * m, 15 * m, 30 * m, 1 * h, 2 * h, 4 * h, 8 * h])
     expect(new Set(delays.slice(12))).toEqual(new Set([8 * 3600_000]))
     expect(at.getTime() - created.getTime()).toBeLessThanOrEqual(72 * 3600_000)
     expect(at.getTime() - created.getTime()).toBeGreaterThan(64 * 3600_000)

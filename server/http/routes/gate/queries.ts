@@ -72,11 +72,17 @@ function writeCursor(createdAt: Date, id: number): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url')
 }
 
+// Only what writeCursor makes is read back: a date JavaScript accepts (year -271821 or 275760)
+// is out of PostgreSQL's range and would fail the query with a 500, so the year is bounded too.
+const CURSOR_DATE = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
 function readCursor(cursor: string): { createdAt: Date; id: number } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
-    const createdAt = new Date(String(at))
-    if (typeof id === 'number' && Number.isSafeInteger(id) && !Number.isNaN(createdAt.getTime())) return { createdAt, id }
+    const match = typeof at === 'string' ? CURSOR_DATE.exec(at) : null
+    const createdAt = new Date(match ? at as string : Number.NaN)
+    const valid = match && Number(match[1]) >= 1970 && !Number.isNaN(createdAt.getTime()) && createdAt.toISOString() === at
+    if (valid && typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return { createdAt, id }
   } catch {
     // reported below
   }
