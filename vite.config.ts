@@ -1,5 +1,23 @@
 import { readFileSync } from 'node:fs'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { defineConfig, type Plugin } from 'vite'
+
+// Every script and stylesheet also as .br and .gz, compressed once at build with the strongest
+// settings: the server then answers with bytes, never compressing a static file per request or
+// at start (issue #15).
+const precompress: Plugin = {
+  name: 'epay-precompress',
+  apply: 'build',
+  generateBundle(_options, bundle) {
+    for (const file of Object.values(bundle)) {
+      if (!/\.(m?js|css)$/.test(file.fileName)) continue
+      const source = file.type === 'chunk' ? file.code : file.source
+      const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source)
+      this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) })
+      this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(bytes, { level: 9 }) })
+    }
+  },
+}
 
 // Ships TypeScript types beside the ES module build: widget/src/types.ts holds only types, so
 // it is the declaration file as it is, plus the API functions' declarations.
@@ -33,7 +51,7 @@ export default defineConfig(({ mode }) => {
   if (mode === 'widget') {
     return {
       publicDir: false,
-      plugins: [widgetTypes],
+      plugins: [widgetTypes, precompress],
       build: {
         // The IIFE has no import.meta; the widget falls back to its script tag, so the check is noise.
         rolldownOptions: { checks: { emptyImportMeta: false } },
@@ -55,6 +73,7 @@ export default defineConfig(({ mode }) => {
     root: 'hosted-page',
     base: '/page/',
     publicDir: false,
+    plugins: [precompress],
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     build: {
       outDir: '../dist/page',

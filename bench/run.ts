@@ -70,7 +70,7 @@ function epayServer(storage: CrashStorage['storage'], receiverUrl: string, origi
     async start(latency = 0): Promise<{ server: ServerProcess; base: string; env: Record<string, string> }> {
       const port = await freePort()
       const e = env(port, latency)
-      return { server: await startServer(e), base: `http://127.0.0.1:${port}`, env: e }
+      return { server: await startServer(e, { timeoutMs: 120_000 }), base: `http://127.0.0.1:${port}`, env: e }
     },
     env,
   }
@@ -126,7 +126,9 @@ async function getPayment(name: string, base: string, bare: LoadResult, goalP99:
   const result = await load(base, { connections: CONNECTIONS, seconds: LOAD_SECONDS, warmSeconds: WARM_SECONDS, runs: RUNS, path: () => signedPaymentPath() })
   log(`  GET /payment on ${name}: rps ${result.samples.map((s) => s.rps.toFixed(0)).join(' / ')}, p99 ${result.samples.map((s) => s.p99).join(' / ')} ms`)
   const bad = result.non2xx + result.errors
-  rows.push([`GET /payment at ${CONNECTIONS} concurrent, ${name}: p50 / p99`, `${ms(result.p50)} / ${ms(result.p99)}`, `p99 < ${goalP99} ms`, verdict(result.p99 < goalP99 && bad === 0)])
+  // No answer within a run (a saturated machine) is no latency figure at all, never a pass.
+  const answered = result.samples.every((s) => s.requests > 0)
+  rows.push([`GET /payment at ${CONNECTIONS} concurrent, ${name}: p50 / p99`, answered ? `${ms(result.p50)} / ${ms(result.p99)}` : 'no answers in a run', `p99 < ${goalP99} ms`, answered ? verdict(result.p99 < goalP99 && bad === 0) : 'NOT MEASURED'])
   const ratio = result.rps / bare.rps
   rows.push([`GET /payment throughput, ${name} ÷ bare Hono (same run)`, `${result.rps.toFixed(0)} req/s = ${pct(ratio)} of ${bare.rps.toFixed(0)}`, '≥ 10%', bad === 0 ? verdict(ratio >= GOALS.ratio) : `${result.non2xx} non-2xx, ${result.errors} errors`])
 }
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
   rows.push(['widget script, gzip (dist/widget/merchant.js)', `${kb(widget.gzip)} (${kb(widget.raw)} raw)`, '≤ 3 KB', verdict(widget.gzip <= 3 * 1024)])
   const path = criticalPath(ROOT)
   rows.push(['hosted page critical path, gzip (HTML + JS + CSS at start)', kb(path.gzip), '≤ 20 KB', verdict(path.gzip <= 20 * 1024)])
+  rows.push(['  of which before the first paint (the HTML, CSS inline; + session and catalogue per answer)', kb(path.firstPaint), '—', '—'])
   rows.push(['  the same uncompressed', kb(path.files.reduce((s, f) => s + f.raw, 0)), '—', '—'])
   log(`  critical path: ${path.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', ')}`)
   const dashboard = dashboardFirstScreen(ROOT)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { extname, join } from 'node:path'
-import type { Assets } from './http/deps.ts'
+import type { Assets, Precompressed } from './http/deps.ts'
 
 /** Copies a file into a plain ArrayBuffer (what a Response body takes). */
 function readBytes(path: string): ArrayBuffer {
@@ -17,6 +17,12 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 }
 
+/** The build's .br and .gz beside a file, when both are there. */
+function readPrecompressed(path: string): Precompressed | undefined {
+  if (!existsSync(`${path}.br`) || !existsSync(`${path}.gz`)) return undefined
+  return { br: readFileSync(`${path}.br`), gzip: readFileSync(`${path}.gz`) }
+}
+
 /** Reads the built page, widget and demo shop once at start; missing builds fail loudly. */
 export function loadAssets(root: string, withDemo: boolean): Assets {
   const pageDir = join(root, 'dist/page')
@@ -26,7 +32,9 @@ export function loadAssets(root: string, withDemo: boolean): Assets {
   const assetsDir = join(pageDir, 'assets')
   if (existsSync(assetsDir)) {
     for (const name of readdirSync(assetsDir)) {
-      pageFiles.set(name, { body: readBytes(join(assetsDir, name)), type: TYPES[extname(name)] ?? 'application/octet-stream' })
+      if (name.endsWith('.br') || name.endsWith('.gz')) continue
+      const encoded = readPrecompressed(join(assetsDir, name))
+      pageFiles.set(name, { body: readBytes(join(assetsDir, name)), type: TYPES[extname(name)] ?? 'application/octet-stream', ...(encoded ? { encoded } : {}) })
     }
   }
   const iifePath = join(root, 'dist/widget/merchant.js')
@@ -34,7 +42,14 @@ export function loadAssets(root: string, withDemo: boolean): Assets {
   let widget: Assets['widget']
   if (existsSync(iifePath) && existsSync(esmPath)) {
     const iife = readBytes(iifePath)
-    widget = { iife, esm: readBytes(esmPath), sha384: `sha384-${createHash('sha384').update(new Uint8Array(iife)).digest('base64')}` }
+    const encodedIife = readPrecompressed(iifePath)
+    const encodedEsm = readPrecompressed(esmPath)
+    widget = {
+      iife,
+      esm: readBytes(esmPath),
+      sha384: `sha384-${createHash('sha384').update(new Uint8Array(iife)).digest('base64')}`,
+      ...(encodedIife && encodedEsm ? { encoded: { iife: encodedIife, esm: encodedEsm } } : {}),
+    }
   }
   return {
     pageHtml: inlineStylesheets(readFileSync(pageIndex, 'utf8'), pageFiles),

@@ -6,7 +6,7 @@ import type { AcquirerResult, CardData, CardTokenRecord, Clock, Ids, PaymentStor
 import { asCard } from './provider-routes.ts'
 import { methodsFor } from './payment-options.ts'
 import { settleAttempt } from './settle-attempt.ts'
-import { startAttempt } from './start-attempt.ts'
+import { paymentRowIdOf, startAttempt, type PaymentRef } from './start-attempt.ts'
 
 export type PayDeps = { payments: PaymentStore; providers: ProviderRegistry; clock: Clock; ids: Ids }
 
@@ -19,7 +19,7 @@ export type CardSource = { accountToken?: string; save?: (now: Date) => CardToke
  * Hint: no transaction is held across the acquirer call (STYLE §3); the acquirer dedupes on the
  * operation id, so a retry after a crash cannot authorise twice.
  */
-export async function payWithCard(deps: PayDeps, project: Project, paymentRowId: string, card: CardData, source: CardSource = {}): Promise<Payment> {
+export async function payWithCard(deps: PayDeps, project: Project, paymentRowId: PaymentRef, card: CardData, source: CardSource = {}): Promise<Payment> {
   const claimed = await startAttempt(
     deps,
     project,
@@ -50,7 +50,7 @@ export async function payWithCard(deps: PayDeps, project: Project, paymentRowId:
     return await settleAttempt(deps, project, claimed.payment, claimed.operation, result, saveCard)
   } catch (error) {
     // The resolver settled this attempt first (a slow answer): report what is stored.
-    if (error instanceof PaymentError && error.code === 'conflict') return (await deps.payments.get(paymentRowId)) ?? claimed.payment
+    if (error instanceof PaymentError && error.code === 'conflict') return (await deps.payments.get(paymentRowIdOf(paymentRowId))) ?? claimed.payment
     throw error
   }
 }

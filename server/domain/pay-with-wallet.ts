@@ -2,7 +2,7 @@ import type { Payment } from './payment.ts'
 import type { AcquirerResult, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
 import { asWallet } from './provider-routes.ts'
 import { settleAttempt } from './settle-attempt.ts'
-import { startAttempt } from './start-attempt.ts'
+import { startAttempt, type PaymentRef } from './start-attempt.ts'
 import { PaymentError } from './errors.ts'
 import { methodsFor } from './payment-options.ts'
 
@@ -13,7 +13,7 @@ import { methodsFor } from './payment-options.ts'
 export async function payWithWallet(
   deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry },
   project: Project,
-  paymentRowId: string,
+  paymentRowId: PaymentRef,
   method: 'jeton',
   returnUrl: (operationId: number) => Promise<string>,
 ): Promise<Payment> {

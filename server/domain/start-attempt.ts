@@ -5,6 +5,16 @@ import { paymentScope } from './provider-routes.ts'
 import { transition } from './transitions.ts'
 
 /**
+ * A payment to claim: its row id, or the row as the caller has just read it. Either is safe:
+ * the claim compares the version it was read at, so a change in between makes it `conflict`.
+ * Passing the row saves reading it twice in one request.
+ */
+export type PaymentRef = string | Payment
+
+/** The row id of a PaymentRef. */
+export const paymentRowIdOf = (ref: PaymentRef): string => (typeof ref === 'string' ? ref : ref.id)
+
+/**
  * Claims a payment for one shopper attempt: checks it can be paid, moves it to `processing` and
  * inserts the attempt's operation, in one compare-and-set change.
  * Hint: the claim is what makes double clicks, two tabs and replayed requests charge once —
@@ -14,11 +24,11 @@ import { transition } from './transitions.ts'
 export async function startAttempt(
   deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry },
   project: Project,
-  paymentRowId: string,
+  paymentRowId: PaymentRef,
   attempt: Pick<Operation, 'method' | 'cardMask' | 'cardBrand' | 'accountToken'>,
   check: (payment: Payment, now: Date, route: MethodRoute) => void = () => undefined,
 ): Promise<{ payment: Payment; operation: Operation; route: MethodRoute }> {
-  const payment = await deps.payments.get(paymentRowId)
+  const payment = typeof paymentRowId === 'string' ? await deps.payments.get(paymentRowId) : paymentRowId
   if (!payment || payment.projectId !== project.id) throw new PaymentError('payment_not_found', 'payment not found')
   const now = deps.clock.now()
   assertPayable(payment, now)

@@ -15,13 +15,16 @@ import type { DashboardDeps } from '../dashboard/dashboard-deps.ts'
 import type { UpstreamDeps } from '../providers/live-connections.ts'
 
 /** Static documents served by the app, read once at start. */
+/** A built file's brotli and gzip forms, made at build time (vite.config.ts). */
+export type Precompressed = { br: Uint8Array; gzip: Uint8Array }
+
 export type Assets = {
   /** The built hosted page's index.html, with the `<!--epay-boot-->` marker. */
   pageHtml: string
   /** Files under /page/assets/ by name. */
-  pageFiles: ReadonlyMap<string, { body: ArrayBuffer; type: string }>
+  pageFiles: ReadonlyMap<string, { body: ArrayBuffer; type: string; encoded?: Precompressed }>
   /** The built widget (IIFE) and its ES module build. */
-  widget: { iife: ArrayBuffer; esm: ArrayBuffer; sha384: string } | undefined
+  widget: { iife: ArrayBuffer; esm: ArrayBuffer; sha384: string; encoded?: { iife: Precompressed; esm: Precompressed } } | undefined
   /** The demo shop (index.html), when demo mode is on. */
   demoHtml: string | undefined
 }

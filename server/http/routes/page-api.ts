@@ -56,7 +56,7 @@ export function pageApiRoutes(deps: AppDeps) {
         const data: CardData = { pan: card.pan, expMonth: card.exp_month, expYear: card.exp_year, cvc: card.cvc, holder: card.holder }
         const wantsSave = payment.saveCard === 'always' || (payment.saveCard === 'offer' && body.save_card === true)
         const source: CardSource = wantsSave && payment.customerId ? { save: (now) => sealCard(deps, project.id, payment.customerId!, data, now) } : {}
-        paid = await payWithCard(deps, project, session.paymentRowId, data, source)
+        paid = await payWithCard(deps, project, payment, data, source)
         break
       }
       case 'saved_card': {
@@ -64,11 +64,11 @@ export function pageApiRoutes(deps: AppDeps) {
         if (!token || token.customerId !== payment.customerId) throw new PaymentError('validation_failed', 'saved card not found', { param: 'token' })
         const pan = deps.vault.open(token.panSealed, token.keyId, token.token)
         const data: CardData = { pan, expMonth: token.expMonth, expYear: token.expYear, cvc: body.cvc, holder: token.holder ?? '' }
-        paid = await payWithCard(deps, project, session.paymentRowId, data, { accountToken: token.token })
+        paid = await payWithCard(deps, project, payment, data, { accountToken: token.token })
         break
       }
       case 'jeton':
-        paid = await payWithWallet(deps, project, session.paymentRowId, body.method, (operationId) =>
+        paid = await payWithWallet(deps, project, payment, body.method, (operationId) =>
           walletReturnUrl(deps, { paymentRowId: payment.id, operationId }, { parentOrigin: session.parentOrigin, guid: session.guid }))
         break
     }

@@ -1,23 +1,24 @@
 import { Hono, type Context } from 'hono'
 import { chooseEncoding, precompress, type Encoded } from '../content-encoding.ts'
-import type { AppDeps, AppEnv } from '../deps.ts'
+import type { AppDeps, AppEnv, Precompressed } from '../deps.ts'
 
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 /** Built assets: hashed page files and the widget (SPEC §11), with long-lived cache headers. */
 export function staticRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  // Compressed once here, at start: the immutable bundle was the costliest answer per request.
-  const pageFiles = new Map([...deps.assets.pageFiles].map(([name, file]) => [name, { type: file.type, encoded: precompress(file.body) }]))
+  // Compressed at build (vite.config.ts); a build without the .br/.gz files gets them made once,
+  // on first use. Either way no static file is compressed per request.
+  const pageFiles = new Map([...deps.assets.pageFiles].map(([name, file]) => [name, { type: file.type, encoded: encodings(file.body, file.encoded) }]))
   app.get('/page/assets/:file', (c) => {
     const file = pageFiles.get(c.req.param('file'))
     if (!file) return c.notFound()
-    return encodedResponse(c, file.encoded, { 'Content-Type': file.type, 'Cache-Control': IMMUTABLE })
+    return encodedResponse(c, file.encoded(), { 'Content-Type': file.type, 'Cache-Control': IMMUTABLE })
   })
 
   const widget = deps.assets.widget
-  const iife = widget ? precompress(widget.iife) : undefined
-  const esm = widget ? precompress(widget.esm) : undefined
+  const iife = widget ? encodings(widget.iife, widget.encoded?.iife)() : undefined
+  const esm = widget ? encodings(widget.esm, widget.encoded?.esm)() : undefined
   const script = (c: Context<AppEnv>, body: Encoded, cache: string) =>
     encodedResponse(c, body, {
       'Content-Type': 'text/javascript; charset=utf-8',
@@ -37,6 +38,11 @@ export function staticRoutes(deps: AppDeps): Hono<AppEnv> {
     return c.json({ version: 'v1', url: '/widget/v1/merchant.js', integrity: widget.sha384, module: '/widget/v1/merchant.mjs' })
   })
   return app
+}
+
+function encodings(body: ArrayBuffer, built: Precompressed | undefined): () => Encoded {
+  let encoded: Encoded | undefined = built ? { identity: new Uint8Array(body), ...built } : undefined
+  return () => (encoded ??= precompress(body))
 }
 
 /** The precompressed bytes the client accepts (integrity covers the decoded bytes, so any will do). */
