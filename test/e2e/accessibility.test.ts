@@ -223,7 +223,7 @@ describe.skipIf(!browserAvailable())('hosted page accessibility (axe, WCAG 2.2 A
 
     const saved = await open(lang, { customer_id: customer }, look)
     await saved.getByRole('button', { name: /424242\*+4242/ }).click()
-    await saved.getByRole('group').filter({ hasText: '?' }).waitFor()
+    await saved.locator('.confirm-delete[role="group"]').waitFor()
     const found = await axeViolations(saved)
     if (found.length) checks.push(`saved card, delete question: ${JSON.stringify(found)}`)
     await saved.close()

@@ -91,19 +91,21 @@ export function SavedCardList({ t, cards, selected, onSelect, onDelete, deleting
                   <span class="confirm-delete__question" id={`confirm-${card.token}`}>
                     {t('delete_confirm', { card: `•••• ${card.mask.slice(-4)}` })}
                   </span>
-                  <button
-                    type="button"
-                    class="button-link button-link--danger"
-                    onClick={() => {
-                      setConfirming(null)
-                      onDelete(card.token)
-                    }}
-                  >
-                    {t('delete')}
-                  </button>
-                  <button type="button" class="button-link" ref={keep} onClick={() => cancel(card.token)}>
-                    {t('keep_card')}
-                  </button>
+                  <span class="confirm-delete__actions">
+                    <button
+                      type="button"
+                      class="button-link button-link--danger"
+                      onClick={() => {
+                        setConfirming(null)
+                        onDelete(card.token)
+                      }}
+                    >
+                      {t('delete')}
+                    </button>
+                    <button type="button" class="button-link" ref={keep} onClick={() => cancel(card.token)}>
+                      {t('keep_card')}
+                    </button>
+                  </span>
                 </span>
               ) : (
                 <button
