@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-const CRASH_SUITES = ['test/e2e/crash-harness.test.ts', 'test/e2e/two-process.test.ts', 'test/e2e/crash-recovery.test.ts']
+const CRASH_SUITES = ['test/e2e/crash-harness.test.ts', 'test/e2e/two-process.test.ts', 'test/e2e/crash-recovery.test.ts', 'test/e2e/gate-crash-retry.test.ts', 'test/e2e/upstream-gateway.test.ts']
 
 // One run: server code in node, the page and the widget in jsdom, the browser and process suites
 // beside them (two workers: browser suites mostly wait, the server suites mostly compute), then
