@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { defineConfig, type Plugin } from 'vite'
 
@@ -8,13 +9,16 @@ import { defineConfig, type Plugin } from 'vite'
 const precompress: Plugin = {
   name: 'epay-precompress',
   apply: 'build',
-  generateBundle(_options, bundle) {
-    for (const file of Object.values(bundle)) {
-      if (!/\.(m?js|css)$/.test(file.fileName)) continue
-      const source = file.type === 'chunk' ? file.code : file.source
-      const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source)
-      this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) })
-      this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(bytes, { level: 9 }) })
+  // After the files are written: only then is every chunk final (Vite still rewrites chunk code
+  // in generateBundle, e.g. the preload helper of a dynamic import), so the compressed bytes are
+  // always the served file's own.
+  writeBundle(options, bundle) {
+    for (const fileName of Object.keys(bundle)) {
+      if (!/\.(m?js|css)$/.test(fileName)) continue
+      const path = join(options.dir ?? 'dist', fileName)
+      const bytes = readFileSync(path)
+      writeFileSync(`${path}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }))
+      writeFileSync(`${path}.gz`, gzipSync(bytes, { level: 9 }))
     }
   },
 }

@@ -62,4 +62,21 @@ describe('widget delivery', () => {
     expect(response.headers.get('cache-control')).toContain('immutable')
     expect(response.headers.get('content-type')).toContain('javascript')
   })
+
+  // A dynamic import's preload helper is written into the chunk late in Vite's build: bytes
+  // compressed before that were a different program (`__VITE_PRELOAD__ is not defined` in every
+  // browser that accepts br or gzip, on any page that loads a language chunk).
+  it('serves every page file, compressed or not, as the same program', async () => {
+    const names = [...loadAssets(REPO_ROOT, false).pageFiles.keys()].filter((n) => /\.(m?js|css)$/.test(n))
+    for (const name of names) {
+      const plain = Buffer.from(await (await app.request(`/page/assets/${name}`)).arrayBuffer())
+      expect(plain.toString('utf8')).not.toContain('__VITE_PRELOAD__')
+      const br = await app.request(`/page/assets/${name}`, { headers: { 'accept-encoding': 'br' } })
+      expect(br.headers.get('content-encoding'), name).toBe('br')
+      expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).equals(plain), name).toBe(true)
+      const gz = await app.request(`/page/assets/${name}`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(gz.headers.get('content-encoding'), name).toBe('gzip')
+      expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).equals(plain), name).toBe(true)
+    }
+  })
 })
