@@ -261,12 +261,14 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
     await page.keyboard.press('Enter')
     await page.getByRole('heading', { name: 'EPay Demo Shop' }).waitFor()
     await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === 'main' || undefined, 5_000, 'focus on the main region')
+    // The Limits tab by its address: the manager chose Russian above, and keeps it.
+    const onLimits = () => page.evaluate(() => document.activeElement?.getAttribute('href')?.endsWith('tab=limits') ?? false)
     const path: string[] = []
-    for (let i = 0; i < 30 && (await focused()) !== 'Limits'; i++) {
+    for (let i = 0; i < 30 && !(await onLimits()); i++) {
       await page.keyboard.press('Tab')
       path.push((await focused()).slice(0, 30))
     }
-    expect(path.at(-1), `focus went ${path.join(' → ')}`).toBe('Limits')
+    expect(await onLimits(), `focus went ${path.join(' → ')}`).toBe(true)
     await page.keyboard.press('Enter')
     await hasUrl(page, /tab=limits/)
     await context.close()
