@@ -21,46 +21,12 @@ export function createLimitStore(sql: Sql): LimitStore & {
       const rows = await sql.query('SELECT * FROM project_limits WHERE project_id = $1 AND operation = $2 AND currency = $3', [projectId, operation, currency])
       return rows[0] ? read(rows[0]) : undefined
     },
-    async reserveDaily(key, amount, limits) {
-      const pk = [key.projectId, key.operation, key.currency, key.day]
-      await sql.query('INSERT INTO daily_totals (project_id, operation, currency, day) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', pk)
-      // One conditional UPDATE: the row lock makes concurrent reservations take turns, and each
-      // sees the totals the previous one left.
-      const rows = await sql.query(
-        `UPDATE daily_totals SET amount = amount + $5, count = count + 1
-         WHERE project_id = $1 AND operation = $2 AND currency = $3 AND day = $4
-           AND ($6::bigint IS NULL OR amount + $5 <= $6) AND ($7::integer IS NULL OR count + 1 <= $7)
-         RETURNING day`,
-        [...pk, amount, limits.dailyAmount ?? null, limits.dailyCount ?? null],
-      )
-      return rows.length > 0
-    },
-    async releaseDaily(key, amount) {
-      await sql.query(
-        `UPDATE daily_totals SET amount = amount - $5, count = count - 1
-         WHERE project_id = $1 AND operation = $2 AND currency = $3 AND day = $4 AND count > 0 AND amount >= $5`,
-        [key.projectId, key.operation, key.currency, key.day, amount],
-      )
-    },
-    async reserveMonthly(key, amount, limits) {
-      const pk = [key.projectId, key.operation, key.currency, key.month]
-      await sql.query('INSERT INTO monthly_totals (project_id, operation, currency, month) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', pk)
-      const rows = await sql.query(
-        `UPDATE monthly_totals SET amount = amount + $5, count = count + 1
-         WHERE project_id = $1 AND operation = $2 AND currency = $3 AND month = $4
-           AND ($6::bigint IS NULL OR amount + $5 <= $6) AND ($7::integer IS NULL OR count + 1 <= $7)
-         RETURNING month`,
-        [...pk, amount, limits.monthlyAmount ?? null, limits.monthlyCount ?? null],
-      )
-      return rows.length > 0
-    },
-    async releaseMonthly(key, amount) {
-      await sql.query(
-        `UPDATE monthly_totals SET amount = amount - $5, count = count - 1
-         WHERE project_id = $1 AND operation = $2 AND currency = $3 AND month = $4 AND count > 0 AND amount >= $5`,
-        [key.projectId, key.operation, key.currency, key.month, amount],
-      )
-    },
+    reserveDaily: (key, amount, limits) =>
+      reserve(sql, PERIODS.day, [key.projectId, key.operation, key.currency, key.day], amount, limits.dailyAmount, limits.dailyCount),
+    releaseDaily: (key, amount) => release(sql, PERIODS.day, [key.projectId, key.operation, key.currency, key.day], amount),
+    reserveMonthly: (key, amount, limits) =>
+      reserve(sql, PERIODS.month, [key.projectId, key.operation, key.currency, key.month], amount, limits.monthlyAmount, limits.monthlyCount),
+    releaseMonthly: (key, amount) => release(sql, PERIODS.month, [key.projectId, key.operation, key.currency, key.month], amount),
     async set(projectId, operation, currency, limits) {
       await sql.query(
         `INSERT INTO project_limits (project_id, operation, currency, min_amount, max_amount, daily_amount, daily_count, monthly_amount, monthly_count)
@@ -89,4 +55,34 @@ export type LimitAdmin = ReturnType<typeof createLimitStore>
 
 function nullable(value: unknown, column: string): number | undefined {
   return value === null || value === undefined ? undefined : toSafeInt(value, column)
+}
+
+/** The totals tables and their period column; fixed names, never from input. */
+const PERIODS = {
+  day: { table: 'daily_totals', column: 'day' },
+  month: { table: 'monthly_totals', column: 'month' },
+} as const
+type Period = (typeof PERIODS)[keyof typeof PERIODS]
+type TotalsKey = [projectId: number, operation: string, currency: string, period: string]
+
+async function reserve(sql: Sql, period: Period, pk: TotalsKey, amount: number, maxAmount: number | undefined, maxCount: number | undefined): Promise<boolean> {
+  await sql.query(`INSERT INTO ${period.table} (project_id, operation, currency, ${period.column}) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, pk)
+  // One conditional UPDATE: the row lock makes concurrent reservations take turns, and each
+  // sees the totals the previous one left.
+  const rows = await sql.query(
+    `UPDATE ${period.table} SET amount = amount + $5, count = count + 1
+     WHERE project_id = $1 AND operation = $2 AND currency = $3 AND ${period.column} = $4
+       AND ($6::bigint IS NULL OR amount + $5 <= $6) AND ($7::integer IS NULL OR count + 1 <= $7)
+     RETURNING ${period.column}`,
+    [...pk, amount, maxAmount ?? null, maxCount ?? null],
+  )
+  return rows.length > 0
+}
+
+async function release(sql: Sql, period: Period, pk: TotalsKey, amount: number): Promise<void> {
+  await sql.query(
+    `UPDATE ${period.table} SET amount = amount - $5, count = count - 1
+     WHERE project_id = $1 AND operation = $2 AND currency = $3 AND ${period.column} = $4 AND count > 0 AND amount >= $5`,
+    [...pk, amount],
+  )
 }
