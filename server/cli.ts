@@ -1,21 +1,5 @@
-import { parseArgs } from 'node:util'
-import { openDatabase } from './compose.ts'
-import { loadConfig } from './config.ts'
-import { systemClock } from './ids.ts'
-import { createProjectStore } from './storage/project-store.ts'
-import { limitsCommand } from './cli/limits.ts'
-import { signCommand } from './cli/sign.ts'
-import { readAll, splitSecret, warnSecretOnArgv } from './cli/stdin.ts'
-import { parseOrigin } from './domain/origin.ts'
-import { projectListLines } from './cli/project-list.ts'
-import { parseConnectOptions } from './cli/project-connect.ts'
-import { connectionDescriptions } from './providers/live-connections.ts'
-import { createConnectionStore } from './storage/connection-store.ts'
-import { configuredCardVault } from './vault/configured-keys.ts'
-import { orgCommand } from './cli/org.ts'
-import { userCommand } from './cli/user.ts'
-import { journalCommand } from './cli/journal.ts'
-
+// Each command's module is loaded only when that command runs: `sign` (run once per example by
+// the API guide's curl examples) then starts without the database, the vault or the providers.
 const USAGE = `usage: npm run cli -- <command>
   project add --id N --name S [--org ID] [--secret-stdin] [--callback-url U] [--origin O]... [--return-host H]... [--test]
   project list
@@ -30,104 +14,22 @@ const USAGE = `usage: npm run cli -- <command>
   journal verify
 Secrets are read from stdin (first line): a command line is visible to every user of the machine.`
 
-// Manages projects without SQL (SPEC §2), against the same database the server uses.
-async function main(argv: string[]): Promise<void> {
-  const [group, command, ...rest] = argv
-  if (group === 'sign') return signCommand(argv.slice(1))
-  if (group === 'limits') return limitsCommand(argv.slice(1))
-  if (group === 'org') return orgCommand(argv.slice(1))
-  if (group === 'user') return userCommand(argv.slice(1))
-  if (group === 'journal') return journalCommand(argv.slice(1))
-  if (group !== 'project' || !command) throw new Error(USAGE)
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      id: { type: 'string' },
-      name: { type: 'string' },
-      secret: { type: 'string' },
-      'secret-stdin': { type: 'boolean' },
-      'revoke-old': { type: 'boolean' },
-      'callback-url': { type: 'string' },
-      origin: { type: 'string', multiple: true },
-      'return-host': { type: 'string', multiple: true },
-      test: { type: 'boolean' },
-      org: { type: 'string' },
-      provider: { type: 'string' },
-      url: { type: 'string' },
-      'upstream-project-id': { type: 'string' },
-      methods: { type: 'string' },
-    },
-  })
-  const id = values.id === undefined ? undefined : Number(values.id)
-  if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new Error('--id must be a positive integer')
-  if (values.secret !== undefined && values['secret-stdin']) throw new Error('give the secret once: --secret-stdin')
-  // Checked before the database is opened, so a typo costs nothing.
-  const allowedOrigins = (values.origin ?? []).map((o) => {
-    try {
-      return parseOrigin(o)
-    } catch (error) {
-      throw new Error(`--origin: ${error instanceof Error ? error.message : String(error)}`)
-    }
-  })
-  let secret = values.secret
-  if (secret !== undefined) warnSecretOnArgv(process.stderr)
-  if (values['secret-stdin']) secret = splitSecret(await readAll(process.stdin)).secret
-  if (command === 'connect' && values.secret !== undefined) throw new Error('project connect: the upstream secret is read with --secret-stdin only')
-  const connection = command === 'connect' ? parseConnectOptions({ ...values, id }, secret) : undefined
-  const config = loadConfig()
-  const sql = await openDatabase(config)
-  try {
-    const projects = createProjectStore(sql, systemClock)
-    // Opened only by the commands that use connections: the vault's keys may live in the database.
-    const connections = async () => createConnectionStore(sql, await configuredCardVault(config, sql))
-    switch (command) {
-      case 'add': {
-        if (id === undefined || !values.name) throw new Error(USAGE)
-        const project = await projects.add({
-          id,
-          name: values.name,
-          ...(secret ? { secret } : {}),
-          ...(values['callback-url'] ? { callbackUrl: values['callback-url'] } : {}),
-          allowedOrigins,
-          returnHosts: values['return-host'] ?? [],
-          testMode: values.test ?? false,
-          ...(values.org ? { orgId: values.org } : {}),
-        })
-        // A generated secret is shown once, as the dashboard does; a given one is never echoed.
-        process.stdout.write(`project ${project.id} "${project.name}" created\n${secret ? '' : `secret: ${project.secrets[0]}\n`}`)
-        break
-      }
-      case 'list':
-        for (const line of await projectListLines(await projects.list(), connectionDescriptions(await connections()))) process.stdout.write(`${line}\n`)
-        break
-      case 'connect': {
-        if (!connection) throw new Error(USAGE)
-        const project = await projects.get(connection.projectId)
-        if (!project) throw new Error(`project ${connection.projectId} does not exist`)
-        await (await connections()).connect(connection, systemClock.now())
-        // The secret is never echoed: it is sealed now and only ever opened to sign and verify.
-        process.stdout.write(`project ${project.id} (${project.testMode ? 'test' : 'live'}) connected to ${connection.provider} ${connection.url}, upstream project ${connection.upstreamProjectId}, for ${connection.methods.join(',')}; the secret is sealed and will not be shown again\n`)
-        if (project.testMode) process.stdout.write('note: the project is in test mode: its payments stay on the simulators until it is live\n')
-        break
-      }
-      case 'disconnect': {
-        if (id === undefined) throw new Error(USAGE)
-        process.stdout.write((await (await connections()).disconnect(id)) ? `project ${id} disconnected: its live payments are refused\n` : `project ${id} had no connection\n`)
-        break
-      }
-      case 'rotate-secret': {
-        if (id === undefined) throw new Error(USAGE)
-        const revokeOld = values['revoke-old'] ?? false
-        const project = await projects.rotateSecret(id, systemClock.now(), { revokeOld })
-        process.stdout.write(`project ${project.id}: new secret: ${project.secrets[0]}\n${revokeOld ? 'the old secret is no longer valid' : 'the old secret stays valid for 24 hours'}\n`)
-        break
-      }
-      default:
-        throw new Error(USAGE)
-    }
-  } finally {
-    await sql.close()
-  }
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<void>>> = {
+  project: async () => {
+    const { projectCommand } = await import('./cli/project.ts')
+    return (args) => projectCommand(args, USAGE)
+  },
+  sign: async () => (await import('./cli/sign.ts')).signCommand,
+  limits: async () => (await import('./cli/limits.ts')).limitsCommand,
+  org: async () => (await import('./cli/org.ts')).orgCommand,
+  user: async () => (await import('./cli/user.ts')).userCommand,
+  journal: async () => (await import('./cli/journal.ts')).journalCommand,
+}
+
+async function main([group, ...rest]: string[]): Promise<void> {
+  const load = group === undefined ? undefined : COMMANDS[group]
+  if (!load) throw new Error(USAGE)
+  await (await load())(rest)
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

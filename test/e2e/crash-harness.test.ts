@@ -86,20 +86,23 @@ describe.each(storages)('crash harness on %s', (name, prepare) => {
       await server.stop('SIGTERM')
       outputs.push(server.output())
       const db = await storage.open()
+      let left: Awaited<ReturnType<typeof outstanding>>
       try {
-        const left = await outstanding(db.sql, PROJECT)
+        left = await outstanding(db.sql, PROJECT)
         if ((left.callbacks === 0 && left.processing === 0) || round === 3) {
           report = await checkInvariants(db.sql, { projectId: PROJECT, results: driver.results, receiver })
-        } else {
-          rounds++
-          server = await startServer(env)
-          // A callback claimed by a killed process waits out its 30 s lease before another claims it.
-          await sleep(Math.min(45_000, Math.max(1_000, left.dueAt - Date.now() + 2_000)))
-          await eventually(() => receiver.quietFor() > 1000 || undefined, 15_000, 'the callbacks to settle')
         }
       } finally {
+        // Closed before the server restarts: PGlite admits one process per data directory, and
+        // this test process holding it would stop the server at start-up.
         await db.close()
       }
+      if (report) break
+      rounds++
+      server = await startServer(env)
+      // A callback claimed by a killed process waits out its 30 s lease before another claims it.
+      await sleep(Math.min(45_000, Math.max(1_000, left.dueAt - Date.now() + 2_000)))
+      await eventually(() => receiver.quietFor() > 1000 || undefined, 15_000, 'the callbacks to settle')
     }
     await receiver.close()
     if (storage.name === 'pglite' && 'dataDir' in storage.storage) pgliteDirAfterRun = storage.storage.dataDir

@@ -80,6 +80,15 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
     const handle = await page.locator('iframe[allow]').elementHandle()
     return (await handle!.contentFrame())!
   }
+  /** Waits until the frame's height is its page's content height: no resize left in flight. */
+  async function frameFitsContent(page: Page, selector: string): Promise<void> {
+    const frame = (await (await page.locator(selector).elementHandle())!.contentFrame())!
+    await eventually(async () => {
+      const content = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height))
+      const height = await page.locator(selector).evaluate((el) => (el as HTMLElement).clientHeight)
+      return Math.max(200, content) === height || undefined
+    }, 10_000, 'the frame to fit its content')
+  }
   /** Where focus is: the frame's focused field (by autocomplete, else its text), or the page's element. */
   async function focused(page: Page, inFrame?: Frame): Promise<string> {
     const top = await page.evaluate(() => {
@@ -95,7 +104,9 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
   }
 
   it('embedded mode: runEmbedded(params, "POST") inline, the shop\'s own button validates through trySubmit, then pays', async () => {
-    const page = await browser.newPage()
+    // Tall enough that "Place order" needs no scrolling: right after a scroll, Chromium can route
+    // a synthetic click by the cross-site frame's stale hit-test area to the frame instead.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
     await page.goto(`${shop.origin}/checkout?embedded`)
     await waitForEvent(page, 'embedded.onLoaded')
     expect(await page.locator('#card-here iframe[allow]').count()).toBe(1)
@@ -105,6 +116,9 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
     expect(Object.keys(errors).sort()).toEqual(['cvc', 'expiry', 'holder', 'number'])
     expect(await names(page)).not.toContain('embedded.onPaymentSent')
     await fillCard(page.frameLocator('#card-here iframe'), { pan: '4242424242424242' })
+    // The error lines went away, so the frame shrinks (resize message, then the merchant's layout)
+    // and "Place order" moves up: clicked before that lands, the click would hit where it was.
+    await frameFitsContent(page, '#card-here iframe')
     await page.click('#place-order')
     await waitForEvent(page, 'embedded.onPaymentSuccess')
     const seen = await events(page)

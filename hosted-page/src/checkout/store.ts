@@ -344,9 +344,11 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     rendered() {
       if (loadedPosted || !parent || state.view.kind === 'loading') return
       loadedPosted = true
+      // The size goes first: by the time the merchant's onLoaded runs, the frame has its height,
+      // so nothing on the merchant's page (its own Pay button in embedded mode) moves under a click.
+      stopResize = parent.watchSize()
       parent.post('epframe.loaded', {})
       for (const action of queued.splice(0)) action()
-      stopResize = parent.watchSize()
     },
     dispose() {
       disposed = true

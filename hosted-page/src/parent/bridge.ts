@@ -74,6 +74,8 @@ export function createParentBridge(
         last = key
         post('epframe.resize', { width, height })
       }
+      // Reported now as well as on every change: the observer's first call waits for a frame.
+      report()
       const observer = new Observer(report)
       observer.observe(root)
       return () => observer.disconnect()

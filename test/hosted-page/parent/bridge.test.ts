@@ -45,6 +45,8 @@ describe('createParentBridge', () => {
       disconnect() {}
     }
     const stop = createParentBridge({ ...win, ResizeObserver: FakeObserver as never }, target, root).watchSize()
+    // At once, before the observer's first call: the widget sizes the frame before onLoaded.
+    expect(win.postMessage).toHaveBeenCalledTimes(1)
     notify()
     notify()
     size.h = 720
