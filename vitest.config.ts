@@ -42,6 +42,9 @@ export default defineConfig({
           // time out once; a real failure fails twice. Each retry is printed, and a flake seen in
           // CI is reported on the issue rather than hidden.
           retry: 1,
+          // Files that mark their tests concurrent (each test its own page and payment) run
+          // three at a time: enough to overlap the simulated latencies, few enough for 2 cores.
+          maxConcurrency: 3,
           include: ['test/e2e/**/*.test.ts'],
           exclude: CRASH_SUITES,
           globalSetup: ['test/setup/pglite-templates.ts'],
@@ -52,8 +55,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The SIGKILL campaigns time their kills against real restarts: they run last and one
-          // at a time, with the machine to themselves.
+          // The SIGKILL campaigns time their kills against real restarts: they run last, two at a
+          // time (each its own data directory, schema and ports), with the machine to themselves.
           name: 'crash',
           environment: 'node',
           retry: 1,
@@ -61,7 +64,7 @@ export default defineConfig({
           globalSetup: ['test/setup/pglite-templates.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          maxWorkers: 1,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },

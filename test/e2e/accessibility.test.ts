@@ -39,7 +39,9 @@ async function axeViolations(page: Page): Promise<Violation[]> {
   }, options)
 }
 
-describe.skipIf(!browserAvailable())('hosted page accessibility (axe, WCAG 2.2 AA) and keyboard use', () => {
+// Every check opens its own page and payment: they run side by side (up to the project's
+// maxConcurrency), so the simulated acquirer's latency overlaps instead of adding up.
+describe.skipIf(!browserAvailable()).concurrent('hosted page accessibility (axe, WCAG 2.2 AA) and keyboard use', () => {
   let server: ServerProcess
   let browser: Browser
   let context: BrowserContext

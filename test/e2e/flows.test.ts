@@ -75,7 +75,9 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
     return list
   }
 
-  describe.each<Mode>(['full-page', 'modal'])('%s', (mode) => {
+  // Each flow has its own page, payment and customer: they run side by side, so the waits on the
+  // simulated acquirer overlap instead of adding up. The data-file search below runs after them.
+  describe.concurrent.each<Mode>(['full-page', 'modal'])('%s', (mode) => {
     it('frictionless success', async () => {
       const { page, pay, paymentId } = await openPayment(mode)
       await typeCard(pay, CARDS.ok)
@@ -123,7 +125,8 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
       await page.close()
     })
 
-    it('saves a card, pays with it and deletes it', async () => {
+    // The test's own expect: expect.poll needs it in a concurrent test.
+    it('saves a card, pays with it and deletes it', async ({ expect }) => {
       const customer = `cust-${mode}-${Date.now()}`
       const first = await openPayment(mode, { customer_id: customer })
       await first.pay.getByRole('checkbox').check()

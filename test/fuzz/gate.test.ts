@@ -9,13 +9,14 @@ import { gate, general } from '../fixtures/gate.ts'
 import { TEST_PROJECT, fixedClock, makeTestApp } from '../fixtures/test-app.ts'
 import { leakIn, nastyString } from './fuzz-inputs.ts'
 import { memoryDatabase } from '../fixtures/databases.ts'
+import { fuzzRuns } from './runs.ts'
 
 // Gate API inputs (SPEC §9, §12) with random and malformed bodies, signatures, content types and
 // Idempotency-Keys: never a 500, never a leak, every error in ECommPay's `{status: "error"}`
 // shape, and nothing written (no payment, no operation) by a request that was refused. Most
 // cases are signed, so they get past the signature to each route's own validation.
 
-const RUNS = 2000
+const RUNS = fuzzRuns(700)
 const ROUTES = [
   '/v2/payment/card/sale', '/v2/payment/card/auth', '/v2/payment/card/recurring', '/v2/payment/card/capture', '/v2/payment/card/cancel',
   '/v2/payment/card/refund', '/v2/payment/refund', '/v2/payment/card/payout', '/v2/payment/wallet/jeton/sale',

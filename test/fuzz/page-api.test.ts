@@ -8,12 +8,13 @@ import type { Sql } from '../../server/storage/sql.ts'
 import { fixedClock, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../fixtures/test-app.ts'
 import { leakIn, nastyString } from './fuzz-inputs.ts'
 import { memoryDatabase } from '../fixtures/databases.ts'
+import { fuzzRuns } from './runs.ts'
 
 // The hosted page's API (`/api/page/…`, SPEC §5, §12) with random and malformed sessions, bodies,
 // content types, methods and paths: never a 500, never a leak, every JSON error in the one
 // envelope, and nothing written (no payment, no operation) by a request that was refused.
 
-const RUNS = 1500
+const RUNS = fuzzRuns(500)
 const PANS = ['4242424242424242', '4000000000000002', '4000000000003220', '4000000000000119', '5555555555554444', '4242424242424241']
 
 /** Percent-encodes a path segment; a lone surrogate becomes the invalid UTF-8 it would be on the wire. */

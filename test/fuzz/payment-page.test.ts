@@ -6,12 +6,13 @@ import type { Sql } from '../../server/storage/sql.ts'
 import { TEST_PROJECT, fixedClock, makeTestApp, signedQuery } from '../fixtures/test-app.ts'
 import { leakIn, nastyString, queryMutation } from './fuzz-inputs.ts'
 import { memoryDatabase } from '../fixtures/databases.ts'
+import { fuzzRuns } from './runs.ts'
 
 // `GET|POST /payment` with random and malformed input (SPEC §4, §12): never a 500, never a stack
 // trace or a source path in the body, and never a payment row from input the page refused. Most
 // cases are signed with the project's secret, so they get past the signature to the field checks.
 
-const RUNS = 2000
+const RUNS = fuzzRuns(700)
 /** Values each optional parameter takes when valid; the fuzzer mixes them with hostile ones. */
 const VALID: Record<string, fc.Arbitrary<string>> = {
   payment_description: fc.string({ maxLength: 60 }),

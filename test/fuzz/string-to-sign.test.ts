@@ -5,6 +5,7 @@ import { readPaymentParams } from '../../server/http/payment-params.ts'
 import { verifyPageSignature } from '../../server/http/verify-page-signature.ts'
 import { sign } from '../../server/signature/signature.ts'
 import { stringToSign } from '../../server/signature/string-to-sign.ts'
+import { fuzzRuns } from './runs.ts'
 
 // SPEC §3: two different parameter sets the Payment Page accepts must never produce the same
 // string to sign — else a signature for one is a signature for the other. Inputs go through
@@ -12,7 +13,7 @@ import { stringToSign } from '../../server/signature/string-to-sign.ts'
 // bytes HMAC sees. Small alphabets make near-collisions (moved colons, digits natural sort
 // treats alike, booleans) likely; fixed seeds keep runs reproducible.
 
-const RUNS = 3000
+const RUNS = fuzzRuns(3000)
 const SECRET = 'fuzz-secret'
 
 /** Characters that matter to the canonical form, plus a few that only need to survive encoding. */
