@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { migrate } from '../../server/storage/migrate.ts'
 import { DataDirError, LOCK_FILE, openPglite } from '../../server/storage/pglite.ts'
-import { freePort, launchServer, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
+import { freePort, launchServer, serverEnv, startServer, type ServerProcess } from './harness.ts'
+import { dataDir } from './data-dir.ts'
 
 // Issue 9: a PGlite data directory belongs to one process. The exclusion is an operating-system
 // lock, so deleting epay.lock by hand lets no second server in, and a stale epay.lock whose pid
@@ -20,16 +20,11 @@ describe('PGlite data directory lock', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
   })
 
-  // One cluster for both cases: creating one compiles and runs initdb, which is slow on a busy machine.
-  let cluster: string | undefined
+  // A copy of the run's migrated template: initdb is slow on a busy machine.
   async function clusterDir(): Promise<string> {
-    if (cluster) return cluster
-    const dir = tempDir('epay-lock-')
+    const dir = dataDir('epay-lock-')
     dirs.push(dir)
-    const sql = await openPglite(dir)
-    await migrate(sql)
-    await sql.close()
-    return (cluster = dir)
+    return dir
   }
 
   it('opens a directory whose stale epay.lock names another live process (not an EPay server on it)', { timeout: 300_000 }, async () => {
