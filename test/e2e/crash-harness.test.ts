@@ -30,7 +30,9 @@ if (process.env['DATABASE_URL']) storages.push(['postgres', () => postgresStorag
 /** The PGlite directory the campaign left behind, reused by the damaged-directory tests. */
 let pgliteDirAfterRun: string | undefined
 
-describe.each(storages)('crash harness on %s', (name, prepare) => {
+// The PGlite and PostgreSQL campaigns run side by side: separate processes, directories, schemas
+// and ports, so neither can see the other, and the suite's time is the longer one's, not the sum.
+describe.concurrent.each(storages)('crash harness on %s', (name, prepare) => {
   let server: ServerProcess | undefined
   let storage: CrashStorage | undefined
   afterAll(async () => {

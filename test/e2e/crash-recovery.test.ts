@@ -23,7 +23,9 @@ if (process.env['DATABASE_URL']) {
   }])
 }
 
-describe.each(storages)('SIGKILL before the callback is delivered (%s)', (_name, prepare) => {
+// The PGlite and PostgreSQL campaigns run side by side: separate processes, directories, schemas
+// and ports, so neither can see the other, and the suite's time is the longer one's, not the sum.
+describe.concurrent.each(storages)('SIGKILL before the callback is delivered (%s)', (_name, prepare) => {
   let server: ServerProcess | undefined
   let cleanup: (() => Promise<void>) | undefined
   afterAll(async () => {

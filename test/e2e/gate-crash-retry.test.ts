@@ -23,7 +23,9 @@ type Answer = { status: number; body: string; replayed: boolean }
  * Idempotency-Key and body, as docs/api.md tells merchants: each retry answers what the first
  * run did, no refund exceeds what was asked, no effect happens twice, nothing stays `new`.
  */
-describe.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) => {
+// The PGlite and PostgreSQL campaigns run side by side: separate processes, directories, schemas
+// and ports, so neither can see the other, and the suite's time is the longer one's, not the sum.
+describe.concurrent.each(storages)('Gate retries across a SIGKILL (%s)', (_name, prepare) => {
   let server: ServerProcess | undefined
   let storage: CrashStorage | undefined
   afterAll(async () => {
