@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { sign } from '../server/signature/signature.ts'
 import { CHROMIUM_LAUNCH, ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from '../test/e2e/harness.ts'
+import { startMerchantSite } from '../test/e2e/merchant-site.ts'
 import { dashboardScreenshots } from './dashboard-screens.ts'
 
 const SECRET = 'screenshots-secret'
@@ -155,6 +156,49 @@ async function screens(browser: Browser, server: ServerProcess, lang: Lang, view
   return files
 }
 
+/**
+ * The widget's modal on a merchant page of another origin (merchant.js): the window as the
+ * shopper sees it, light and dark, from the form through processing to the result.
+ */
+async function modalScreens(browser: Browser, shop: string, lang: Lang, viewport: { width: number; height: number }): Promise<string[]> {
+  const files: string[] = []
+  const w = viewport.width
+  const shootWindow = async (page: Page, screen: string) => {
+    const file = `${lang}-${w}-${screen}.png`
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' })
+    files.push(file)
+  }
+  for (const scheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang, colorScheme: scheme })
+    const page = await context.newPage()
+    const prefix = scheme === 'dark' ? 'modal-dark' : 'modal'
+    await page.goto(`${shop}/shop?lang=${lang}&payment_id=shot-modal-${lang}-${w}-${scheme}-${Date.now()}`)
+    await page.click('#pay')
+    const frame = page.frameLocator('iframe[allow]')
+    await frame.locator('[data-state="form"]').waitFor({ timeout: 30_000 })
+    const card = scheme === 'dark' ? '4000 0000 0000 0002' : '4242 4242 4242 4242'
+    await frame.locator('input[autocomplete="cc-number"]').fill(card)
+    await frame.locator('input[autocomplete="cc-exp"]').fill('12/34')
+    await frame.locator('input[autocomplete="cc-csc"]').fill('123')
+    await frame.locator('input[autocomplete="cc-name"]').fill('JANE DOE')
+    await frame.locator('input[autocomplete="cc-name"]').blur()
+    await shootWindow(page, `${prefix}-form`)
+    await frame.locator('button[type="submit"]').click()
+    await frame.locator('[data-state="processing"]').waitFor({ timeout: 30_000 })
+    await shootWindow(page, `${prefix}-processing`)
+    await frame.locator(`[data-state="${scheme === 'dark' ? 'decline' : 'success'}"]`).waitFor({ timeout: 30_000 })
+    await shootWindow(page, `${prefix}-${scheme === 'dark' ? 'decline' : 'success'}`)
+    if (scheme === 'dark') {
+      await frame.locator('.status button').click()
+      await frame.locator('[data-state="form"]').waitFor()
+      await shootWindow(page, `${prefix}-retry`)
+    }
+    await context.close()
+  }
+  return files
+}
+
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-if-needed.mjs')], { cwd: ROOT, stdio: 'inherit' })
   rmSync(OUT, { recursive: true, force: true })
@@ -162,13 +206,16 @@ async function main(): Promise<void> {
   const port = await freePort()
   // The acquirer is slowed down so the processing screen stays up long enough to capture.
   const env = { ...serverEnv(port, { dataDir: tempDir('epay-shots-') }), EPAY_ACQUIRER_LATENCY_MS: '2000', LOG_LEVEL: 'warn' }
-  cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Northwind Audio', '--secret-stdin', '--test'], `${SECRET}\n`)
+  // A merchant page on another origin that opens the widget's modal.
+  const shop = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET })
+  cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Northwind Audio', '--secret-stdin', '--test', '--origin', shop.origin], `${SECRET}\n`)
   const server = await startServer(env)
   const browser = await chromium.launch(CHROMIUM_LAUNCH)
   try {
     for (const lang of LANGS) {
       for (const viewport of VIEWPORTS) {
         for (const file of await screens(browser, server, lang, viewport)) process.stdout.write(`screenshots/${file}\n`)
+        for (const file of await modalScreens(browser, shop.origin, lang, viewport)) process.stdout.write(`screenshots/${file}\n`)
       }
     }
     await server.stop()
@@ -177,6 +224,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close()
     await server.stop()
+    await shop.close()
   }
 }
 

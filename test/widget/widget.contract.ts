@@ -244,6 +244,28 @@ export function describeWidget(label: string, load: () => EPayWidgetApi) {
         expect(names()).toEqual(['onExit', 'onDestroy', 'onLoaded'])
       })
 
+      it('speaks the payment\'s language_code: its loading status, close button, dialog and frame names in Russian for ru', () => {
+        run(aConfig({ language_code: 'ru' }))
+        expect(document.querySelector('[role="status"]')?.textContent).toBe('\u0417\u0430\u0433\u0440\u0443\u0437\u043a\u0430...')
+        expect(document.querySelector('button')?.getAttribute('aria-label')).toBe('\u0417\u0430\u043a\u0440\u044b\u0442\u044c')
+        expect(frame().title).toBe('\u041e\u043f\u043b\u0430\u0442\u0430')
+        expect(dialog()!.getAttribute('aria-label')).toBe('\u041e\u043f\u043b\u0430\u0442\u0430')
+        // Any spelling of Russian a merchant signs; another language falls back to English.
+        run(aConfig({ language_code: 'RU-ru' }))
+        expect(frames()[1]!.title).toBe('\u041e\u043f\u043b\u0430\u0442\u0430')
+        run(aConfig({ language_code: 'de' }))
+        expect(frames()[2]!.title).toBe('Payment')
+      })
+
+      it('keeps the modal at its tallest screen: a shorter result after the form does not shrink the frame', () => {
+        const { frame: f, guid } = open()
+        postFromPage(f, { message: 'epframe.resize', guid, data: { width: 480, height: 700 } })
+        postFromPage(f, { message: 'epframe.resize', guid, data: { width: 480, height: 380 } })
+        expect(f.style.height).toBe('700px')
+        postFromPage(f, { message: 'epframe.resize', guid, data: { width: 480, height: 720 } })
+        expect(f.style.height).toBe('720px')
+      })
+
       it('shows a loading status until epframe.loaded', () => {
         const { frame: f, guid } = open()
         expect(document.querySelector('[role="status"]')?.textContent).toMatch(/Loading/)
@@ -299,6 +321,9 @@ export function describeWidget(label: string, load: () => EPayWidgetApi) {
         postFromPage(f, { message: 'epframe.resize', guid, data: { width: 400, height: 612.2 } })
         expect(f.style.height).toBe('613px')
         expect(calls).toEqual([['onResize', { width: 400, height: 612.2 }]])
+        // Inline, the merchant's layout follows the page down as well as up.
+        postFromPage(f, { message: 'epframe.resize', guid, data: { width: 400, height: 380 } })
+        expect(f.style.height).toBe('380px')
       })
 
       it('removes the frame and its listener on destroy()', () => {
@@ -463,6 +488,14 @@ export function describeWidget(label: string, load: () => EPayWidgetApi) {
         expect(confirm).toHaveLength(3)
         expect(dialog()).not.toBeNull()
         expect(names()).toEqual(['onPaymentSent'])
+      })
+
+      it('scrolls the modal back to the frame\'s top when the payment is sent, as it keeps its tallest height', () => {
+        const { frame: f, guid } = open()
+        const scrolled = vi.fn()
+        f.scrollIntoView = scrolled
+        sent(f, guid)
+        expect(scrolled).toHaveBeenCalledTimes(1)
       })
 
       it('does not ask before a payment is sent, or after its result', () => {

@@ -3,6 +3,7 @@ import { callbackName, parseMessage, readPageMessage } from './messages.ts'
 import { openModal } from './modal.ts'
 import { paymentParams } from './payment-params.ts'
 import { postForm } from './post-form.ts'
+import { widgetStrings } from './strings.ts'
 import type { WidgetConfig, WidgetInstance, WidgetMethod } from './types.ts'
 
 // EPay's origin when the config has no baseUrl: where this script came from. `currentScript`
@@ -13,7 +14,8 @@ const scriptUrl = (document.currentScript as HTMLScriptElement | null)?.src || i
 const LOAD_TIMEOUT_MS = 15_000
 /** Height held for the frame until the page reports its own, so the merchant page barely moves. */
 const RESERVED_HEIGHT = '760px'
-const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true'
+// true, 1, '1' and 'true', as ECommPay's script takes them.
+const truthy = (v: unknown) => /^(true|1)$/.test(v as string)
 
 /** The widget most recently opened, for ECommPay's `EPayWidget.closePopup()`. */
 export let lastOpened: WidgetInstance | undefined
@@ -45,8 +47,9 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
   // only gives the origin — its path is the script's, not EPay's.
   const action = origin + (config.baseUrl ? base.pathname.replace(/\/$/, '') : '') + '/payment'
   const isPost = /^post$/i.test(method)
-  // CSPRNG: the guid is what tells this widget's messages from another's on the same page.
-  const guid = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b + 256).toString(16).slice(1)).join('')
+  // CSPRNG: the guid is what tells this widget's messages from another's on the same page
+  // (128 random bits, as decimal digits).
+  const guid = crypto.getRandomValues(new Uint32Array(4)).join('')
   const fire = (name: string, data: unknown = {}, ...more: unknown[]) => {
     const fn = config[name]
     try {
@@ -60,7 +63,7 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
     }
   }
   // Posts into EPay's page, pinned to its exact origin, never "*".
-  const tell = (message: string) => frame && frame.contentWindow!.postMessage({ message, guid, data: {} }, origin)
+  const tell = (message: string) => frame?.contentWindow!.postMessage({ message, guid, data: {} }, origin)
   let teardown: (() => void) | undefined
   let hide: ((keep?: boolean) => void) | undefined
   let frame: HTMLIFrameElement
@@ -71,6 +74,9 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
   let pending = 0
   let waiting = 0
   let submitting = 0
+  // The tallest screen so far: a modal never shrinks between form, processing and result, so
+  // it neither jumps nor moves its close button under the shopper's pointer.
+  let tallest = 200
   const focusStart = () => {
     frame.focus()
     tell('epframe.focus')
@@ -101,8 +107,10 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
       loading.remove()
       if (hide && !waiting) focusStart()
     }
-    if (name == 'epframe.resize') frame.style.height = `${Math.max(200, Math.ceil(data['height'] as number))}px`
-    if (name == 'epframe.payment.sent') pending = 1
+    if (name == 'epframe.resize') frame.style.height = `${(tallest = Math.max(hide ? tallest : 200, Math.ceil(data['height'] as number)))}px`
+    // The modal keeps its tallest height, so a shopper who scrolled down to Pay would meet the
+    // processing screen and the result scrolled out of sight: back to the frame's top.
+    if (name == 'epframe.payment.sent') (pending = 1), hide && frame.scrollIntoView()
     const result = /\.(success|fail)$/.test(name)
     if (result) pending = 0
     fire(callbackName(name), data)
@@ -110,7 +118,7 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
       submitting = 0
       const pay = (answer?: { additional_parameters?: Record<string, unknown> }) => {
         // Unsigned values cannot change a signed payment: refused, the payment goes on as signed.
-        if (Object.values((answer && answer.additional_parameters) || {}).some((v) => v)) fail('additional_parameters are not supported')
+        if (Object.values(answer?.additional_parameters || {}).some((v) => v)) fail('additional_parameters are not supported')
         tell('epframe.embedded_mode.submit')
       }
       if (Object.keys(data).length) fire('onValidationError', data)
@@ -135,19 +143,17 @@ export function create(config: WidgetConfig, method: WidgetMethod = 'GET'): Widg
       const host = typeof target == 'string' ? target ? document.getElementById(target) : undefined : target
       if (host === null) throw fail(`target_element "${target}" not found`)
       const name = `epay_${guid}`
-      frame = element('iframe', { width: '100%', height: RESERVED_HEIGHT, border: '0', display: 'block' })
-      frame.name = name
-      frame.title = 'Payment'
+      const [loadingText, closeLabel, title] = widgetStrings(config['language_code'])
+      frame = element('iframe', { width: '100%', height: RESERVED_HEIGHT, minHeight: '100%', border: '0', display: 'block' }, { name, title })
       frame.setAttribute('allow', 'payment *')
       const params = paymentParams(config, guid, host ? 'iframe' : 'popup')
       if (!isPost) frame.src = `${action}?${new URLSearchParams(params)}`
-      loading = element('div', { position: 'absolute', top: '16px', width: '100%', textAlign: 'center', font: '14px sans-serif', color: '#555' })
-      loading.textContent = 'Loading...'
+      loading = element('div', { position: 'absolute', top: '16px', width: '100%', textAlign: 'center', color: 'CanvasText' }, { textContent: loadingText })
       loading.setAttribute('role', 'status')
       const box = element('div', { position: 'relative' })
       box.append(loading, frame)
       if (host) host.append(box)
-      else hide = openModal(box, shopperClose, truthy(config['close_on_missclick']), focusStart)
+      else hide = openModal(box, shopperClose, truthy(config['close_on_missclick']), focusStart, title, closeLabel)
       addEventListener('message', onMessage)
       if (isPost) postForm(action, params, name)
       timer = setTimeout(() => fire('onFailLoading'), LOAD_TIMEOUT_MS)

@@ -1,9 +1,10 @@
 /**
- * Creates an element styled through CSSOM properties: unlike a `<style>` element or a style
- * attribute, these are not blocked by a merchant's strict CSP (no `'unsafe-inline'`).
+ * Creates an element styled through CSSOM properties, with `props` set on it: unlike a
+ * `<style>` element or a style attribute, these are not blocked by a merchant's strict CSP
+ * (no `'unsafe-inline'`).
  */
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, style: Partial<CSSStyleDeclaration> = {}): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag)
+export function element<K extends keyof HTMLElementTagNameMap>(tag: K, style: Partial<CSSStyleDeclaration> = {}, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] {
+  const node = Object.assign(document.createElement(tag), props)
   Object.assign(node.style, style)
   return node
 }

@@ -9,10 +9,10 @@ import type { WidgetConfig } from './types.ts'
  */
 export function paymentParams(config: WidgetConfig, guid: string, frameMode?: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const key of Object.keys(config)) {
+  for (const key in config) {
     const value = config[key]
-    if (key == 'baseUrl' || value === undefined || typeof value == 'function' || typeof value == 'symbol' || (value && typeof value == 'object')) continue
-    out[key] = value === null ? '' : String(value)
+    // Strings, numbers, booleans (and bigints) as they print; null as ''; anything else is no parameter.
+    if (key != 'baseUrl' && (value === null || /^(st|n|b)/.test(typeof value))) out[key] = String(value ?? '')
   }
   if (frameMode) out['frame_mode'] = frameMode
   // EPay only picks the parent origin among the project's allowed origins with it, never trusts it.

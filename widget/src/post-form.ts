@@ -5,17 +5,8 @@ import { element } from './element.ts'
  * removes the form; a form body has no URL length limit for long parameter sets.
  */
 export function postForm(action: string, params: Record<string, string>, target: string): void {
-  const form = element('form', { display: 'none' })
-  form.method = 'post'
-  form.action = action
-  form.target = target
-  for (const [name, value] of Object.entries(params)) {
-    const input = element('input')
-    input.type = 'hidden'
-    input.name = name
-    input.value = value
-    form.append(input)
-  }
+  const form = element('form', { display: 'none' }, { method: 'post', action, target })
+  for (const [name, value] of Object.entries(params)) form.append(element('input', {}, { type: 'hidden', name, value }))
   document.body.append(form)
   form.submit()
   form.remove()

@@ -23,7 +23,7 @@ export const ru: Catalogue = {
   delete_card: 'Удалить карту {card}',
   card_deleted: 'Карта {card} удалена.',
   delete_failed: 'Не удалось удалить карту. Попробуйте ещё раз.',
-  save_card_offer: 'Сохранить карту для следующих платежей',
+  save_card_offer: 'Сохранить карту на будущее',
   save_card_always: 'Карта будет сохранена для следующих платежей.',
   card_number: 'Номер карты',
   card_brand: 'Тип карты: {brand}',

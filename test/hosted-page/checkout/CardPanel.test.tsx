@@ -32,7 +32,7 @@ describe('CardPanel with saved cards', () => {
     expect(document.querySelector('input[autocomplete="cc-number"]')).toBeNull()
     expect(document.querySelector('input[autocomplete="cc-exp"]')).toBeNull()
     expect(document.querySelector('input[autocomplete="cc-name"]')).toBeNull()
-    const cvc = screen.getByLabelText('Security code (CVC)') as HTMLInputElement
+    const cvc = screen.getByLabelText('Security code') as HTMLInputElement
     expect(cvc).toBe(input('cc-csc'))
     expect(cvc.getAttribute('inputmode')).toBe('numeric')
     expect(cvc.maxLength).toBe(3)
