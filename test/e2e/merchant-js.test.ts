@@ -91,16 +91,28 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
   }
   /** Where focus is: the frame's focused field (by autocomplete, else its text), or the page's element. */
   async function focused(page: Page, inFrame?: Frame): Promise<string> {
-    const top = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null
-      return el?.tagName === 'IFRAME' ? 'frame' : el?.getAttribute('aria-label') ?? el?.id ?? el?.tagName ?? 'none'
+    // An evaluate has no timeout of its own: one that never answers fails here, named, in
+    // seconds, instead of holding the test until its 120 s limit.
+    return bounded(5_000, 'reading where focus is', async () => {
+      const top = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null
+        return el?.tagName === 'IFRAME' ? 'frame' : el?.getAttribute('aria-label') ?? el?.id ?? el?.tagName ?? 'none'
+      })
+      if (top !== 'frame') return top
+      const frame = inFrame ?? (await paymentFrame(page))
+      return frame.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null
+        return 'frame:' + (el?.getAttribute('autocomplete') || el?.textContent?.trim() || `${el?.tagName}${el?.getAttribute('type') ? `[${el.getAttribute('type')}]` : ''}`)
+      })
     })
-    if (top !== 'frame') return top
-    const frame = inFrame ?? (await paymentFrame(page))
-    return frame.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null
-      return 'frame:' + (el?.getAttribute('autocomplete') || el?.textContent?.trim() || `${el?.tagName}${el?.getAttribute('type') ? `[${el.getAttribute('type')}]` : ''}`)
-    })
+  }
+  async function bounded<T>(ms: number, what: string, run: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      return await Promise.race([run(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   it('embedded mode: runEmbedded(params, "POST") inline, the shop\'s own button validates through trySubmit, then pays', async () => {
@@ -128,7 +140,7 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
     await page.close()
   })
 
-  it('modal by bind(): focus starts on the card number, Tab cycles inside, Esc in the card field closes and focus returns', async () => {
+  it('modal by bind(): focus starts on the card number, Tab cycles inside, Esc in the card field closes and focus returns', { timeout: 60_000 }, async () => {
     const page = await browser.newPage()
     page.setDefaultTimeout(20_000)
     await page.goto(`${shop.origin}/checkout`)
