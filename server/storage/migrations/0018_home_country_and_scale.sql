@@ -48,7 +48,7 @@ CREATE TRIGGER ledger_postings_facts BEFORE INSERT ON ledger_postings
 
 -- Money in a period (one currency), purchases opened in it, declines in it.
 CREATE INDEX ledger_home ON ledger_postings (currency, created_at)
-  INCLUDE (project_id, test, kind, method, country, amount, payment_row_id) WHERE account = 'acquirer';
+  INCLUDE (project_id, test, kind, method, country, amount, payment_row_id, operation_id) WHERE account = 'acquirer';
 CREATE INDEX payments_home ON payments (currency, created_at)
   INCLUDE (project_id, test, method, country, charged) WHERE type = 'purchase';
 CREATE INDEX operations_home_declines ON operations (created_at)
