@@ -127,7 +127,7 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
       code: fc.constantFrom('20101', '20105', '3001'),
       later: fc.array(fc.integer({ min: 0, max: 3 * 24 * 60 }), { maxLength: 3 }),
       refunds: fc.array(fc.record({ part: fc.integer({ min: 1, max: 100 }), after: fc.integer({ min: 1, max: 4 * 24 * 60 }) }), { maxLength: 2 }),
-    }), { maxLength: 40 }),
+    }), { minLength: 12, maxLength: 40 }),
   }).filter((s) => !(s.granularity === 'hour' && s.period.to === '2026-04-06')) // hours: at most 31 days
 
   it('equal a direct sum over the generated money, in the user\'s days', async () => {
@@ -266,6 +266,28 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
       await check(s.mode)
       await check(s.mode === 'test' || (!s.mode && s.project === P1) ? 'live' : 'test')
     }), { numRuns: 30 })
+  })
+
+  it('adds sales and captures of one period together, a payment captured twice counted once, per country', async () => {
+    const at = Date.parse('2026-03-10T12:00:00Z')
+    const purchase = (id: string, country: string | null): Purchase => ({ id, project: P2, currency: 'EUR', createdAt: at, charged: true, method: 'card', country, test: false })
+    await write([
+      { p: purchase('sold', 'DE'), ops: [{ opType: 'sale', status: 'success', amount: 1000, at, postings: capturePostings(1000) }] },
+      { p: purchase('captured', 'US'), ops: [
+        { opType: 'auth', status: 'success', amount: 700, at, postings: [] },
+        { opType: 'capture', status: 'success', amount: 300, at: at + 60_000, postings: capturePostings(300) },
+        { opType: 'capture', status: 'success', amount: 400, at: at + 120_000, postings: capturePostings(400) },
+      ] },
+      { p: { ...purchase('tested', 'DE'), test: true }, ops: [{ opType: 'sale', status: 'success', amount: 5000, at, postings: capturePostings(5000) }] },
+    ])
+    const res = await t.call(agent, 'GET', '/api/dashboard/home?from=2026-03-10&to=2026-03-10&tz=UTC&granularity=day')
+    const view = (await res.json()) as HomeView
+    expect(view.mode).toBe('live')
+    expect(view.current).toMatchObject({ paid_sum: 1700, paid_count: 2, opened: 2, converted: 2, average_ticket: 850 })
+    expect(view.series.paid_sum).toEqual([1700])
+    expect(view.countries).toEqual([{ country: 'DE', paid_sum: 1000, paid_count: 1 }, { country: 'US', paid_sum: 700, paid_count: 1 }])
+    const test = (await (await t.call(agent, 'GET', '/api/dashboard/home?from=2026-03-10&to=2026-03-10&tz=UTC&mode=test&country=DE')).json()) as HomeView
+    expect(test.current).toMatchObject({ paid_sum: 5000, paid_count: 1, opened: 1 })
   })
 
   it('refuses a project of another organisation, and a period too long for hours', async () => {
