@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     // 8. The dashboard's home screen at scale (issue 13): 1 000 000 payments (BENCH_DASHBOARD_HOME
     // to change); --quick seeds 10 000 only, so its figures say nothing about the budget.
     const homeCount = QUICK ? 10_000 : Number(process.env['BENCH_DASHBOARD_HOME'] ?? 1_000_000)
-    rows.push(...(await dashboardHomeBench(url, { count: homeCount, samples: QUICK ? 10 : 30 })))
+    rows.push(...(await dashboardHomeBench(url, { count: homeCount, samples: QUICK ? 5 : 30 })))
     if (QUICK) notes.push('home: --quick seeds 10 000 payments, not 1 000 000; run the full bench (or tsx bench/dashboard-home.ts) for the budget')
   } else {
     rows.push(['GET /payment and card payments on PostgreSQL', 'skipped: no DATABASE_URL', '—', '—'])

@@ -208,7 +208,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await signIn(page, server.url, MANAGER, MANAGER_NEW_PASSWORD)
       await page.locator('#lang').selectOption(lang)
       await hasUrl(page, /\/dashboard\/home$/)
-      await page.locator('.home .kpis, .home .state').first().waitFor()
+      await page.locator('.home .kpis, .home .empty').first().waitFor()
       await check('home')
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
@@ -264,7 +264,8 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
     await hasUrl(page, /\/dashboard\/home$/)
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
     const onProjects = () => page.evaluate(() => document.activeElement?.getAttribute('href') === '/dashboard/projects')
-    for (let i = 0; i < 15 && !(await onProjects()); i++) await page.keyboard.press('Tab')
+    // Focus starts on the main region; the navigation comes before it.
+    for (let i = 0; i < 15 && !(await onProjects()); i++) await page.keyboard.press('Shift+Tab')
     expect(await onProjects()).toBe(true)
     await page.keyboard.press('Enter')
     await hasUrl(page, /\/dashboard\/projects$/)
