@@ -181,7 +181,7 @@ export function HomePage() {
                 <ol class="declines">
                   {data.countries.map((c) => (
                     <li key={c.country ?? '-'}>
-                      <span>{countryName(c.country)} <span class="muted">{t('home_payments_n', { n: formatCount(c.paid_count) })}</span></span>
+                      <span>{countryName(c.country)} <span class="muted">{t('home_country_paid_n', { n: formatCount(c.paid_count) })}</span></span>
                       <span class="declines-count">{money(c.paid_sum)}</span>
                     </li>
                   ))}

@@ -70,6 +70,7 @@ export const en = {
   home_no_declines: 'No declines in this period.',
   home_country: 'Country',
   home_country_unknown: 'Unknown country',
+  home_country_paid_n: '{n} paid',
   home_countries: 'Paid by country',
   home_no_countries: 'Nothing paid in this period.',
   home_mode: 'Payments',

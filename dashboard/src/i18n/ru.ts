@@ -72,6 +72,7 @@ export const ru: Record<MessageKey, string> = {
   home_no_declines: 'Отказов за период не было.',
   home_country: 'Страна',
   home_country_unknown: 'Страна неизвестна',
+  home_country_paid_n: 'оплат: {n}',
   home_countries: 'Оплачено по странам',
   home_no_countries: 'За период ничего не оплачено.',
   home_mode: 'Платежи',
