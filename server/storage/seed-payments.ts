@@ -78,9 +78,9 @@ export async function seedPayments(sql: Sql, o: SeedOptions): Promise<number> {
       await ops(3, `'refund'`, `'success'`, `CASE WHEN p.status = 'refunded' THEN p.amount ELSE p.amount / 2 END`, `p.status IN ('refunded', 'partially refunded')`)
       // Double entry as the domain posts it: captures credit the merchant, refunds debit it.
       await tx.query(
-        `INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at, payment_row_id, kind, method, country, test)
+        `INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at, payment_row_id, kind, method, country, test, first_paid)
          SELECT p.project_id, o.currency, o.id, a.account, CASE WHEN (o.type = 'refund') = (a.account = 'merchant') THEN o.amount ELSE -o.amount END, o.created_at,
-           p.id, o.type, o.method, p.country, p.test
+           p.id, o.type, o.method, p.country, p.test, a.account = 'acquirer' AND o.type IN ('sale', 'capture') -- one sale or capture per seeded payment
          FROM operations o JOIN payments p ON p.id = o.payment_row_id, (VALUES ('acquirer'), ('merchant')) a(account)
          WHERE o.id BETWEEN $1::bigint + $2::bigint * 4 AND $1::bigint + $3::bigint * 4 + 3 AND o.status = 'success' AND o.type IN ('sale', 'capture', 'refund')`,
         [opBase, start, end],

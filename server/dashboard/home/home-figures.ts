@@ -84,8 +84,9 @@ async function viewOf(sql: Sql, f: HomeFilter): Promise<HomeView> {
             to_char(date_trunc($9, lp.created_at AT TIME ZONE $1), 'YYYY-MM-DD"T"HH24:00') AS bucket,
             lp.country, GROUPING(lp.country) = 0 AS by_country,
             SUM(CASE WHEN lp.kind IN ${PAID} THEN lp.amount ELSE -lp.amount END) AS total,
-            -- paid counts payments (two partial captures are one paid payment); refunds and payouts count operations
-            COUNT(DISTINCT CASE WHEN lp.kind IN ${PAID} THEN lp.payment_row_id ELSE lp.operation_id::text END) AS count
+            -- paid counts payments where their money first arrived (two partial captures are one paid
+            -- payment); refunds and payouts count operations (one acquirer posting each)
+            COUNT(*) FILTER (WHERE lp.first_paid OR lp.kind NOT IN ${PAID}) AS count
        FROM ledger_postings lp
       WHERE lp.account = 'acquirer' AND lp.currency = $10
         AND lp.created_at >= ${PREV_START} AND lp.created_at < ${STOP}

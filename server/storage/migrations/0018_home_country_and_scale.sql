@@ -33,14 +33,27 @@ ALTER TABLE ledger_postings ADD COLUMN kind text;
 ALTER TABLE ledger_postings ADD COLUMN method text;
 ALTER TABLE ledger_postings ADD COLUMN country text;
 ALTER TABLE ledger_postings ADD COLUMN test boolean;
+-- The payment's first paid posting (sale, recurring or capture) carries first_paid: home counts a
+-- paid payment once, where its money first arrived, without a COUNT(DISTINCT) that sorts every row.
+ALTER TABLE ledger_postings ADD COLUMN first_paid boolean NOT NULL DEFAULT false;
 UPDATE ledger_postings lp SET payment_row_id = o.payment_row_id, kind = o.type, method = o.method, country = p.country, test = p.test
   FROM operations o JOIN payments p ON p.id = o.payment_row_id WHERE o.id = lp.operation_id;
+UPDATE ledger_postings SET first_paid = true WHERE id IN (
+  SELECT DISTINCT ON (payment_row_id) id FROM ledger_postings
+   WHERE account = 'acquirer' AND kind IN ('sale', 'recurring', 'capture') ORDER BY payment_row_id, created_at, id);
+CREATE INDEX ledger_paid_by_payment ON ledger_postings (payment_row_id)
+  WHERE account = 'acquirer' AND kind IN ('sale', 'recurring', 'capture');
 CREATE FUNCTION ledger_posting_facts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.kind IS NOT NULL THEN RETURN NEW; END IF;
   SELECT o.payment_row_id, o.type, o.method, p.country, p.test
     INTO NEW.payment_row_id, NEW.kind, NEW.method, NEW.country, NEW.test
     FROM operations o JOIN payments p ON p.id = o.payment_row_id WHERE o.id = NEW.operation_id;
+  -- Postings of one payment are written under its row lock (the version compare-and-set), so two
+  -- captures never both see themselves first.
+  NEW.first_paid := NEW.account = 'acquirer' AND NEW.kind IN ('sale', 'recurring', 'capture') AND NOT EXISTS (
+    SELECT 1 FROM ledger_postings WHERE payment_row_id = NEW.payment_row_id AND account = 'acquirer'
+       AND kind IN ('sale', 'recurring', 'capture'));
   RETURN NEW;
 END $$;
 CREATE TRIGGER ledger_postings_facts BEFORE INSERT ON ledger_postings
@@ -48,7 +61,7 @@ CREATE TRIGGER ledger_postings_facts BEFORE INSERT ON ledger_postings
 
 -- Money in a period (one currency), purchases opened in it, declines in it.
 CREATE INDEX ledger_home ON ledger_postings (currency, created_at)
-  INCLUDE (project_id, test, kind, method, country, amount, payment_row_id, operation_id) WHERE account = 'acquirer';
+  INCLUDE (project_id, test, kind, method, country, amount, first_paid) WHERE account = 'acquirer';
 CREATE INDEX payments_home ON payments (currency, created_at)
   INCLUDE (project_id, test, method, country, charged) WHERE type = 'purchase';
 CREATE INDEX operations_home_declines ON operations (created_at)
