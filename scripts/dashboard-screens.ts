@@ -48,6 +48,9 @@ export async function dashboardScreenshots(browser: Browser, out: string): Promi
   const org = cli(env, ['org', 'add', '--name', 'Northwind Audio']).trim().split('\n').at(-1)!
   cli(env, ['project', 'add', '--id', '9500', '--name', 'Northwind web shop', '--org', org, '--test', '--callback-url', 'https://northwind.example/epay/callbacks', '--origin', 'https://northwind.example', '--return-host', 'northwind.example'])
   cli(env, ['project', 'add', '--id', '9501', '--name', 'Northwind mobile app', '--org', org, '--test'])
+  // A year of payments for the home screen (figures, chart, countries, declines).
+  const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--payments', '4000', '--project', '9500', '--project', '9501'], { cwd: ROOT, env, encoding: 'utf8' })
+  if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`)
   const owners: string[] = []
   for (const lang of LANGS) for (const v of VIEWPORTS) {
     const email = `owner-${lang}-${v.width}@northwind.example`
@@ -98,6 +101,12 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await signIn(page, base, email, SHOT_PASSWORD)
   // The user's saved language wins over the browser's: choose it as a user would.
   await page.locator('#lang').selectOption(lang)
+  // Signing in lands on Home: seeded payments of the organisation's test projects.
+  await page.waitForURL(/\/dashboard\/home$/)
+  await page.locator('.home .kpis').waitFor()
+  await page.locator('.home .uplot canvas').first().waitFor()
+  await shot('home')
+  await page.goto(`${base}/dashboard/projects`)
   await page.locator('table').first().waitFor()
   await shot('projects')
 

@@ -65,6 +65,8 @@ export const PartialAmountSchema = v.object({
 export const CustomerSchema = v.object({
   id: v.optional(text(255)),
   ip_address: v.optional(text(45)),
+  /** ISO 3166-1 alpha-2 of the customer's address: the payment's country until a card tells its issuer's. */
+  country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code (capitals)'))),
 })
 
 const expiry = {

@@ -7,6 +7,8 @@ import { CurrencySchema } from '../money.ts'
  */
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.maxLength(max)))
+/** ISO 3166-1 alpha-2, the customer's address country (ECommPay's `customer_country`, `billing_country`). */
+const country = v.optional(v.pipe(v.string(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')))
 const url = v.optional(v.pipe(v.string(), v.maxLength(2048), v.url('must be an absolute URL')))
 
 export const PaymentPageParamsSchema = v.looseObject({
@@ -25,6 +27,8 @@ export const PaymentPageParamsSchema = v.looseObject({
   customer_first_name: optionalText(255),
   customer_last_name: optionalText(255),
   customer_phone: optionalText(64),
+  customer_country: country,
+  billing_country: country,
   language_code: optionalText(16),
   operation_type: v.optional(v.picklist(['sale', 'auth'], 'must be sale or auth')),
   card_operation_type: v.optional(v.picklist(['sale', 'auth'], 'must be sale or auth')),

@@ -35,13 +35,24 @@ export async function migrate(sql: Sql): Promise<string[]> {
   return applied
 }
 
-// Parameterised query protocols take one statement at a time.
+// Parameterised query protocols take one statement at a time. A `;` inside a `$$`-quoted
+// function body belongs to the function, not the file.
 function splitStatements(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)
+  const statements: string[] = []
+  let current = ''
+  const body = text.split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n')
+  body.split('$$').forEach((part, i) => {
+    if (i % 2 === 1) {
+      current += `$$${part}$$`
+      return
+    }
+    const pieces = part.split(';')
+    current += pieces[0]
+    for (const piece of pieces.slice(1)) {
+      statements.push(current)
+      current = piece
+    }
+  })
+  statements.push(current)
+  return statements.map((s) => s.trim()).filter(Boolean)
 }

@@ -3,6 +3,7 @@ import type { OperationStatus, OperationType, PaymentStatus } from '../../protoc
 import { PaymentError } from '../domain/errors.ts'
 import type { Operation, Payment } from '../domain/payment.ts'
 import type { PaymentChange, PaymentStore } from '../domain/ports.ts'
+import { paymentCountry } from '../domain/payment-country.ts'
 import { bindEffect } from './idempotency-store.ts'
 import { lockAndCheckBalance } from './ledger-store.ts'
 import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
@@ -100,14 +101,14 @@ function insertPayment(sql: Sql, p: Payment): Promise<Record<string, unknown>[]>
   return sql.query(
     `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
        customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
-       fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode, test, channel, customer_email)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29)
+       fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode, test, channel, customer_email, country)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30)
      ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
     [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
       p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
       p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),
       p.version, p.createdAt, p.updatedAt, p.saveCard, p.forceMethod ?? null, p.theme ?? null, p.returnMode ?? null, p.test, p.channel,
-      p.params['customer_email']?.toLowerCase() ?? null],
+      p.params['customer_email']?.toLowerCase() ?? null, paymentCountry(p.params, null)],
   )
 }
 
@@ -130,7 +131,7 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   if (change.claim) await bindEffect(tx, change.claim, p.id, (change.insertOperation ?? change.updateOperation)?.id)
   if (change.updateOperation) await updateOperation(tx, change.updateOperation)
   const touched = change.insertOperation ?? change.updateOperation
-  if (touched) await indexForSearch(tx, touched, change.insertOperation !== undefined)
+  if (touched) await indexForSearch(tx, p, touched, change.insertOperation !== undefined)
   for (const posting of change.postings ?? []) {
     const op = change.updateOperation ?? change.insertOperation
     if (!op) throw new Error('postings need an operation')
@@ -162,20 +163,20 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
 const CHARGES = new Set(['sale', 'auth', 'recurring'])
 
 /**
- * Copies what the dashboard's filters need (method, card BIN and last four, operation types) from
+ * Copies what the dashboard's filters need (method, card BIN and last four, country, operation types) from
  * an operation onto its payment row, in the change's transaction, so each filter is one index
  * on payments (migration 0014). Only the first six and last four of a mask are ever in clear.
  */
-async function indexForSearch(tx: Sql, o: Operation, inserted: boolean): Promise<void> {
+async function indexForSearch(tx: Sql, p: Payment, o: Operation, inserted: boolean): Promise<void> {
   if (CHARGES.has(o.type)) {
     const mask = o.method === 'card' ? o.cardMask ?? '' : ''
     const first6 = /^\d{6}/.test(mask) ? mask.slice(0, 6) : null
     const last4 = /\d{4}$/.test(mask) ? mask.slice(-4) : null
     await tx.query(
-      `UPDATE payments SET method = $2, card_brand = $3, card_first6 = $4, card_last4 = $5,
+      `UPDATE payments SET method = $2, card_brand = $3, card_first6 = $4, card_last4 = $5, country = $7,
          operation_types = CASE WHEN $6::text = ANY(operation_types) THEN operation_types ELSE array_append(operation_types, $6::text) END
        WHERE id = $1`,
-      [o.paymentRowId, o.method, o.cardBrand ?? null, first6, last4, o.type],
+      [o.paymentRowId, o.method, o.cardBrand ?? null, first6, last4, o.type, paymentCountry(p.params, first6)],
     )
   } else if (inserted) {
     await tx.query(

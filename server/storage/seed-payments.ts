@@ -1,3 +1,4 @@
+import { BIN_COUNTRIES } from '../../protocol/card-countries.ts'
 import type { Sql } from './sql.ts'
 
 /** What `npm run seed -- --payments N` fills: N payments over the past year on the given projects. */
@@ -29,30 +30,35 @@ export async function seedPayments(sql: Sql, o: SeedOptions): Promise<number> {
     await sql.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description, customer_id, customer_email,
-           status, attempts, max_attempts, params, version, created_at, updated_at, test, channel, method, card_first6, card_last4, card_brand, operation_types)
+           status, attempts, max_attempts, params, version, created_at, updated_at, test, channel, method, card_first6, card_last4, card_brand, operation_types,
+           country, charged)
          SELECT 'pay_seed' || $3::text || 'x' || i, ($4::bigint[])[1 + ${R('p')} % array_length($4::bigint[], 1)], 'seed-' || $3::text || '-' || i,
            'purchase', op, amount, currency, 'Order ' || i, 'cust-' || (${R('c')} % 20000), 'shopper' || (${R('c')} % 20000) || '@mail.example',
-           status, 1, 3, '{}'::jsonb, 1, at, at, ${R('t')} % 5 <> 0, 'page', method,
-           CASE WHEN method = 'card' THEN (ARRAY['424242','555555','220000','411111','520082'])[1 + ${R('b')} % 5] END,
+           status, 1, 3, CASE WHEN address IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('customer_country', address) END,
+           1, at, at, ${R('t')} % 5 <> 0, 'page', method, bin,
            CASE WHEN method = 'card' THEN lpad((${R('l')} % 10000)::text, 4, '0') END,
            CASE WHEN method = 'card' THEN (ARRAY['visa','mastercard','mir','visa','mastercard'])[1 + ${R('b')} % 5] END,
            CASE status WHEN 'new' THEN '{}'::text[] WHEN 'expired' THEN '{}'::text[]
              WHEN 'partially refunded' THEN ARRAY[op, 'refund'] WHEN 'refunded' THEN ARRAY[op, 'refund']
              WHEN 'cancelled' THEN ARRAY[op, 'cancel']
-             ELSE CASE WHEN op = 'auth' AND status = 'success' THEN ARRAY['auth', 'capture'] ELSE ARRAY[op] END END
+             ELSE CASE WHEN op = 'auth' AND status = 'success' THEN ARRAY['auth', 'capture'] ELSE ARRAY[op] END END,
+           -- As the payment store sets it (payment-country.ts): the BIN's country, else the address's.
+           COALESCE((SELECT c FROM unnest($6::text[], $7::text[]) AS t(b, c) WHERE t.b = bin), address),
+           status NOT IN ('new', 'expired', 'decline')
          FROM (
            SELECT i, CASE WHEN ${R('o')} % 10 = 0 THEN 'auth' ELSE 'sale' END AS op,
              100 + (${R('a')} % 200) * 250 AS amount,
              (ARRAY['EUR','EUR','USD','RUB','GBP'])[1 + ${R('k')} % 5] AS currency,
              CASE WHEN ${R('m')} % 10 < 8 THEN 'card' ELSE 'jeton' END AS method,
              $5::timestamptz - make_interval(secs => ${R('d')} % 31536000) AS at,
-             ${R('s')} % 100 AS k
+             ${R('s')} % 100 AS k,
+             (ARRAY['DE','FR','GB','RU','US',NULL])[1 + ${R('y')} % 6] AS address
            FROM generate_series($1::int, $2::int) i
-         ) s, LATERAL (SELECT CASE
+         ) s, LATERAL (SELECT CASE WHEN method = 'card' THEN (ARRAY['424242','555555','220000','411111','520082'])[1 + ${R('b')} % 5] END AS bin) card, LATERAL (SELECT CASE
              WHEN op = 'auth' THEN CASE WHEN k < 40 THEN 'awaiting capture' WHEN k < 80 THEN 'success' WHEN k < 90 THEN 'cancelled' ELSE 'decline' END
              ELSE CASE WHEN k < 72 THEN 'success' WHEN k < 82 THEN 'decline' WHEN k < 87 THEN 'partially refunded' WHEN k < 90 THEN 'refunded'
                WHEN k < 96 THEN 'new' ELSE 'expired' END END AS status) st`,
-        [start, end, String(o.tag), o.projectIds, o.now],
+        [start, end, String(o.tag), o.projectIds, o.now, Object.keys(BIN_COUNTRIES), Object.values(BIN_COUNTRIES)],
       )
       // The charge, then what followed it; ids are the row number times four plus a step.
       const ops = (step: number, type: string, status: string, amount: string, where: string) => tx.query(
@@ -72,8 +78,9 @@ export async function seedPayments(sql: Sql, o: SeedOptions): Promise<number> {
       await ops(3, `'refund'`, `'success'`, `CASE WHEN p.status = 'refunded' THEN p.amount ELSE p.amount / 2 END`, `p.status IN ('refunded', 'partially refunded')`)
       // Double entry as the domain posts it: captures credit the merchant, refunds debit it.
       await tx.query(
-        `INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at)
-         SELECT p.project_id, o.currency, o.id, a.account, CASE WHEN (o.type = 'refund') = (a.account = 'merchant') THEN o.amount ELSE -o.amount END, o.created_at
+        `INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at, payment_row_id, kind, method, country, test, first_paid)
+         SELECT p.project_id, o.currency, o.id, a.account, CASE WHEN (o.type = 'refund') = (a.account = 'merchant') THEN o.amount ELSE -o.amount END, o.created_at,
+           p.id, o.type, o.method, p.country, p.test, a.account = 'acquirer' AND o.type IN ('sale', 'capture') -- one sale or capture per seeded payment
          FROM operations o JOIN payments p ON p.id = o.payment_row_id, (VALUES ('acquirer'), ('merchant')) a(account)
          WHERE o.id BETWEEN $1::bigint + $2::bigint * 4 AND $1::bigint + $3::bigint * 4 + 3 AND o.status = 'success' AND o.type IN ('sale', 'capture', 'refund')`,
         [opBase, start, end],

@@ -78,6 +78,9 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
     const owner: BrowserContext = await browser.newContext({ locale: 'en' })
     const page = await owner.newPage()
     await signIn(page, server.url, 'demo@epay.local', ownerPassword)
+    // Signing in lands on Home; projects are one link away.
+    await hasUrl(page, /\/dashboard\/home$/)
+    await page.locator('nav.nav a[href="/dashboard/projects"]').click()
     await hasText(page.locator('table'), 'EPay Demo Shop')
 
     // Second factor: QR enrolment, recovery codes, then sign out and in with a code.
@@ -100,6 +103,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
     await page.locator('input[autocomplete="one-time-code"]').fill(totpCode(secret, new Date((enrolled.step + 1) * 30_000)))
     await page.locator('button[type="submit"]').click()
     await page.locator('nav.nav').waitFor()
+    await page.goto(`${server.url}/dashboard/projects`)
 
     // A second project, then a manager invited for project 112 only.
     await page.getByRole('button', { name: 'New project' }).click()
@@ -128,6 +132,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
 
     // The manager sees only project 112 and is refused its settings, by the UI and by the server.
     await signIn(mpage, server.url, MANAGER, MANAGER_PASSWORD)
+    await mpage.goto(`${server.url}/dashboard/projects`)
     await hasCount(mpage.locator('tbody tr'), 1)
     await hasText(mpage.locator('tbody'), 'EPay Demo Shop')
     expect(await mpage.locator('nav.nav').innerText()).not.toContain('Team')
@@ -202,6 +207,10 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       }
       await signIn(page, server.url, MANAGER, MANAGER_NEW_PASSWORD)
       await page.locator('#lang').selectOption(lang)
+      await hasUrl(page, /\/dashboard\/home$/)
+      await page.locator('.home .kpis, .home .empty').first().waitFor()
+      await check('home')
+      await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')
       for (const tab of ['settings', 'limits', 'secret']) {
@@ -223,6 +232,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       const context = await browser.newContext({ locale: 'en', viewport: { width, height: 800 } })
       const page = await context.newPage()
       await signIn(page, server.url, 'owner@other.example', OTHER_PASSWORD)
+      await page.goto(`${server.url}/dashboard/projects`)
       await page.getByRole('button', { name: 'New project' }).first().click()
       const check = async (name: string) => {
         const found = await axeViolations(page)
@@ -241,7 +251,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
     }
     expect(violations).toEqual({})
 
-    // Keyboard only: sign in, reach the projects table, open a project, move between tabs.
+    // Keyboard only: sign in (landing on Home), reach Projects by the navigation, open a project, move between tabs.
     const context = await browser.newContext({ locale: 'en' })
     const page = await context.newPage()
     await page.goto(`${server.url}/dashboard/sign-in`)
@@ -251,7 +261,15 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
     await page.keyboard.type(MANAGER_NEW_PASSWORD)
     await page.keyboard.press('Enter')
     await page.locator('nav.nav').waitFor()
+    await hasUrl(page, /\/dashboard\/home$/)
     const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
+    const onProjects = () => page.evaluate(() => document.activeElement?.getAttribute('href') === '/dashboard/projects')
+    // Focus starts on the main region; the navigation comes before it.
+    for (let i = 0; i < 15 && !(await onProjects()); i++) await page.keyboard.press('Shift+Tab')
+    expect(await onProjects()).toBe(true)
+    await page.keyboard.press('Enter')
+    await hasUrl(page, /\/dashboard\/projects$/)
+    await page.locator('table').waitFor()
     let found = false
     for (let i = 0; i < 15 && !found; i++) {
       await page.keyboard.press('Tab')

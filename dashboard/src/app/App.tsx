@@ -7,7 +7,7 @@ import { SignInPage } from '../auth/SignInPage.tsx'
 import { t } from '../i18n/i18n.ts'
 import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
-import { loadMe, me, meError } from './session.ts'
+import { can, landingPath, loadMe, me, meError } from './session.ts'
 import { Shell } from './Shell.tsx'
 
 // Everything behind sign-in is a separate chunk: the first screen (sign-in) carries only itself.
@@ -62,7 +62,7 @@ function Routes() {
   return (
     <Shell>
       <Router>
-        <Route path="/dashboard/" component={ProjectsPage} />
+        <Route path="/dashboard/" component={Landing} />
         <Route path="/dashboard/home" component={HomePage} />
         <Route path="/dashboard/projects" component={ProjectsPage} />
         <Route path="/dashboard/projects/:id" component={ProjectPage} />
@@ -77,12 +77,17 @@ function Routes() {
   )
 }
 
+/** `/dashboard/` itself: the landing screen of the user's role, at that address. */
+function Landing() {
+  return can('home.read') ? <HomePage /> : <ProjectsPage />
+}
+
 function NotFound() {
   return (
     <section class="page">
       <h1>{t('notfound_title')}</h1>
       <p>{t('notfound_text')}</p>
-      <a class="btn" href="/dashboard/projects">{t('go_home')}</a>
+      <a class="btn" href={landingPath()}>{t('go_home')}</a>
     </section>
   )
 }

@@ -5,7 +5,7 @@ import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { call } from '../api/client.ts'
 import { language, setLanguage, t } from '../i18n/i18n.ts'
 import { Logo } from '../ui/Logo.tsx'
-import { can, me, signOut } from './session.ts'
+import { can, landingPath, me, signOut } from './session.ts'
 
 /** Layout of the signed-in app: skip link, header with organisation and user, navigation, content. */
 export function Shell({ children }: { children: ComponentChildren }) {
@@ -24,12 +24,12 @@ export function Shell({ children }: { children: ComponentChildren }) {
     { href: '/dashboard/journal', label: t('nav_journal'), show: can('journal.read') },
     { href: '/dashboard/security', label: t('nav_security'), show: true },
   ]
-  const current = (href: string) => location.path === href || location.path.startsWith(`${href}/`) || (href === '/dashboard/projects' && location.path === '/dashboard/')
+  const current = (href: string) => location.path === href || location.path.startsWith(`${href}/`) || (href === landingPath() && location.path === '/dashboard/')
   return (
     <div class="shell">
       <a class="skip" href="#main">{t('skip')}</a>
       <header class="topbar">
-        <a class="brand" href="/dashboard/projects" aria-label={t('home_label')}>
+        <a class="brand" href={landingPath()} aria-label={t('home_label')}>
           <Logo />
           <span>EPay</span>
         </a>

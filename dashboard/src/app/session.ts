@@ -29,6 +29,11 @@ export function can(permission: Permission): boolean {
   return me.value?.permissions.includes(permission) ?? false
 }
 
+/** Where a signed-in user lands: the home screen, or projects for a role without money figures (developers). */
+export function landingPath(): string {
+  return can('home.read') ? '/dashboard/home' : '/dashboard/projects'
+}
+
 export async function signOut(): Promise<void> {
   await call(ENDPOINTS.signOut).catch(() => undefined)
   setCsrfToken('')

@@ -2,7 +2,7 @@ import { useLocation } from 'preact-iso'
 import { useState } from 'preact/hooks'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { call, setCsrfToken } from '../api/client.ts'
-import { loadMe } from '../app/session.ts'
+import { landingPath, loadMe } from '../app/session.ts'
 import { t } from '../i18n/i18n.ts'
 import { Field } from '../ui/Field.tsx'
 import { Alert } from '../ui/states.tsx'
@@ -22,7 +22,7 @@ export function SignInPage() {
   const done = async () => {
     await loadMe()
     const next = location.query['next']
-    location.route(next && next.startsWith('/dashboard/') && !next.startsWith('/dashboard/sign-in') ? next : '/dashboard/projects')
+    location.route(next && next.startsWith('/dashboard/') && !next.startsWith('/dashboard/sign-in') ? next : landingPath())
   }
   const submit = async (e: Event) => {
     e.preventDefault()

@@ -2,7 +2,7 @@ import { lazy, useLocation } from 'preact-iso'
 import { useMemo, useState } from 'preact/hooks'
 import { CURRENCY_EXPONENTS, isCurrency } from '../../../protocol/money.ts'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
-import { GRANULARITIES, type HomeFigures } from '../../../protocol/schemas/dashboard/home.ts'
+import { GRANULARITIES, HOME_MODES, type HomeFigures } from '../../../protocol/schemas/dashboard/home.ts'
 import { PAGE_METHODS } from '../../../protocol/schemas/page-api.ts'
 import { call } from '../api/client.ts'
 import { me } from '../app/session.ts'
@@ -14,7 +14,7 @@ import { errorText } from '../ui/error-text.ts'
 // uPlot comes in its own chunk, after the figures: they are readable before the chart arrives.
 const HomeChart = lazy(() => import('./HomeChart.tsx').then((m) => m.HomeChart))
 
-const FILTERS = ['from', 'to', 'granularity', 'currency', 'project', 'method', 'chart', 'measure'] as const
+const FILTERS = ['from', 'to', 'granularity', 'currency', 'project', 'method', 'country', 'mode', 'chart', 'measure'] as const
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>
 
 const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
@@ -29,6 +29,15 @@ export function formatMoney(minor: number, currency: string | null): string {
 
 const formatDay = (day: string) => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
 const formatCount = (n: number) => new Intl.NumberFormat(locale()).format(n)
+/** A country's name in the interface language, from its ISO code; `null` is an unknown country. */
+function countryName(code: string | null): string {
+  if (code === null) return t('home_country_unknown')
+  try {
+    return new Intl.DisplayNames([locale()], { type: 'region' }).of(code) ?? code
+  } catch {
+    return code
+  }
+}
 const percent = (part: number, whole: number) => (whole === 0 ? '—' : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(part / whole))
 
 /** Change against the previous period, as a signed percentage, or nothing when there is no base. */
@@ -46,7 +55,10 @@ export function HomePage() {
   }
   const filters: Filters = { ...defaults, ...Object.fromEntries(FILTERS.map((k) => [k, location.query[k]]).filter(([, v]) => v)) }
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-  const apiQuery = { from: filters.from, to: filters.to, tz, granularity: filters.granularity, currency: filters.currency, project: filters.project, method: filters.method }
+  const apiQuery = {
+    from: filters.from, to: filters.to, tz, granularity: filters.granularity, currency: filters.currency, project: filters.project,
+    method: filters.method, country: filters.country, mode: filters.mode,
+  }
   const key = JSON.stringify(apiQuery)
   const home = useResource(() => call(ENDPOINTS.home, { query: apiQuery }), [key])
   const [draft, setDraft] = useState<Filters>(filters)
@@ -105,6 +117,18 @@ export function HomePage() {
             {PAGE_METHODS.map((m) => <option key={m} value={m}>{t(`home_method_${m}` as MessageKey)}</option>)}
           </select>
         </label>
+        <label>{t('home_country')}
+          <select value={draft.country ?? ''} onChange={set('country')}>
+            <option value="">{t('any')}</option>
+            {[...new Set([...(data?.countries ?? []).flatMap((c) => (c.country ? [c.country] : [])), ...(filters.country ? [filters.country] : [])])]
+              .map((c) => <option key={c} value={c}>{countryName(c)}</option>)}
+          </select>
+        </label>
+        <label>{t('home_mode')}
+          <select value={draft.mode ?? data?.mode ?? ''} onChange={set('mode')}>
+            {HOME_MODES.map((m) => <option key={m} value={m}>{t(`home_mode_${m}` as MessageKey)}</option>)}
+          </select>
+        </label>
         <div class="filter-actions">
           <button class="btn btn-primary" type="submit">{t('apply')}</button>
         </div>
@@ -115,7 +139,10 @@ export function HomePage() {
         : !data || !data.currency ? <Empty title={t('home_empty_title')} text={t('home_empty')} />
         : (
           <>
-            <p class="muted home-compare">{t('home_compared', { from: formatDay(data.previous_from), to: formatDay(data.previous_to), currency: data.currency })}</p>
+            <p class="muted home-compare">
+              <span class={`badge ${data.mode === 'test' ? 'badge-test' : 'badge-live'}`}>{t(`home_mode_${data.mode}` as MessageKey)}</span>{' '}
+              {t('home_compared', { from: formatDay(data.previous_from), to: formatDay(data.previous_to), currency: data.currency })}
+            </p>
             <ul class="kpis" aria-label={t('home_figures')}>
               <Kpi label={t('home_paid')} value={money(data.current.paid_sum)} sub={t('home_payments_n', { n: formatCount(data.current.paid_count) })} change={delta(data.current.paid_sum, data.previous.paid_sum)} />
               <Kpi label={t('home_refunds')} value={money(data.current.refund_sum)} sub={t('home_operations_n', { n: formatCount(data.current.refund_count) })} change={delta(data.current.refund_sum, data.previous.refund_sum)} />
@@ -147,6 +174,20 @@ export function HomePage() {
                 title={t('home_chart_label', { from: data.buckets.length ? formatBucket(data.buckets[0]!) : '', to: data.buckets.length ? formatBucket(data.buckets.at(-1)!) : '' })}
               />
             </div>
+            <div class="home-lists">
+            <div class="panel">
+              <h2>{t('home_countries')}</h2>
+              {data.countries.length === 0 ? <p class="muted">{t('home_no_countries')}</p> : (
+                <ol class="declines">
+                  {data.countries.map((c) => (
+                    <li key={c.country ?? '-'}>
+                      <span>{countryName(c.country)} <span class="muted">{t('home_country_paid_n', { n: formatCount(c.paid_count) })}</span></span>
+                      <span class="declines-count">{money(c.paid_sum)}</span>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </div>
             <div class="panel">
               <h2>{t('home_declines')}</h2>
               {data.declines.length === 0 ? <p class="muted">{t('home_no_declines')}</p> : (
@@ -159,6 +200,7 @@ export function HomePage() {
                   ))}
                 </ol>
               )}
+            </div>
             </div>
           </>
         )}

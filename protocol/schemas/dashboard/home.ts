@@ -20,9 +20,14 @@ export const TimeZoneSchema = v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Z
   }
 }, 'must be a time zone'))
 
+/** Test payments or live money: the home screen never mixes the two (docs/dashboard.md). */
+export const HOME_MODES = ['live', 'test'] as const
+export type HomeMode = (typeof HOME_MODES)[number]
+
 /**
  * Home filters, all in the URL: the period as the user's dates (both inclusive) in their time
- * zone, the currency (figures are never summed across currencies), project and method.
+ * zone, the currency (figures are never summed across currencies), project, method, country
+ * (ISO 3166-1 alpha-2) and mode; without a mode the server picks one and says which.
  */
 export const HomeQuerySchema = v.pipe(
   v.object({
@@ -33,6 +38,8 @@ export const HomeQuerySchema = v.pipe(
     currency: v.optional(CurrencySchema),
     project: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d{0,15}$/, 'must be a project id'), v.transform(Number))),
     method: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/, 'must be a method'))),
+    country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code (capitals)'))),
+    mode: v.optional(v.picklist(HOME_MODES)),
   }),
   v.check((q) => q.from <= q.to, 'from must not be after to'),
   v.check((q) => periodDays(q.from, q.to) <= MAX_PERIOD_DAYS[q.granularity], 'the period is too long for this granularity'),
@@ -63,6 +70,8 @@ export type HomeFigures = v.InferOutput<typeof HomeFiguresSchema>
 const SeriesSchema = v.object({ paid_sum: v.array(v.number()), paid_count: v.array(v.number()) })
 
 export const HomeViewSchema = v.object({
+  /** The mode the figures are for: the one asked, or the default (live when a project in scope is live). */
+  mode: v.picklist(HOME_MODES),
   /** The currency of every figure below; `null` when nothing happened in the period. */
   currency: v.nullable(v.string()),
   /** Currencies with activity in the period, for the currency switch. */
@@ -76,6 +85,8 @@ export const HomeViewSchema = v.object({
   buckets: v.array(v.string()),
   series: SeriesSchema,
   previous_series: SeriesSchema,
+  /** Paid money of the period by country (`null`: unknown), the most paid first. */
+  countries: v.array(v.object({ country: v.nullable(v.string()), paid_sum: v.number(), paid_count: v.number() })),
   declines: v.array(v.object({ code: v.nullable(v.string()), message: v.nullable(v.string()), count: v.number() })),
 })
 export type HomeView = v.InferOutput<typeof HomeViewSchema>

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
+import type { HomeMode } from '../../../protocol/schemas/dashboard/home.ts'
 import { PaymentError } from '../../domain/errors.ts'
 import type { AppEnv } from '../../http/deps.ts'
 import { projectInScope, type DashboardUser } from '../access/dashboard-user.ts'
@@ -20,9 +21,20 @@ export function homeRoutes(app: Hono<AppEnv>, deps: DashboardDeps): void {
     }
     return homeView(deps.sql, {
       from: query.from, to: query.to, tz: query.tz, granularity: query.granularity,
-      currency: query.currency, projects, method: query.method,
+      currency: query.currency, projects, method: query.method, country: query.country,
+      mode: query.mode ?? (await defaultMode(deps, projects)),
     })
   })
+}
+
+/**
+ * Live money when a project in scope is live, test payments otherwise: a merchant that went live
+ * sees its real takings first, and one still integrating sees its tests instead of nothing.
+ */
+async function defaultMode(deps: DashboardDeps, projects: number[] | null): Promise<HomeMode> {
+  const [row] = await deps.sql.query<{ live: boolean | null }>(
+    'SELECT bool_or(NOT test_mode) AS live FROM projects WHERE $1::bigint[] IS NULL OR id = ANY($1::bigint[])', [projects])
+  return row?.live ? 'live' : 'test'
 }
 
 /** Every project the user may see; `null` (all) only for platform operators. */

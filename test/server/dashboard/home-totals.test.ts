@@ -10,6 +10,8 @@ import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/
 // The home figures against a direct sum over generated payments, refunds and payouts. The
 // expected side finds each instant's local date with Intl (the JavaScript tz data), the server
 // with PostgreSQL's: the two must agree on every day edge, DST switches and odd offsets included.
+// Payments carry a country (or none) and are test or live: the figures are for one country when
+// asked, and for one mode always (live by default when a project in scope is live).
 
 const ZONES = ['UTC', 'Europe/Moscow', 'America/New_York', 'Europe/London', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns']
 // 2026-03-08 (US) and 2026-03-29 (EU) switch to summer time; 2026-04-05 Chatham switches back.
@@ -23,10 +25,12 @@ const P2 = 6102
 const OTHER_ORG = 6103
 const CURRENCIES = ['EUR', 'USD'] as const
 const METHODS = ['card', 'jeton'] as const
+const COUNTRIES = ['DE', 'US', null] as const
 
-type Event = { at: number; kind: 'posting'; opType: string; paymentId: string; opId: number; account: string; amount: number; currency: string; project: number; method: string }
-type Purchase = { id: string; project: number; currency: string; createdAt: number; charged: boolean; method: string | undefined }
-type Decline = { at: number; code: string; currency: string; project: number; method: string }
+type Facts = { country: string | null; test: boolean }
+type Event = Facts & { first: boolean; at: number; kind: 'posting'; opType: string; paymentId: string; opId: number; account: string; amount: number; currency: string; project: number; method: string }
+type Purchase = Facts & { id: string; project: number; currency: string; createdAt: number; charged: boolean; method: string | undefined }
+type Decline = Facts & { at: number; code: string; currency: string; project: number; method: string }
 
 const parts = new Map<string, Intl.DateTimeFormat>()
 /** Local `YYYY-MM-DDTHH` of an instant in a zone, by Intl. */
@@ -63,9 +67,12 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     const org = await t.org('Totals')
     const other = await t.org('Elsewhere')
     await t.project(P1, org)
-    await t.project(P2, org)
+    await t.project(P2, org, false)
     await t.project(OTHER_ORG, other)
-    agent = await t.signedIn(await t.user('totals@shop.example', 'owner', org))
+    // P2 is live: its owner needs a second factor (SPEC §14) before any screen answers.
+    const owner = await t.user('totals@shop.example', 'owner', org)
+    await t.d.users.setTotp(owner.id, null, true, t.deps.clock.now())
+    agent = await t.signedIn(owner)
   })
   afterAll(() => sql.close())
 
@@ -75,10 +82,12 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     await sql.transaction(async (sql) => {
     for (const { p, ops } of purchases) {
       const type = ops.some((o) => o.opType === 'payout') ? 'payout' : 'purchase'
+      // As the payment store writes them: the method of the last charge attempt, the country.
+      const tried = ops.some((o) => ['sale', 'auth'].includes(o.opType))
       await sql.query(
-        `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, status, max_attempts, params, created_at, updated_at, test, channel)
-         VALUES ($1, $2, $1, $3, 'sale', 100, $4, 'success', 3, '{}', $5, $5, true, 'gate')`,
-        [p.id, p.project, type, p.currency, new Date(p.createdAt)],
+        `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, status, max_attempts, params, created_at, updated_at, test, channel, method, country)
+         VALUES ($1, $2, $1, $3, 'sale', 100, $4, 'success', 3, '{}', $5, $5, $6, 'gate', $7, $8)`,
+        [p.id, p.project, type, p.currency, new Date(p.createdAt), p.test, tried ? p.method ?? 'card' : null, p.country],
       )
       for (const o of ops) {
         const opId = ++seq
@@ -103,7 +112,11 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     project: fc.constantFrom(undefined, P1),
     method: fc.constantFrom(undefined, ...METHODS),
     currency: fc.constantFrom(undefined, ...CURRENCIES),
+    country: fc.constantFrom(undefined, 'DE', 'US'),
+    mode: fc.constantFrom(undefined, 'live' as const, 'test' as const),
     payments: fc.array(fc.record({
+      country: fc.constantFrom(...COUNTRIES),
+      test: fc.boolean(),
       project: fc.constantFrom(P1, P2, OTHER_ORG),
       currency: fc.constantFrom(...CURRENCIES),
       method: fc.constantFrom(...METHODS),
@@ -114,7 +127,7 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
       code: fc.constantFrom('20101', '20105', '3001'),
       later: fc.array(fc.integer({ min: 0, max: 3 * 24 * 60 }), { maxLength: 3 }),
       refunds: fc.array(fc.record({ part: fc.integer({ min: 1, max: 100 }), after: fc.integer({ min: 1, max: 4 * 24 * 60 }) }), { maxLength: 2 }),
-    }), { maxLength: 25 }),
+    }), { minLength: 12, maxLength: 40 }),
   }).filter((s) => !(s.granularity === 'hour' && s.period.to === '2026-04-06')) // hours: at most 31 days
 
   it('equal a direct sum over the generated money, in the user\'s days', async () => {
@@ -125,17 +138,20 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
       const declines: Decline[] = []
       s.payments.forEach((g, n) => {
         const at = nearMidnight(shiftDay(s.period.from, g.day), s.tz, g.minutes)
-        const p: Purchase = { id: `pay_${n}`, project: g.project, currency: g.currency, createdAt: at, charged: false, method: g.method }
+        const facts: Facts = { country: g.country, test: g.test }
+        const p: Purchase = { id: `pay_${n}`, project: g.project, currency: g.currency, createdAt: at, charged: false, method: g.method, ...facts }
         const ops: (typeof rows)[number]['ops'] = []
         const op = (opType: string, status: string, amount: number, when: number, ledger: Posting[], code?: string) => {
           ops.push({ opType, status, amount, at: when, postings: ledger, ...(code ? { code } : {}) })
-          for (const l of ledger) postings.push({ at: when, kind: 'posting', opType, paymentId: p.id, opId: 0, account: l.account, amount: l.amount, currency: g.currency, project: g.project, method: g.method })
+          // A paid payment counts where its first paid posting is (the order they are written in).
+          const paidLeg = (l: Posting) => l.account === 'acquirer' && (opType === 'sale' || opType === 'capture')
+          for (const l of ledger) postings.push({ ...facts, first: paidLeg(l) && !postings.some((e) => e.paymentId === p.id && e.first), at: when, kind: 'posting', opType, paymentId: p.id, opId: 0, account: l.account, amount: l.amount, currency: g.currency, project: g.project, method: g.method })
         }
         const later = (i: number) => at + (g.later[i] ?? i) * 60_000
         let captured = 0
         if (g.outcome === 'declined') {
           op('sale', 'decline', g.amount, at, [], g.code)
-          declines.push({ at, code: g.code, currency: g.currency, project: g.project, method: g.method })
+          declines.push({ ...facts, at, code: g.code, currency: g.currency, project: g.project, method: g.method })
         } else if (g.outcome === 'sale') {
           op('sale', 'success', g.amount, at, capturePostings(g.amount))
           captured = g.amount
@@ -166,70 +182,115 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
       })
       await write(rows)
 
-      const query = new URLSearchParams({ from: s.period.from, to: s.period.to, tz: s.tz, granularity: s.granularity })
-      if (s.project) query.set('project', String(s.project))
-      if (s.method) query.set('method', s.method)
-      if (s.currency) query.set('currency', s.currency)
-      const res = await t.call(agent, 'GET', `/api/dashboard/home?${query}`)
-      expect(res.status).toBe(200)
-      const view = (await res.json()) as HomeView
+      // Each case is checked as asked and in the other mode: the two never mix, and both add up.
+      const check = async (asked: 'live' | 'test' | undefined) => {
+        const query = new URLSearchParams({ from: s.period.from, to: s.period.to, tz: s.tz, granularity: s.granularity })
+        if (s.project) query.set('project', String(s.project))
+        if (s.method) query.set('method', s.method)
+        if (s.currency) query.set('currency', s.currency)
+        if (s.country) query.set('country', s.country)
+        if (asked) query.set('mode', asked)
+        const res = await t.call(agent, 'GET', `/api/dashboard/home?${query}`)
+        expect(res.status).toBe(200)
+        const view = (await res.json()) as HomeView
 
-      // The direct sum.
-      const scope = (project: number) => (s.project ? project === s.project : project !== OTHER_ORG)
-      const days = Math.round((Date.parse(s.period.to) - Date.parse(s.period.from)) / 86_400_000) + 1
-      const prevFrom = shiftDay(s.period.from, -days)
-      const periodOf = (ms: number) => {
-        const d = local(ms, s.tz).slice(0, 10)
-        return d >= s.period.from && d <= s.period.to ? 'current' : d >= prevFrom && d < s.period.from ? 'previous' : undefined
-      }
-      const acquirer = postings.filter((e) => e.account === 'acquirer' && scope(e.project) && (!s.method || e.method === s.method))
-      const paidCurrent = new Map<string, number>()
-      for (const e of acquirer) if (periodOf(e.at) === 'current') paidCurrent.set(e.currency, (paidCurrent.get(e.currency) ?? 0) + (['sale', 'capture'].includes(e.opType) ? e.amount : 0))
-      for (const p of purchases) if (scope(p.project) && periodOf(p.createdAt) === 'current' && !paidCurrent.has(p.currency)) paidCurrent.set(p.currency, 0)
-      const currencies = [...paidCurrent].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c)
-      expect(view.currencies).toEqual(currencies)
-      const currency = s.currency ?? currencies[0]
-      expect(view.currency).toBe(currency ?? null)
-
-      const figures = (which: 'current' | 'previous') => {
-        const mine = acquirer.filter((e) => e.currency === currency && periodOf(e.at) === which)
-        const paid = mine.filter((e) => e.opType === 'sale' || e.opType === 'capture')
-        const refunds = mine.filter((e) => e.opType === 'refund')
-        const payouts = mine.filter((e) => e.opType === 'payout')
-        const opened = purchases.filter((p) => p.currency === currency && scope(p.project) && periodOf(p.createdAt) === which && (!s.method || (p.method === s.method && rows.find((r) => r.p === p)!.ops.some((o) => ['sale', 'auth'].includes(o.opType)))))
-        const paidSum = paid.reduce((a, e) => a + e.amount, 0)
-        const paidCount = new Set(paid.map((e) => e.paymentId)).size
-        return {
-          paid_sum: paidSum, paid_count: paidCount,
-          refund_sum: refunds.reduce((a, e) => a - e.amount, 0), refund_count: refunds.length,
-          payout_sum: payouts.reduce((a, e) => a - e.amount, 0), payout_count: payouts.length,
-          opened: opened.length, converted: opened.filter((p) => p.charged).length,
-          average_ticket: paidCount ? Math.round(paidSum / paidCount) : 0,
+        // The direct sum. Without a mode: live, as P2 (in scope unless P1 alone is asked) is live.
+        const mode = asked ?? (s.project === P1 ? 'test' : 'live')
+        expect(view.mode).toBe(mode)
+        const scope = (project: number, facts?: Facts) => (s.project ? project === s.project : project !== OTHER_ORG)
+          && (!facts || ((facts.test === (mode === 'test')) && (!s.country || facts.country === s.country)))
+        const days = Math.round((Date.parse(s.period.to) - Date.parse(s.period.from)) / 86_400_000) + 1
+        const prevFrom = shiftDay(s.period.from, -days)
+        const periodOf = (ms: number) => {
+          const d = local(ms, s.tz).slice(0, 10)
+          return d >= s.period.from && d <= s.period.to ? 'current' : d >= prevFrom && d < s.period.from ? 'previous' : undefined
         }
-      }
-      expect(view.current).toEqual(figures('current'))
-      expect(view.previous).toEqual(figures('previous'))
+        const acquirer = postings.filter((e) => e.account === 'acquirer' && scope(e.project, e) && (!s.method || e.method === s.method))
+        const paidCurrent = new Map<string, number>()
+        for (const e of acquirer) if (periodOf(e.at) === 'current') paidCurrent.set(e.currency, (paidCurrent.get(e.currency) ?? 0) + (['sale', 'capture'].includes(e.opType) ? e.amount : 0))
+        for (const p of purchases) if (scope(p.project, p) && periodOf(p.createdAt) === 'current' && !paidCurrent.has(p.currency)) paidCurrent.set(p.currency, 0)
+        const currencies = [...paidCurrent].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c)
+        expect(view.currencies).toEqual(currencies)
+        const currency = s.currency ?? currencies[0]
+        expect(view.currency).toBe(currency ?? null)
 
-      const bucketOf = (ms: number) => {
-        const [d, h] = local(ms, s.tz).split('T') as [string, string]
-        return s.granularity === 'hour' ? `${d}T${h}:00` : s.granularity === 'day' ? `${d}T00:00` : `${d.slice(0, 7)}-01T00:00`
-      }
-      const sums = new Map<string, number>()
-      const counts = new Map<string, Set<string>>()
-      for (const e of acquirer) {
-        if (e.currency !== currency || periodOf(e.at) !== 'current' || !(e.opType === 'sale' || e.opType === 'capture')) continue
-        const b = bucketOf(e.at)
-        sums.set(b, (sums.get(b) ?? 0) + e.amount)
-        counts.set(b, (counts.get(b) ?? new Set()).add(e.paymentId))
-      }
-      expect(Object.fromEntries(view.buckets.map((b, i) => [b, view.series.paid_sum[i]]).filter(([, v]) => v !== 0))).toEqual(Object.fromEntries(sums))
-      expect(Object.fromEntries(view.buckets.map((b, i) => [b, view.series.paid_count[i]]).filter(([, v]) => v !== 0))).toEqual(Object.fromEntries([...counts].map(([b, set]) => [b, set.size])))
-      if (s.granularity === 'day') expect(view.series.paid_sum.reduce((a, b) => a + b, 0)).toBe(view.current.paid_sum)
+        const figures = (which: 'current' | 'previous') => {
+          const mine = acquirer.filter((e) => e.currency === currency && periodOf(e.at) === which)
+          const paid = mine.filter((e) => e.opType === 'sale' || e.opType === 'capture')
+          const refunds = mine.filter((e) => e.opType === 'refund')
+          const payouts = mine.filter((e) => e.opType === 'payout')
+          const opened = purchases.filter((p) => p.currency === currency && scope(p.project, p) && periodOf(p.createdAt) === which && (!s.method || (p.method === s.method && rows.find((r) => r.p === p)!.ops.some((o) => ['sale', 'auth'].includes(o.opType)))))
+          const paidSum = paid.reduce((a, e) => a + e.amount, 0)
+          const paidCount = paid.filter((e) => e.first).length
+          return {
+            paid_sum: paidSum, paid_count: paidCount,
+            refund_sum: refunds.reduce((a, e) => a - e.amount, 0), refund_count: refunds.length,
+            payout_sum: payouts.reduce((a, e) => a - e.amount, 0), payout_count: payouts.length,
+            opened: opened.length, converted: opened.filter((p) => p.charged).length,
+            average_ticket: paidCount ? Math.round(paidSum / paidCount) : 0,
+          }
+        }
+        expect(view.current).toEqual(figures('current'))
+        expect(view.previous).toEqual(figures('previous'))
 
-      const reasons = new Map<string, number>()
-      for (const d of declines) if (d.currency === currency && scope(d.project) && (!s.method || d.method === s.method) && periodOf(d.at) === 'current') reasons.set(d.code, (reasons.get(d.code) ?? 0) + 1)
-      expect(Object.fromEntries(view.declines.map((d) => [d.code, d.count]))).toEqual(Object.fromEntries(reasons))
+        const bucketOf = (ms: number) => {
+          const [d, h] = local(ms, s.tz).split('T') as [string, string]
+          return s.granularity === 'hour' ? `${d}T${h}:00` : s.granularity === 'day' ? `${d}T00:00` : `${d.slice(0, 7)}-01T00:00`
+        }
+        const sums = new Map<string, number>()
+        const counts = new Map<string, number>()
+        for (const e of acquirer) {
+          if (e.currency !== currency || periodOf(e.at) !== 'current' || !(e.opType === 'sale' || e.opType === 'capture')) continue
+          const b = bucketOf(e.at)
+          sums.set(b, (sums.get(b) ?? 0) + e.amount)
+          if (e.first) counts.set(b, (counts.get(b) ?? 0) + 1)
+        }
+        expect(Object.fromEntries(view.buckets.map((b, i) => [b, view.series.paid_sum[i]]).filter(([, v]) => v !== 0))).toEqual(Object.fromEntries(sums))
+        expect(Object.fromEntries(view.buckets.map((b, i) => [b, view.series.paid_count[i]]).filter(([, v]) => v !== 0))).toEqual(Object.fromEntries(counts))
+        if (s.granularity === 'day') expect(view.series.paid_sum.reduce((a, b) => a + b, 0)).toBe(view.current.paid_sum)
+
+        const byCountry = new Map<string | null, { paid_sum: number; payments: number }>()
+        for (const e of acquirer) {
+          if (e.currency !== currency || periodOf(e.at) !== 'current' || !(e.opType === 'sale' || e.opType === 'capture')) continue
+          const c = byCountry.get(e.country) ?? { paid_sum: 0, payments: 0 }
+          c.paid_sum += e.amount
+          if (e.first) c.payments++
+          byCountry.set(e.country, c)
+        }
+        expect(view.countries).toEqual([...byCountry]
+          .map(([country, c]) => ({ country, paid_sum: c.paid_sum, paid_count: c.payments }))
+          .sort((a, b) => b.paid_sum - a.paid_sum || (a.country ?? '~').localeCompare(b.country ?? '~')))
+        if (view.countries.length) expect(view.countries.reduce((a, c) => a + c.paid_sum, 0)).toBe(view.current.paid_sum)
+
+        const reasons = new Map<string, number>()
+        for (const d of declines) if (d.currency === currency && scope(d.project, d) && (!s.method || d.method === s.method) && periodOf(d.at) === 'current') reasons.set(d.code, (reasons.get(d.code) ?? 0) + 1)
+        expect(Object.fromEntries(view.declines.map((d) => [d.code, d.count]))).toEqual(Object.fromEntries(reasons))
+      }
+      await check(s.mode)
+      await check(s.mode === 'test' || (!s.mode && s.project === P1) ? 'live' : 'test')
     }), { numRuns: 30 })
+  })
+
+  it('adds sales and captures of one period together, a payment captured twice counted once, per country', async () => {
+    const at = Date.parse('2026-03-10T12:00:00Z')
+    const purchase = (id: string, country: string | null): Purchase => ({ id, project: P2, currency: 'EUR', createdAt: at, charged: true, method: 'card', country, test: false })
+    await write([
+      { p: purchase('sold', 'DE'), ops: [{ opType: 'sale', status: 'success', amount: 1000, at, postings: capturePostings(1000) }] },
+      { p: purchase('captured', 'US'), ops: [
+        { opType: 'auth', status: 'success', amount: 700, at, postings: [] },
+        { opType: 'capture', status: 'success', amount: 300, at: at + 60_000, postings: capturePostings(300) },
+        { opType: 'capture', status: 'success', amount: 400, at: at + 120_000, postings: capturePostings(400) },
+      ] },
+      { p: { ...purchase('tested', 'DE'), test: true }, ops: [{ opType: 'sale', status: 'success', amount: 5000, at, postings: capturePostings(5000) }] },
+    ])
+    const res = await t.call(agent, 'GET', '/api/dashboard/home?from=2026-03-10&to=2026-03-10&tz=UTC&granularity=day')
+    const view = (await res.json()) as HomeView
+    expect(view.mode).toBe('live')
+    expect(view.current).toMatchObject({ paid_sum: 1700, paid_count: 2, opened: 2, converted: 2, average_ticket: 850 })
+    expect(view.series.paid_sum).toEqual([1700])
+    expect(view.countries).toEqual([{ country: 'DE', paid_sum: 1000, paid_count: 1 }, { country: 'US', paid_sum: 700, paid_count: 1 }])
+    const test = (await (await t.call(agent, 'GET', '/api/dashboard/home?from=2026-03-10&to=2026-03-10&tz=UTC&mode=test&country=DE')).json()) as HomeView
+    expect(test.current).toMatchObject({ paid_sum: 5000, paid_count: 1, opened: 1 })
   })
 
   it('refuses a project of another organisation, and a period too long for hours', async () => {

@@ -16,6 +16,7 @@ type GateBody = {
 export function gatePaymentFields(body: GateBody): Omit<GatePaymentRequest, 'type' | 'operationType' | 'returnUrl' | 'successUrl' | 'failUrl'> {
   const params: Record<string, string> = { source: 'gate' }
   if (body.customer?.ip_address) params['customer_ip_address'] = body.customer.ip_address
+  if (body.customer?.country) params['customer_country'] = body.customer.country
   return {
     paymentId: body.general.payment_id,
     amount: body.payment.amount,
