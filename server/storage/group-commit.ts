@@ -26,6 +26,8 @@ const MAX_BATCH = 64
  * Hint: the logical transactions of one commit share its start time (`now()`), its
  * transaction-scoped advisory locks (one backend: no one else to exclude) and `SET LOCAL`
  * settings; EPay's stores take times from the application clock and set nothing locally.
+ * `SET TRANSACTION` cannot run in one at all (other statements came first): a reader that wants
+ * a consistent snapshot needs nothing more on PGlite, where transactions never interleave.
  */
 export function groupCommit<Tx>(db: Transactor<Tx>, statement: Statement<Tx>): <T>(fn: (tx: Tx) => Promise<T>) => Promise<T> {
   const queue: Job<Tx>[] = []
