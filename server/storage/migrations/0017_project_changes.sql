@@ -13,7 +13,7 @@ INSERT INTO project_change_version (only_row, version) VALUES (true, 0);
 -- touches, in every transaction, so two writers cannot wait on each other in opposite orders.
 -- A sequence would not do: its value is visible before the change commits, and a reader could
 -- reload the old row under the new version and keep it.
-CREATE FUNCTION epay_bump_project_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION epay_bump_project_version() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   UPDATE project_change_version SET version = version + 1;
   RETURN NULL;
@@ -21,8 +21,9 @@ END
 $$;
 
 -- AFTER each row (or a TRUNCATE, project null: everything): which project changed.
--- TG_ARGV[0] names the table's project id column.
-CREATE FUNCTION epay_notify_project_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- TG_ARGV[0] names the table's project id column. Both functions keep the schema they were
+-- created in, so a session with another search path still bumps this schema's version.
+CREATE FUNCTION epay_notify_project_change() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
   changed text;
 BEGIN

@@ -105,6 +105,17 @@ describe.skipIf(!url)('two app instances on one PostgreSQL (two processes)', () 
     expect((await open(b.app, rotated.secrets[0]!)).status).toBe(200)
   })
 
+  it('bumps the version of the schema the tables are in, whatever the writer\'s search path', async () => {
+    const { first } = await twoApps()
+    const schema = String((await first.query<{ s: string }>('SELECT current_schema() AS s'))[0]!.s)
+    const version = async () => Number((await first.query<{ version: unknown }>('SELECT version FROM project_change_version'))[0]!.version)
+    const outsider = await openPostgres(url!, { max: 1 })
+    opened.push(outsider)
+    const before = await version()
+    await outsider.query(`UPDATE ${schema}.projects SET name = 'Renamed' WHERE id = $1`, [TEST_PROJECT.id])
+    expect(await version()).toBe(before + 1)
+  })
+
   it('applies a limit set in the other process', async () => {
     const { a, b } = await twoApps()
     expect((await open(b.app, TEST_PROJECT.secret, { payment_amount: 900 })).status).toBe(200)
