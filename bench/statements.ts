@@ -28,6 +28,7 @@ function countingSql(inner: Sql, counter: () => StatementCount): Sql {
   const wrap = (sql: Sql, inTx: boolean): Sql => ({
     dialect: sql.dialect,
     leaseHolder: () => sql.leaseHolder(),
+    listen: (channel, handlers) => sql.listen(channel, handlers),
     query(text, params) {
       note(text)
       return sql.query(text, params)

@@ -5,12 +5,13 @@ import { createIdempotencyStore } from './storage/idempotency-store.ts'
 import { createLedgerStore } from './storage/ledger-store.ts'
 import { createLimitStore } from './storage/limits-store.ts'
 import { createOperationQuery } from './storage/operation-query.ts'
+import type { ProjectCache } from './storage/project-cache.ts'
 import type { Sql } from './storage/sql.ts'
 
-/** What the Gate API adds to AppDeps: limits, ledger, idempotency, queries. */
-export function createGateDeps(sql: Sql) {
+/** What the Gate API adds to AppDeps: limits (cached per project), ledger, idempotency, queries. */
+export function createGateDeps(sql: Sql, cache?: ProjectCache) {
   return {
-    limits: createLimitStore(sql),
+    limits: createLimitStore(sql, cache),
     ledger: createLedgerStore(sql),
     idempotencyKeys: createIdempotencyStore(sql),
     operationQuery: createOperationQuery(sql),

@@ -25,6 +25,7 @@ import { createPaymentStore } from './storage/payment-store.ts'
 import { openPglite } from './storage/pglite.ts'
 import { openPostgres } from './storage/postgres.ts'
 import { createProjectStore } from './storage/project-store.ts'
+import { createProjectCache } from './storage/project-cache.ts'
 import { createCardTokenStore } from './storage/card-token-store.ts'
 import { createCardVault, parseVaultKeys } from './vault/card-vault.ts'
 import { configuredCardKeys } from './vault/configured-keys.ts'
@@ -64,7 +65,9 @@ export async function composeDeps(
 ) {
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config.logLevel)
-  const projects = createProjectStore(sql, clock)
+  // One cache for the project rows, limits and connections every request reads (project-cache.ts).
+  const cache = createProjectCache(sql)
+  const projects = createProjectStore(sql, clock, cache)
   const outbox = createOutboxStore(sql)
   const keyText = config.sessionKeys ?? `k1:${await getOrCreateSetting(sql, 'session_key_k1', () => randomBytes(32).toString('base64url'))}`
   const cardKeys = await configuredCardKeys(config, sql)
@@ -93,7 +96,7 @@ export async function composeDeps(
     jetonOperations: createSimulatedJetonPayouts(sql),
   }
   const vault = createCardVault(parseVaultKeys(cardKeys))
-  const upstream = upstreamDeps(sql, createConnectionStore(sql, vault), await getOrCreateSetting(sql, 'upstream_ticket_secret', () => randomBytes(32).toString('base64url')))
+  const upstream = upstreamDeps(sql, createConnectionStore(sql, vault, cache), await getOrCreateSetting(sql, 'upstream_ticket_secret', () => randomBytes(32).toString('base64url')))
   const live = overrides.live ?? createLiveConnections({ ...upstream, publicUrl: config.publicUrl, clock, timeoutMs: overrides.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS })
   // Test payments only: the registry never hands a simulator a live payment.
   const providers = createProviderRegistry({
@@ -128,7 +131,7 @@ export async function composeDeps(
       dispatcher.tick().catch((error: unknown) => logger.error('callback dispatch failed', { error }))
     },
     demo: config.demo,
-    gate: createGateDeps(sql),
+    gate: createGateDeps(sql, cache),
     upstream,
     dashboard: composeDashboard({ sql, clock, logger, vault, projects, config, root: REPO_ROOT }),
   }

@@ -68,6 +68,26 @@ export async function admitWithinLimits(
   return releaseAll
 }
 
+/**
+ * Whether `admitWithinLimits` would admit this request without writing anything: every limit
+ * that bounds it sets neither a daily nor a monthly total, and the amount is within min/max.
+ * Hint: a caller that does not yet know whether it creates anything (opening a payment that
+ * may exist) can then skip admission; otherwise it must find out first, because reserving for
+ * a request that turns out to reopen would refuse it when the day's quota is used up.
+ */
+export async function admitsWithoutReserving(
+  store: LimitStore,
+  request: { projectId: number; operation: LimitedOperation; currency: Currency; amount: number },
+): Promise<boolean> {
+  for (const operation of [request.operation, ...(ALSO_BOUNDED_BY[request.operation] ?? [])]) {
+    const limits = await store.get(request.projectId, operation, request.currency)
+    if (!limits) continue
+    if (limits.dailyAmount !== undefined || limits.dailyCount !== undefined || limits.monthlyAmount !== undefined || limits.monthlyCount !== undefined) return false
+    if ((limits.minAmount !== undefined && request.amount < limits.minAmount) || (limits.maxAmount !== undefined && request.amount > limits.maxAmount)) return false
+  }
+  return true
+}
+
 async function admitOne(
   store: LimitStore,
   request: { projectId: number; operation: LimitedOperation; currency: Currency; amount: number; now: Date },

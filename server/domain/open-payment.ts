@@ -5,7 +5,7 @@ import type { Clock, Ids, PaymentStore, Project, ProviderRegistry } from './port
 import { paymentScope, projectScope, requireServedMethod } from './provider-routes.ts'
 import { checkReturnUrl } from './return-url.ts'
 import { methodsFor, paymentOptions } from './payment-options.ts'
-import { admitWithinLimits, type LimitStore } from './limits.ts'
+import { admitWithinLimits, admitsWithoutReserving, type LimitStore } from './limits.ts'
 
 /** How many card attempts a payment allows before the page stops offering a retry (SPEC §6). */
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -15,6 +15,10 @@ export const DEFAULT_MAX_ATTEMPTS = 3
  * stored under the same `(project_id, payment_id)` so a reload never creates a second payment.
  * Hint: a reopen with another amount or currency is refused, so a leaked payment id cannot be
  * re-signed into a different charge by mistake.
+ * Hint: when creating would need no check that depends on whether the payment exists — a
+ * best_before still ahead, a method served, no daily or monthly total to reserve, the amount
+ * within min/max — one statement creates or finds it. Otherwise the payment is looked up first,
+ * so a reopen is never refused for a quota or a rule that only binds new payments.
  */
 export async function openPayment(
   deps: { payments: PaymentStore; clock: Clock; ids: Ids; providers: ProviderRegistry; limits?: LimitStore },
@@ -28,33 +32,13 @@ export async function openPayment(
   }
   for (const key of RETURN_URL_KEYS) checkReturnUrl(params[key], key, project)
   const options = paymentOptions(params)
-
-  const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)
-  let stored: Payment
-  if (existing) {
-    const reopened = reopen(existing, params, now)
-    // A paid payment still shows its result; one the shopper could still pay needs a provider.
-    if (reopened.status === 'new' || reopened.status === 'decline') await requireServedMethod(deps.providers, paymentScope(reopened), methodsFor(reopened))
-    return reopened
-  }
-  if (params.best_before && params.best_before.getTime() <= now.getTime()) {
-    throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
-  }
-  const candidates = methodsFor({ forceMethod: options.forceMethod, amount: params.payment_amount, currency: params.payment_currency })
-  await requireServedMethod(deps.providers, projectScope(project), candidates)
-
   const operation = params.operation_type ?? params.card_operation_type ?? 'sale'
-  const release = deps.limits
-    ? await admitWithinLimits(deps.limits, { projectId: project.id, operation, currency: params.payment_currency, amount: params.payment_amount, now })
-    : async () => undefined
-  let created = false
-  try {
-    ;({ payment: stored, created } = await deps.payments.createOrGet({
+  const candidate = (): Payment => ({
     id: deps.ids.payment(),
     projectId: project.id,
     paymentId: params.payment_id,
     type: 'purchase',
-    operationType: params.operation_type ?? params.card_operation_type ?? 'sale',
+    operationType: operation,
     amount: params.payment_amount,
     currency: params.payment_currency,
     description: params.payment_description,
@@ -75,13 +59,42 @@ export async function openPayment(
     version: 0,
     createdAt: now,
     updatedAt: now,
-  }))
+  })
+  const candidates = methodsFor({ forceMethod: options.forceMethod, amount: params.payment_amount, currency: params.payment_currency })
+  const served = await requireServedMethod(deps.providers, projectScope(project), candidates).then(() => true, () => false)
+  const limitsFree = !deps.limits || await admitsWithoutReserving(deps.limits, { projectId: project.id, operation, currency: params.payment_currency, amount: params.payment_amount })
+  if (served && limitsFree && !(params.best_before && params.best_before.getTime() <= now.getTime())) {
+    const { payment, created } = await deps.payments.createOrGet(candidate())
+    return created ? reopen(payment, params, now) : reopenExisting(deps, payment, params, now)
+  }
+
+  const existing = await deps.payments.findByMerchantId(project.id, params.payment_id)
+  if (existing) return reopenExisting(deps, existing, params, now)
+  if (params.best_before && params.best_before.getTime() <= now.getTime()) {
+    throw new PaymentError('payment_expired', 'the payment link has expired', { param: 'best_before' })
+  }
+  await requireServedMethod(deps.providers, projectScope(project), candidates)
+
+  const release = deps.limits
+    ? await admitWithinLimits(deps.limits, { projectId: project.id, operation, currency: params.payment_currency, amount: params.payment_amount, now })
+    : async () => undefined
+  let created = false
+  let stored: Payment
+  try {
+    ;({ payment: stored, created } = await deps.payments.createOrGet(candidate()))
   } finally {
     // A concurrent open won the insert (or it failed): this request used none of the day's quota.
     if (!created) await release()
   }
   // A concurrent open may have won the insert; it must still describe the same charge.
-  return reopen(stored, params, now)
+  return created ? reopen(stored, params, now) : reopenExisting(deps, stored, params, now)
+}
+
+async function reopenExisting(deps: { providers: ProviderRegistry }, existing: Payment, params: PaymentPageParams, now: Date): Promise<Payment> {
+  const reopened = reopen(existing, params, now)
+  // A paid payment still shows its result; one the shopper could still pay needs a provider.
+  if (reopened.status === 'new' || reopened.status === 'decline') await requireServedMethod(deps.providers, paymentScope(reopened), methodsFor(reopened))
+  return reopened
 }
 
 const RETURN_URL_KEYS = [

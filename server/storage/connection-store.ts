@@ -1,4 +1,5 @@
 import type { CardVault } from '../vault/card-vault.ts'
+import type { ProjectCache } from './project-cache.ts'
 import { toSafeInt, type Sql } from './sql.ts'
 
 /** The providers a live project can be connected to. */
@@ -25,9 +26,11 @@ const context = (projectId: number) => `provider-connection:${projectId}`
 /**
  * Storage of provider connections (issue 14). Hint: the upstream secret is sealed with the card
  * vault like a card number and only ever opened to sign requests and verify callbacks; nothing
- * that lists connections returns it.
+ * that lists connections returns it. With a cache, `get` and `summary` read once per change of
+ * the project; the opened secret then stays in this process's memory, as the vault keys do.
  */
-export function createConnectionStore(sql: Sql, vault: CardVault) {
+export function createConnectionStore(sql: Sql, vault: CardVault, cache?: ProjectCache) {
+  const cached = <T>(projectId: number, kind: string, load: () => Promise<T>) => (cache ? cache.read(projectId, kind, load) : load())
   const summary = (r: Record<string, unknown>): ConnectionSummary => ({
     projectId: toSafeInt(r['project_id'], 'project_id'),
     provider: String(r['provider']) as ConnectionProvider,
@@ -49,17 +52,17 @@ export function createConnectionStore(sql: Sql, vault: CardVault) {
     async disconnect(projectId: number): Promise<boolean> {
       return (await sql.query('DELETE FROM provider_connections WHERE project_id = $1 RETURNING project_id', [projectId])).length > 0
     },
-    async summary(projectId: number): Promise<ConnectionSummary | undefined> {
+    summary: (projectId: number): Promise<ConnectionSummary | undefined> => cached(projectId, 'connection-summary', async () => {
       const rows = await sql.query('SELECT project_id, provider, url, upstream_project_id, methods FROM provider_connections WHERE project_id = $1', [projectId])
-      return rows[0] ? summary(rows[0]) : undefined
-    },
+      return rows[0] ? Object.freeze(summary(rows[0])) : undefined
+    }),
     /** The connection with its secret opened, to talk to the upstream. */
-    async get(projectId: number): Promise<ProviderConnection | undefined> {
+    get: (projectId: number): Promise<ProviderConnection | undefined> => cached(projectId, 'connection', async () => {
       const rows = await sql.query('SELECT * FROM provider_connections WHERE project_id = $1', [projectId])
       const r = rows[0]
       if (!r) return undefined
-      return { ...summary(r), secret: vault.open(String(r['secret_sealed']), String(r['key_id']), context(projectId)) }
-    },
+      return Object.freeze({ ...summary(r), secret: vault.open(String(r['secret_sealed']), String(r['key_id']), context(projectId)) })
+    }),
   }
 }
 

@@ -1,9 +1,14 @@
 import type { Currency } from '../../protocol/money.ts'
 import type { AmountLimits, DailyKey, LimitStore, LimitedOperation } from '../domain/limits.ts'
+import type { ProjectCache } from './project-cache.ts'
 import { toSafeInt, type Sql } from './sql.ts'
 
-/** Project limits and daily totals on SQL, plus what the CLI needs to set them. */
-export function createLimitStore(sql: Sql): LimitStore & {
+/**
+ * Project limits and daily totals on SQL, plus what the CLI needs to set them. With a cache,
+ * a project's limits are read once per change, all currencies and operations at once; the
+ * totals they are checked against are never cached.
+ */
+export function createLimitStore(sql: Sql, cache?: ProjectCache): LimitStore & {
   set(projectId: number, operation: LimitedOperation, currency: Currency, limits: AmountLimits): Promise<void>
   list(projectId: number): Promise<Array<AmountLimits & { operation: string; currency: string }>>
   replace(projectId: number, rows: Array<AmountLimits & { operation: LimitedOperation; currency: Currency }>): Promise<void>
@@ -18,8 +23,16 @@ export function createLimitStore(sql: Sql): LimitStore & {
   })
   return {
     async get(projectId, operation, currency) {
-      const rows = await sql.query('SELECT * FROM project_limits WHERE project_id = $1 AND operation = $2 AND currency = $3', [projectId, operation, currency])
-      return rows[0] ? read(rows[0]) : undefined
+      if (!cache) {
+        const rows = await sql.query('SELECT * FROM project_limits WHERE project_id = $1 AND operation = $2 AND currency = $3', [projectId, operation, currency])
+        return rows[0] ? read(rows[0]) : undefined
+      }
+      const all = await cache.read(projectId, 'limits', async () => {
+        const rows = await sql.query('SELECT * FROM project_limits WHERE project_id = $1', [projectId])
+        // Frozen: shared by every request of this process.
+        return new Map(rows.map((r) => [`${String(r['operation'])}:${String(r['currency'])}`, Object.freeze(read(r))]))
+      })
+      return all.get(`${operation}:${currency}`)
     },
     reserveDaily: (key, amount, limits) =>
       reserve(sql, PERIODS.day, [key.projectId, key.operation, key.currency, key.day], amount, limits.dailyAmount, limits.dailyCount),

@@ -35,24 +35,26 @@ export async function migrate(sql: Sql): Promise<string[]> {
   return applied
 }
 
-// Parameterised query protocols take one statement at a time. A `;` inside a `$$`-quoted
-// function body belongs to the function, not the file.
+// Parameterised query protocols take one statement at a time. A `;` inside a dollar-quoted
+// body (`$$ … $$`, a function's) belongs to the body, not to the migration.
 function splitStatements(text: string): string[] {
+  const source = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n')
   const statements: string[] = []
-  let current = ''
-  const body = text.split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n')
-  body.split('$$').forEach((part, i) => {
-    if (i % 2 === 1) {
-      current += `$$${part}$$`
-      return
+  let start = 0
+  const token = /\$[A-Za-z_]*\$|;/g
+  for (let match = token.exec(source); match; match = token.exec(source)) {
+    if (match[0] === ';') {
+      statements.push(source.slice(start, match.index))
+      start = match.index + 1
+    } else {
+      const close = source.indexOf(match[0], match.index + match[0].length)
+      if (close < 0) throw new Error(`migration: unterminated ${match[0]} quote`)
+      token.lastIndex = close + match[0].length
     }
-    const pieces = part.split(';')
-    current += pieces[0]
-    for (const piece of pieces.slice(1)) {
-      statements.push(current)
-      current = piece
-    }
-  })
-  statements.push(current)
+  }
+  statements.push(source.slice(start))
   return statements.map((s) => s.trim()).filter(Boolean)
 }

@@ -14,12 +14,13 @@ export function createPaymentStore(sql: Sql): PaymentStore {
     async createOrGet(p, claim) {
       const rows = claim
         ? await sql.transaction(async (tx) => {
-          const created = await insertPayment(tx, p)
-          if (created[0]) await bindEffect(tx, claim, p.id, undefined)
-          return created
+          const found = await insertOrFind(tx, p)
+          if (found[0]?.['created'] === true) await bindEffect(tx, claim, p.id, undefined)
+          return found
         })
-        : await insertPayment(sql, p)
-      if (rows[0]) return { payment: toPayment(rows[0]), created: true }
+        : await insertOrFind(sql, p)
+      if (rows[0]) return { payment: toPayment(rows[0]), created: rows[0]['created'] === true }
+      // The statement's snapshot predates a concurrent insert it then waited for: read it now.
       const existing = await this.findByMerchantId(p.projectId, p.paymentId)
       if (!existing) throw new PaymentError('conflict', 'payment could not be stored')
       return { payment: existing, created: false }
@@ -97,13 +98,21 @@ export function createPaymentStore(sql: Sql): PaymentStore {
   }
 }
 
-function insertPayment(sql: Sql, p: Payment): Promise<Record<string, unknown>[]> {
+/**
+ * Creates the payment, or finds the one stored under its `(project_id, payment_id)`, in one
+ * statement: `created` tells which. No row at all when a concurrent insert of the same id
+ * committed after this statement's snapshot was taken (the caller reads it then).
+ */
+function insertOrFind(sql: Sql, p: Payment): Promise<Record<string, unknown>[]> {
   return sql.query(
-    `INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
+    `WITH inserted AS (INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, description,
        customer_id, language_code, status, attempts, max_attempts, best_before, callback_url, success_url,
        fail_url, return_url, params, version, created_at, updated_at, save_card, force_method, theme, return_mode, test, channel, customer_email, country)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30)
-     ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *`,
+     ON CONFLICT (project_id, payment_id) DO NOTHING RETURNING *)
+     SELECT true AS created, * FROM inserted
+     UNION ALL
+     SELECT false AS created, * FROM payments WHERE project_id = $2 AND payment_id = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`,
     [p.id, p.projectId, p.paymentId, p.type, p.operationType, p.amount, p.currency, p.description ?? null,
       p.customerId ?? null, p.languageCode ?? null, p.status, p.attempts, p.maxAttempts, p.bestBefore ?? null,
       p.callbackUrl ?? null, p.successUrl ?? null, p.failUrl ?? null, p.returnUrl ?? null, JSON.stringify(p.params),

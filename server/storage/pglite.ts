@@ -6,7 +6,7 @@ import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts'
 import { DurableNodeFS, durableStartParams, syncTree } from './pglite-durability.ts'
 import { groupCommit } from './group-commit.ts'
 import { randomHolderId } from './lease-holder.ts'
-import type { Sql } from './sql.ts'
+import type { ChangeHandlers, Sql } from './sql.ts'
 
 export { DataDirError, LOCK_FILE }
 const PAGE = 8192
@@ -147,16 +147,34 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-type Queryable = Pick<PGlite, 'query'> & { transaction?: PGlite['transaction'] }
+type Queryable = Pick<PGlite, 'query'> & { transaction?: PGlite['transaction']; listen?: PGlite['listen'] }
 
 // One process owns a PGlite directory, so its holder id needs no lock: any other id is dead.
 function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId()): Sql {
   const transaction = db.transaction
     ? groupCommit({ transaction: db.transaction.bind(db) }, (tx, text) => tx.query(text))
     : undefined
+  const subscribers = new Map<string, Set<ChangeHandlers>>()
   return {
     dialect: 'pglite',
     leaseHolder: () => Promise.resolve(holder),
+    // PGlite calls listeners in a microtask queued while it reads the committing statement's
+    // answer, before that statement's caller resumes: a writer never reads its own stale copy.
+    listen(channel, handlers) {
+      if (!db.listen || db.transaction === undefined) throw new Error('listen on the database, not in a transaction')
+      let set = subscribers.get(channel)
+      if (!set) {
+        const created = new Set<ChangeHandlers>()
+        subscribers.set(channel, (set = created))
+        db.listen(channel, (payload) => {
+          for (const handlers of created) handlers.onNotify(payload)
+        }).catch(() => {
+          for (const handlers of created) handlers.onGap()
+        })
+      }
+      set.add(handlers)
+      return () => void set.delete(handlers)
+    },
     async query<T>(text: string, params: unknown[] = []) {
       const result = await db.query<T>(text, params)
       return result.rows

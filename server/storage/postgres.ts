@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { lockHolder } from './lease-holder.ts'
-import type { Sql } from './sql.ts'
+import { NOTIFY_CHANNELS, type ChangeHandlers, type Sql } from './sql.ts'
 
 /**
  * Opens a PostgreSQL pool. `schema`, when given, becomes the search path of every connection,
@@ -14,6 +14,34 @@ export async function openPostgres(url: string, options: { schema?: string; max?
   })
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined)
+  const subscribers = new Map<string, Set<ChangeHandlers>>()
+  const listeningClients = new WeakSet<pg.PoolClient>()
+  let listening = 0
+  pool.on('remove', (client) => {
+    if (listeningClients.has(client as pg.PoolClient)) listening--
+  })
+  // Every pooled connection listens before its first statement: the connection that commits a
+  // change gets its own notification before the statement returns, so this process reads its
+  // own writes; the others hear it as soon as one of their connections is idle.
+  const acquire = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect()
+    if (listeningClients.has(client)) return client
+    try {
+      client.on('notification', (message) => {
+        for (const handlers of subscribers.get(message.channel) ?? []) handlers.onNotify(message.payload ?? '')
+      })
+      for (const channel of NOTIFY_CHANNELS) await client.query(`LISTEN ${channel}`)
+    } catch (error) {
+      client.release(error as Error)
+      throw error
+    }
+    listeningClients.add(client)
+    // No connection listened until now: whatever was notified meanwhile is lost to this process.
+    if (listening++ === 0) for (const set of subscribers.values()) for (const handlers of set) handlers.onGap()
+    return client
+  }
+  // A statement's own error leaves the connection usable; a broken connection must not go back.
+  const release = (client: pg.PoolClient, error?: unknown) => client.release(error === undefined || error instanceof pg.DatabaseError ? undefined : (error as Error))
   await pool.query('SELECT 1')
   // Opened on first use only: pools that never claim a lease (migrations, admin) cost no session.
   let holder: Promise<{ id: number; client: pg.Client }> | undefined
@@ -29,12 +57,24 @@ export async function openPostgres(url: string, options: { schema?: string; max?
   const sql: Sql = {
     dialect: 'postgres',
     leaseHolder,
+    listen(channel, handlers) {
+      const set = subscribers.get(channel) ?? new Set<ChangeHandlers>()
+      subscribers.set(channel, set.add(handlers))
+      return () => void set.delete(handlers)
+    },
     async query<T>(text: string, params: unknown[] = []) {
-      const result = await pool.query(text, params)
-      return result.rows as T[]
+      const client = await acquire()
+      try {
+        const result = await client.query(text, params)
+        release(client)
+        return result.rows as T[]
+      } catch (error) {
+        release(client, error)
+        throw error
+      }
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>) {
-      const client = await pool.connect()
+      const client = await acquire()
       try {
         await client.query('BEGIN')
         const tx: Sql = {
@@ -44,6 +84,9 @@ export async function openPostgres(url: string, options: { schema?: string; max?
             return (await client.query(text, params)).rows as R[]
           },
           transaction: () => Promise.reject(new Error('nested transactions are not supported')),
+          listen: () => {
+            throw new Error('listen on the database, not in a transaction')
+          },
           close: async () => undefined,
         }
         const result = await fn(tx)

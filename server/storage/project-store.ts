@@ -5,6 +5,7 @@ import { PAGE_METHODS } from '../../protocol/schemas/page-api.ts'
 import { PaymentError } from '../domain/errors.ts'
 import { parseOrigin } from '../domain/origin.ts'
 import type { Project, ProjectStore } from '../domain/ports.ts'
+import type { ProjectCache } from './project-cache.ts'
 import { optional, toSafeInt, type Sql } from './sql.ts'
 
 /** What `project add` takes (SPEC §2). */
@@ -39,29 +40,21 @@ export function generateSecret(): string {
   return randomBytes(24).toString('base64url')
 }
 
-/** ProjectStore on SQL. Secrets past their grace period are not returned. */
-export function createProjectStore(sql: Sql, clock: { now(): Date }): ProjectAdmin {
-  const toProject = (r: Record<string, unknown>): Project => {
-    const validUntil = r['previous_secret_valid_until'] ? new Date(r['previous_secret_valid_until'] as Date) : undefined
-    const previous = optional(r['previous_secret'])
-    const secrets = [String(r['secret'])]
-    if (previous && validUntil && validUntil.getTime() > clock.now().getTime()) secrets.push(previous)
-    return {
-      id: toSafeInt(r['id'], 'id'),
-      name: String(r['name']),
-      secrets,
-      callbackUrl: optional(r['callback_url']),
-      allowedOrigins: jsonList(r['allowed_origins']),
-      returnHosts: jsonList(r['return_hosts']),
-      testMode: Boolean(r['test_mode']),
-      ...(r['methods'] ? { methods: jsonList(r['methods']).filter((m): m is 'card' | 'jeton' => (PAGE_METHODS as readonly string[]).includes(m)) } : {}),
-      ...(r['theme'] ? { theme: String(r['theme']) } : {}),
-    }
+/**
+ * ProjectStore on SQL. Secrets past their grace period are not returned. With a cache, `get`
+ * reads each project once per change (project-cache.ts); the grace period is still judged at
+ * every call, so a cached project never keeps an expired secret.
+ */
+export function createProjectStore(sql: Sql, clock: { now(): Date }, cache?: ProjectCache): ProjectAdmin {
+  const toProject = (r: Record<string, unknown>): Project => withSecrets(readRow(r), clock.now())
+  const load = async (id: number) => {
+    const rows = await sql.query('SELECT * FROM projects WHERE id = $1', [id])
+    return rows[0] ? readRow(rows[0]) : undefined
   }
   return {
     async get(id) {
-      const rows = await sql.query('SELECT * FROM projects WHERE id = $1', [id])
-      return rows[0] ? toProject(rows[0]) : undefined
+      const row = await (cache ? cache.read(id, 'project', () => load(id)) : load(id))
+      return row ? withSecrets(row, clock.now()) : undefined
     },
     async list() {
       return (await sql.query('SELECT * FROM projects ORDER BY id')).map(toProject)
@@ -102,6 +95,35 @@ export function checkSettings(input: v.InferInput<typeof ProjectSettingsSchema>)
   const issue = result.issues[0]
   const param = issue ? v.getDotPath(issue) ?? undefined : undefined
   throw new PaymentError('validation_failed', `${param ?? 'project'}: ${issue?.message ?? 'is not valid'}`, param ? { param } : {})
+}
+
+/** A project row as read, with the previous secret and its end kept apart from the current one. */
+type ProjectRow = Readonly<Omit<Project, 'secrets'>> & { secret: string; previous: { secret: string; validUntil: Date } | undefined }
+
+function readRow(r: Record<string, unknown>): ProjectRow {
+  const validUntil = r['previous_secret_valid_until'] ? new Date(r['previous_secret_valid_until'] as Date) : undefined
+  const previous = optional(r['previous_secret'])
+  const methods = r['methods'] ? jsonList(r['methods']).filter((m): m is 'card' | 'jeton' => (PAGE_METHODS as readonly string[]).includes(m)) : undefined
+  // Frozen: a cached row is shared by every request, and none may change it for the others.
+  return Object.freeze({
+    id: toSafeInt(r['id'], 'id'),
+    name: String(r['name']),
+    secret: String(r['secret']),
+    previous: previous && validUntil ? Object.freeze({ secret: previous, validUntil }) : undefined,
+    callbackUrl: optional(r['callback_url']),
+    allowedOrigins: Object.freeze(jsonList(r['allowed_origins'])) as string[],
+    returnHosts: Object.freeze(jsonList(r['return_hosts'])) as string[],
+    testMode: Boolean(r['test_mode']),
+    ...(methods ? { methods: Object.freeze(methods) as Array<'card' | 'jeton'> } : {}),
+    ...(r['theme'] ? { theme: String(r['theme']) } : {}),
+  })
+}
+
+function withSecrets(row: ProjectRow, now: Date): Project {
+  const { secret, previous, ...project } = row
+  const secrets = [secret]
+  if (previous && previous.validUntil.getTime() > now.getTime()) secrets.push(previous.secret)
+  return { ...project, secrets }
 }
 
 function jsonList(value: unknown): string[] {

@@ -13,7 +13,22 @@ export interface Sql {
    * exactly as long as this process holds the database (see lease-holder.ts).
    */
   leaseHolder(): Promise<number>
+  /**
+   * Subscribes to NOTIFY on `channel` from every process on this database. `onGap` says
+   * notifications may have been missed (no connection was listening for a while): the caller
+   * must then distrust what it derived from them. Returns the unsubscribe function.
+   * Hint: on PostgreSQL every pooled connection listens, so a change this process commits is
+   * delivered before its own statement returns; on PGlite (one process) always so.
+   */
+  listen(channel: NotifyChannel, handlers: ChangeHandlers): () => void
 }
+
+/** The NOTIFY channels every connection listens on, so none of its notifications is missed. */
+export const NOTIFY_CHANNELS = ['epay_project_changes'] as const
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number]
+
+/** What a `listen` subscriber is told. */
+export type ChangeHandlers = { onNotify(payload: string): void; onGap(): void }
 
 /**
  * Reads an `int8` column as a number. Drivers differ (pg gives strings, PGlite may give
