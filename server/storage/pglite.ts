@@ -4,7 +4,6 @@ import { PGlite } from '@electric-sql/pglite'
 import { DataDirError } from './data-dir-error.ts'
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts'
 import { DurableNodeFS, durableStartParams, syncTree } from './pglite-durability.ts'
-import { groupCommit } from './group-commit.ts'
 import { randomHolderId } from './lease-holder.ts'
 import type { ChangeHandlers, Sql } from './sql.ts'
 
@@ -19,7 +18,6 @@ const PAGE = 8192
  * PG_VERSION is missing and would start with an empty database, losing every payment. A second
  * process on the same directory is refused too, because two PGlite instances corrupt it.
  * Hint: on disk every commit is flushed (fsync) before it returns; see pglite-durability.ts.
- * Transactions that queue meanwhile share the next commit and its flush (group-commit.ts).
  */
 export async function openPglite(dataDir: string | undefined, options: { snapshot?: Blob } = {}): Promise<Sql> {
   if (dataDir === undefined) {
@@ -151,9 +149,6 @@ type Queryable = Pick<PGlite, 'query'> & { transaction?: PGlite['transaction']; 
 
 // One process owns a PGlite directory, so its holder id needs no lock: any other id is dead.
 function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId()): Sql {
-  const transaction = db.transaction
-    ? groupCommit({ transaction: db.transaction.bind(db) }, (tx, text) => tx.query(text))
-    : undefined
   const subscribers = new Map<string, Set<ChangeHandlers>>()
   return {
     dialect: 'pglite',
@@ -180,8 +175,8 @@ function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId
       return result.rows
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>) {
-      if (!transaction) throw new Error('nested transactions are not supported')
-      return transaction((tx) => fn(wrap(tx, async () => undefined, holder)))
+      if (!db.transaction) throw new Error('nested transactions are not supported')
+      return db.transaction((tx) => fn(wrap(tx, async () => undefined, holder)))
     },
     close,
   }

@@ -49,9 +49,7 @@ const byMethod = (t: string) => `($6::text IS NULL OR ${t}.method = $6)`
  */
 export function homeView(sql: Sql, f: HomeFilter): Promise<HomeView> {
   return sql.transaction(async (tx) => {
-    // PGlite runs one transaction at a time, so its reads agree as they are; and there this one
-    // may share its commit with others (group-commit.ts), after whose statements SET
-    // TRANSACTION cannot run. PGlite has no JIT either.
+    // PGlite runs one transaction at a time, so its reads agree as they are, and it has no JIT.
     if (tx.dialect === 'postgres') {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
       await tx.query('SET LOCAL jit = off')
