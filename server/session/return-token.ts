@@ -1,5 +1,5 @@
-import { SignJWT, jwtVerify } from 'jose'
 import { PaymentError } from '../domain/errors.ts'
+import { signJws, verifyJws } from './hs256.ts'
 import type { SessionKey } from './keys.ts'
 
 const TYP = 'epay-return+jwt'
@@ -12,32 +12,26 @@ export type ReturnClaims = { paymentRowId: string; operationId: number; parentOr
  * parameter). It lets the returning page get a fresh session without cookies or storage, which
  * Safari blocks in iframes, and it is useless for anything but resuming that one attempt.
  */
-export async function signReturnToken(keys: readonly SessionKey[], claims: ReturnClaims, now: Date, ttlSeconds = 1800): Promise<string> {
+export function signReturnToken(keys: readonly SessionKey[], claims: ReturnClaims, now: Date, ttlSeconds = 1800): string {
   const key = keys[0]
   if (!key) throw new Error('no session key')
   const iat = Math.floor(now.getTime() / 1000)
-  return new SignJWT({ pay: claims.paymentRowId, op: claims.operationId, ...(claims.parentOrigin ? { po: claims.parentOrigin } : {}), ...(claims.guid ? { guid: claims.guid } : {}) })
-    .setProtectedHeader({ alg: 'HS256', typ: TYP, kid: key.kid })
-    .setIssuer('epay')
-    .setAudience('epay-return')
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttlSeconds)
-    .sign(key.secret)
+  return signJws(key, TYP, {
+    pay: claims.paymentRowId,
+    op: claims.operationId,
+    ...(claims.parentOrigin ? { po: claims.parentOrigin } : {}),
+    ...(claims.guid ? { guid: claims.guid } : {}),
+    iss: 'epay',
+    aud: 'epay-return',
+    iat,
+    exp: iat + ttlSeconds,
+  })
 }
 
 /** Verifies a return token with pinned algorithm, issuer, audience and typ. */
-export async function verifyReturnToken(keys: readonly SessionKey[], token: string, now: Date): Promise<ReturnClaims> {
+export function verifyReturnToken(keys: readonly SessionKey[], token: string, now: Date): ReturnClaims {
   try {
-    const { payload } = await jwtVerify(
-      token,
-      (header) => {
-        const key = keys.find((k) => k.kid === header.kid)
-        if (!key) throw new Error('unknown key')
-        return key.secret
-      },
-      { algorithms: ['HS256'], issuer: 'epay', audience: 'epay-return', typ: TYP, currentDate: now, requiredClaims: ['exp'] },
-    )
-    const { pay, op, po, guid } = payload as Record<string, unknown>
+    const { pay, op, po, guid } = verifyJws(keys, token, now, { typ: TYP, issuer: 'epay', audience: 'epay-return', required: ['exp'] })
     if (typeof pay !== 'string' || typeof op !== 'number') throw new Error('malformed')
     return { paymentRowId: pay, operationId: op, parentOrigin: typeof po === 'string' ? po : undefined, guid: typeof guid === 'string' ? guid : undefined }
   } catch {
