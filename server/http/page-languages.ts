@@ -13,6 +13,7 @@ import { tr } from '../../hosted-page/src/i18n/tr.ts'
 import { uk } from '../../hosted-page/src/i18n/uk.ts'
 import { zh } from '../../hosted-page/src/i18n/zh.ts'
 import { jsonForScript } from './csp.ts'
+import { fixedPiece, type FixedPiece } from './page-gzip.ts'
 
 const OTHERS: Record<Exclude<Language, 'en'>, Catalogue> = { ru, de, es, fr, it, pt, tr, pl, uk, kk, zh }
 // The server renders the page's first screen with the page's own translator: every catalogue
@@ -24,12 +25,12 @@ for (const [lang, catalogue] of Object.entries(OTHERS)) provideCatalogue(lang as
  * catalogue (English is bundled with the page, so it travels as its name alone). The page
  * installs it before its first render, so a Russian page paints as early as an English one.
  */
-export const LANGUAGE_BLOCKS: Readonly<Record<Language, string>> = Object.fromEntries(
+export const LANGUAGE_BLOCKS: Readonly<Record<Language, FixedPiece>> = Object.fromEntries(
   LANGUAGES.map((lang) => [
     lang,
-    `<script type="application/json" id="epay-i18n">${jsonForScript(lang === 'en' ? { lang } : { lang, messages: OTHERS[lang] })}</script>`,
+    fixedPiece(`<script type="application/json" id="epay-i18n">${jsonForScript(lang === 'en' ? { lang } : { lang, messages: OTHERS[lang] })}</script>`),
   ]),
-) as Record<Language, string>
+) as Record<Language, FixedPiece>
 
 const SUPPORTED: ReadonlySet<string> = new Set(LANGUAGES)
 

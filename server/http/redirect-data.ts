@@ -19,7 +19,7 @@ export async function redirectDataFor(
 ): Promise<RedirectData | undefined> {
   if (!operation.redirect || operation.returnedAt) return undefined
   if (operation.status === 'awaiting 3ds result') {
-    const md = await signReturnToken(deps.sessionKeys, { paymentRowId: operation.paymentRowId, operationId: operation.id, ...framing }, deps.clock.now())
+    const md = signReturnToken(deps.sessionKeys, { paymentRowId: operation.paymentRowId, operationId: operation.id, ...framing }, deps.clock.now())
     // The 3-D Secure 2 challenge request; it names the transaction but is no credential.
     const creq = Buffer.from(JSON.stringify({ messageType: 'CReq', messageVersion: '2.2.0', threeDSServerTransID: operation.requestId, challengeWindowSize: '05' })).toString('base64url')
     return { method: 'POST', url: operation.redirect.url, body: { creq, MD: md, TermUrl: `${deps.publicUrl}/payment/3ds-return` } }
@@ -45,6 +45,6 @@ export async function walletReturnUrl(
   attempt: { paymentRowId: string; operationId: number },
   framing: { parentOrigin: string | undefined; guid: string | undefined },
 ): Promise<string> {
-  const token = await signReturnToken(deps.sessionKeys, { ...attempt, ...framing }, deps.clock.now())
+  const token = signReturnToken(deps.sessionKeys, { ...attempt, ...framing }, deps.clock.now())
   return `${deps.publicUrl}/payment/return/${token}`
 }

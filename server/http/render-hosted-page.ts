@@ -7,11 +7,12 @@ import { translator } from '../../hosted-page/src/i18n/translate.ts'
 import { SETTLED_STATUSES, type Payment } from '../domain/payment.ts'
 import type { Project } from '../domain/ports.ts'
 import { signSession } from '../session/session.ts'
-import { compressDynamic } from './content-encoding.ts'
+import { chooseEncoding } from './content-encoding.ts'
 import { contentSecurityPolicy, escapeHtml, jsonForScript } from './csp.ts'
 import type { AppDeps, AppEnv } from './deps.ts'
 import { LANGUAGE_BLOCKS, pageLanguage } from './page-languages.ts'
-import { fillPage, pageTemplate } from './page-template.ts'
+import { gzipPieces } from './page-gzip.ts'
+import { pagePieces, pageTemplate, piecesText } from './page-template.ts'
 import { sessionViewFor } from './session-view.ts'
 
 /**
@@ -28,7 +29,7 @@ export async function renderHostedPage(
   payment: Payment,
   framing: { parentOrigin: string | undefined; guid: string | undefined },
 ): Promise<Response> {
-  const token = await signSession(
+  const token = signSession(
     deps.sessionKeys,
     { sessionId: `ses_${deps.ids.session()}`, projectId: project.id, paymentRowId: payment.id, ...framing },
     deps.clock.now(),
@@ -42,19 +43,20 @@ export async function renderHostedPage(
   const lang = pageLanguage(session.language, c.req.header('accept-language'))
   const t = translator(lang)
   const shell = renderToString(h(PageShell, { session, amount: formatAmount(session.payment.amount, session.payment.currency, lang), t }))
-  const html = fillPage(pageTemplate(deps.assets), {
+  const pieces = pagePieces(pageTemplate(deps.assets), {
     nonce,
     lang,
     title: escapeHtml(t('page_title', { merchant: session.merchant.name })),
     app: shell,
-    boot: `<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>${LANGUAGE_BLOCKS[lang]}`,
+    boot: [`<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>`, LANGUAGE_BLOCKS[lang]],
   })
   c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
   // The page embeds a bearer token: no cache or intermediary may keep it.
   c.header('Cache-Control', 'no-store')
-  const { body, encoding } = compressDynamic(html, c.req.header('accept-encoding'))
   c.header('Content-Type', 'text/html; charset=UTF-8')
   c.header('Vary', 'Accept-Encoding')
-  if (encoding) c.header('Content-Encoding', encoding)
-  return c.body(body as Uint8Array<ArrayBuffer> | string)
+  // gzip even where brotli is accepted: only gzip lets the fixed pieces be compressed once.
+  if (!chooseEncoding(c.req.header('accept-encoding'))) return c.body(piecesText(pieces))
+  c.header('Content-Encoding', 'gzip')
+  return c.body(gzipPieces(pieces) as Uint8Array<ArrayBuffer>)
 }

@@ -9,7 +9,7 @@ export function requireSession(deps: AppDeps) {
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header)
     if (!match?.[1]) throw new PaymentError('invalid_session', 'a session token is required')
-    c.set('session', await verifySession(deps.sessionKeys, match[1], deps.clock.now()))
+    c.set('session', verifySession(deps.sessionKeys, match[1], deps.clock.now()))
     await next()
   })
 }

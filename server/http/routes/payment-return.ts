@@ -43,7 +43,7 @@ export function paymentReturnRoutes(deps: AppDeps): Hono<AppEnv> {
 }
 
 async function resume(c: Context<AppEnv>, deps: AppDeps, token: string): Promise<Response> {
-  const claims = await verifyReturnToken(deps.sessionKeys, token, deps.clock.now())
+  const claims = verifyReturnToken(deps.sessionKeys, token, deps.clock.now())
   const found = await deps.payments.findOperation(claims.operationId)
   if (!found || found.payment.id !== claims.paymentRowId) throw new PaymentError('payment_not_found', 'payment not found')
   const project = await deps.projects.get(found.payment.projectId)
@@ -79,10 +79,10 @@ async function resume(c: Context<AppEnv>, deps: AppDeps, token: string): Promise
   const landing = merchantLanding(current)
   if (landing) return c.redirect(landing, 303)
   if (!first) return c.redirect(next, 303)
-  return c.redirect(`${next}#token=${await freshSession(deps, current, claims)}`, 303)
+  return c.redirect(`${next}#token=${freshSession(deps, current, claims)}`, 303)
 }
 
-function freshSession(deps: AppDeps, payment: Pick<Payment, 'id' | 'projectId' | 'status' | 'bestBefore'>, claims: ReturnClaims): Promise<string> {
+function freshSession(deps: AppDeps, payment: Pick<Payment, 'id' | 'projectId' | 'status' | 'bestBefore'>, claims: ReturnClaims): string {
   return signSession(
     deps.sessionKeys,
     { sessionId: `ses_${deps.ids.session()}`, projectId: payment.projectId, paymentRowId: payment.id, parentOrigin: claims.parentOrigin, guid: claims.guid },
