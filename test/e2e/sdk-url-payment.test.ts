@@ -6,7 +6,7 @@ import { CHROMIUM_LAUNCH, browserAvailable, cli, fillCard, freePort, serverEnv, 
 import { dataDir } from './data-dir.ts'
 
 // Issue 10, "Shown by": a real payment in Chromium from a URL the Python SDK's way — booleans
-// written `True`/`False` but signed 1/0, and a signed `_`-prefixed merchant parameter.
+// written `True`/`False` but signed 1/0, and signed `_`-prefixed merchant parameters.
 const PROJECT = 9102
 
 describe.skipIf(!browserAvailable())('a Payment Page URL built the Python SDK way', () => {
@@ -33,11 +33,12 @@ describe.skipIf(!browserAvailable())('a Payment Page URL built the Python SDK wa
     const query = sdkQuery('python', {
       project_id: PROJECT, interface_type: '{"id": 24}', payment_id: paymentId, payment_amount: 1250, payment_currency: 'EUR',
       payment_description: 'Python order', close_on_missclick: true, redirect: false, force_acs_new_window: false,
-      recurring_register: false, _plugin_version: '5.0.0', merchant_success_url: 'https://shop.example/ok',
+      recurring_register: false, _plugin_version: '5.0.0', _order_ref: 'A-17', merchant_success_url: 'https://shop.example/ok',
     }, secret)
     expect(query).toContain('close_on_missclick=True')
     expect(query).toContain('redirect=False')
     expect(query).toContain('_plugin_version=5.0.0')
+    expect(query).toContain('_order_ref=A-17')
 
     const page = await browser.newPage()
     const opened = await page.goto(`${server.url}/payment?${query}`)
@@ -57,6 +58,9 @@ describe.skipIf(!browserAvailable())('a Payment Page URL built the Python SDK wa
     // Changing a Python boolean the shopper can see in the URL breaks the signature.
     const tampered = await page.goto(`${server.url}/payment?${query.replace('redirect=False', 'redirect=True')}`)
     expect(tampered?.status()).toBe(403)
+    // So does changing the merchant's own signed `_` parameter: it is signed, not an embed key.
+    const otherRef = await page.goto(`${server.url}/payment?${query.replace('_order_ref=A-17', '_order_ref=A-18')}`)
+    expect(otherRef?.status()).toBe(403)
     await page.close()
   })
 })

@@ -174,7 +174,10 @@ describe('ECommPay Jeton documentation examples, verbatim', () => {
   })
 
   it('8. Gate: the callback for a successful Jeton payout', async () => {
-    expectGoldenShape(await payout(30_000), example(/^Gate: callback for a successful Jeton payout/))
+    const callback = await payout(30_000)
+    expectGoldenShape(callback, example(/^Gate: callback for a successful Jeton payout/))
+    // account.number is the wallet account the payout went to, as in the example.
+    expect((callback as Record<string, Record<string, unknown>>)['account']!['number']).toBe('93017949')
   })
 
   it('9. Gate: the callback for a payout declined for the merchant balance (3028, errors[] with description)', async () => {

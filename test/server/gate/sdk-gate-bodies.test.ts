@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHmac } from 'node:crypto'
 import { sign } from '../../../server/signature/signature.ts'
+import { SDK_ALGORITHMS, sdkStringToSign, type SdkAlgorithm } from '../../../server/signature/sdk-string-to-sign.ts'
 import type { Signable } from '../../../server/signature/string-to-sign.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { gate, gateTestApp, signGate } from '../../fixtures/gate.ts'
@@ -97,3 +99,60 @@ describe('Gate string to sign: one reading only (issue 9 item 7)', () => {
     expect(response.body).toMatchObject({ status: 'success', project_id: TEST_PROJECT.id })
   })
 })
+
+describe('every Gate route takes every SDK\'s signature (issue 10 item 1)', () => {
+  let sql: Sql
+  let t: Awaited<ReturnType<typeof gateTestApp>>
+  beforeAll(async () => {
+    sql = await memoryDatabase()
+    t = await gateTestApp(sql)
+  })
+  afterAll(async () => {
+    await t.close()
+    await sql.close()
+  })
+
+  const signedBy = (sdk: SdkAlgorithm, body: Record<string, Signable>) => {
+    const signature = createHmac('sha512', TEST_PROJECT.secret).update(sdkStringToSign(body, sdk)).digest('base64')
+    return { ...body, general: { ...(body['general'] as Record<string, Signable>), signature } }
+  }
+
+  it('the list below is every POST route the OpenAPI document names', async () => {
+    const document = (await (await t.app.request('/v2/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> }
+    const posts = Object.entries(document.paths).filter(([, ops]) => 'post' in ops).map(([path]) => path.replace('{method}', 'jeton'))
+    expect(posts.sort()).toEqual([...ROUTES].sort())
+  })
+
+  // Keys the SDKs order differently, so no two SDKs share one string to sign for these bodies.
+  const extras = { a: '1', a0: '2', 'a-': '3', 'a.': '4', item2: 'x', item10: 'y', list: Array.from({ length: 12 }, (_, i) => `l${i}`) }
+  it.each(ROUTES.flatMap((route) => SDK_ALGORITHMS.map((sdk) => [route, sdk] as const)))('%s verifies a body signed by %s, and refuses it tampered', async (route, sdk) => {
+    const body = { general: { project_id: TEST_PROJECT.id, payment_id: `route-${sdk}-${route.replaceAll('/', '-')}` }, merchant_extras: extras }
+    const answer = await gate(t.app, route, signedBy(sdk, body), { unsigned: true })
+    // The body is no valid request for most routes: what matters is that the signature passed.
+    expect(answer.body['code'], JSON.stringify(answer.body)).not.toBe('invalid_signature')
+    expect(answer.status).not.toBe(403)
+    const tampered = { ...signedBy(sdk, body), merchant_extras: { ...extras, item10: 'z' } }
+    const refused = await gate(t.app, route, tampered, { unsigned: true })
+    expect(refused.status).toBe(403)
+    expect(refused.body).toMatchObject({ code: 'invalid_signature' })
+  })
+
+  // The Go SDK signs numbers truncated to integers: accepting its reading must not let a
+  // fractional amount through under a signature made for the whole one.
+  it('a fractional amount under a signature for the whole one is refused, and nothing is created', async () => {
+    const body = { general: { project_id: TEST_PROJECT.id, payment_id: 'go-fraction' }, payment: { amount: 1000, currency: 'EUR' }, card: { pan: '4242424242424242', year: 2031, month: 12, cvv: '123' } }
+    const signed = signedBy('php', body)
+    const forged = { ...signed, payment: { amount: 1000.9, currency: 'EUR' } }
+    const answer = await gate(t.app, '/v2/payment/card/sale', forged, { unsigned: true })
+    expect(answer.status).toBe(400)
+    expect(answer.body).toMatchObject({ code: 'validation_failed', param: 'payment.amount' })
+    expect((await gate(t.app, '/v2/payment/status', { general: { project_id: TEST_PROJECT.id, payment_id: 'go-fraction' } })).status).toBe(404)
+  })
+})
+
+const ROUTES = [
+  '/v2/balance', '/v2/operations/get', '/v2/payment/callbacks', '/v2/payment/card/auth', '/v2/payment/card/cancel',
+  '/v2/payment/card/capture', '/v2/payment/card/payout', '/v2/payment/card/recurring', '/v2/payment/card/refund',
+  '/v2/payment/card/sale', '/v2/payment/refund', '/v2/payment/status', '/v2/payment/wallet/jeton/payout',
+  '/v2/payment/wallet/jeton/sale', '/v2/token/card/create', '/v2/token/card/delete', '/v2/token/card/list',
+]

@@ -6,6 +6,7 @@ import { sign } from '../../../server/signature/signature.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { TEST_PROJECT, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
+import { sdkQuery } from '../../fixtures/sdk-writers.ts'
 
 // The official ECommPay JS SDK (npm `ecommpay`), used unchanged as a merchant would.
 const { Payment } = createRequire(import.meta.url)('ecommpay') as {
@@ -89,6 +90,35 @@ describe.each(testDatabases())('GET|POST /payment on $name', (db) => {
     query.set('_referrer', TEST_PROJECT.origin)
     query.set('_guid', 'g1')
     expect((await open(query)).status).toBe(200)
+  })
+
+  it('verifies a merchant _ key the SDK signed; refuses one added unsigned or changed (issue 10 item 1)', async () => {
+    const params = paymentParams({ _order_ref: 'r-1' })
+    expect((await open(signedQuery(params))).status).toBe(200)
+    const changed = signedQuery({ ...params, payment_id: `${params.payment_id}-b` })
+    changed.set('_order_ref', 'r-2')
+    await expectError(await open(changed), 403, 'invalid_signature')
+    const added = signedQuery(paymentParams())
+    added.set('_order_ref', 'r-1')
+    await expectError(await open(added), 403, 'invalid_signature')
+    // Only the embed script's own keys may come unsigned.
+    const embed = signedQuery(paymentParams())
+    for (const [k, value] of [['_referrer', TEST_PROJECT.origin], ['_sw', '1280'], ['_sh', '800'], ['_guid', 'g2']]) embed.set(k!, value!)
+    expect((await open(embed)).status).toBe(200)
+  })
+
+  it.each(['js', 'python', 'go'] as const)('verifies null as the %s SDK writes it in the URL (signed empty)', async (sdk) => {
+    const query = sdkQuery(sdk, { ...paymentParams(), customer_email: null, customer_id: 'c-null' }, TEST_PROJECT.secret)
+    expect(new URLSearchParams(query).get('customer_email')).toBe({ js: 'null', python: 'None', go: '' }[sdk])
+    expect((await open(query)).status).toBe(200)
+    await expectError(await open(query.replace('customer_id=c-null', 'customer_id=c-other')), 403, 'invalid_signature')
+  })
+
+  it.each(['card_verify', 'card_tokenize', 'payout'])('refuses mode=%s with validation_failed and creates nothing; mode=purchase opens', async (mode) => {
+    const before = await paymentCount()
+    await expectError(await open(signedQuery(paymentParams({ mode }))), 400, 'validation_failed')
+    expect(await paymentCount()).toBe(before)
+    expect((await open(signedQuery(paymentParams({ mode: 'purchase' })))).status).toBe(200)
   })
 
   it('reopens the same payment for the same signed link', async () => {

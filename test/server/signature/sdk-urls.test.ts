@@ -8,6 +8,9 @@ import type { Sql } from '../../../server/storage/sql.ts'
 import { makeTestApp } from '../../fixtures/test-app.ts'
 import { createHmac } from 'node:crypto'
 import { memoryDatabase } from '../../fixtures/databases.ts'
+import { sdkQuery } from '../../fixtures/sdk-writers.ts'
+import type { SdkAlgorithm } from '../../../server/signature/sdk-string-to-sign.ts'
+import type { Signable } from '../../../server/signature/string-to-sign.ts'
 
 // Issue 10 item 1: 70 Payment Page URLs the five official SDKs really produced (../shared, read
 // in place). Each goes through the real `GET /payment` and `POST /payment`, and must stop
@@ -79,6 +82,41 @@ describe('official SDK URLs (../shared/conformance/ecommpay/sdk-urls.json)', () 
     const { signature, ...rest } = raw
     const signed = { ...rest, items: Array.from({ length: 11 }, (_, i) => `i${i}`) }
     expect(createHmac('sha512', data.secret).update(sdkStringToSign(signed, 'go')).digest('base64')).toBe(signature)
+  })
+})
+
+/** Payment Page parameters the typed SDKs take as booleans, written in this file's own words. */
+const TYPED_BOOLEANS = new Set(['close_on_missclick', 'force_acs_new_window', 'recurring_register', 'redirect', 'redirect_on_mobile'])
+const TRUE = new Set(['true', 'True', '1'])
+const FALSE = new Set(['false', 'False', '0'])
+
+/**
+ * The typed parameter set a merchant gave the SDK, recovered from what the sets are made of
+ * (sdk-urls.json's description): the list is always i0…i10, booleans only on the typed
+ * boolean parameters, everything else text. Nothing of EPay's own reading is used.
+ */
+function typedSet(c: UrlCase): Record<string, Signable> {
+  const out: Record<string, Signable> = {}
+  for (const [key, value] of new URLSearchParams(c.query)) {
+    if (key === 'signature') continue
+    if (/^items\[\d+\]$/.test(key) || key === 'items') out['items'] = Array.from({ length: 11 }, (_, i) => `i${i}`)
+    else if (TYPED_BOOLEANS.has(key) && TRUE.has(value)) out[key] = true
+    else if (TYPED_BOOLEANS.has(key) && FALSE.has(value)) out[key] = false
+    else out[key] = value
+  }
+  return out
+}
+
+// The Gate fixtures (test/fixtures/sdk-gate-bodies.json) and the e2e and fuzz URLs are made by
+// EPay's ports of each SDK's signer and URL writer: here each port must reproduce, alone, the
+// signature and the query its SDK really produced, or those fixtures would prove nothing.
+describe('the per-SDK ports against the SDKs\' own URLs', () => {
+  it.each(data.cases.map((c) => [`${c.sdk} ${c.set}`, c] as const))('%s: the port signs and writes what the SDK did', (_name, c) => {
+    const sdk = c.sdk as SdkAlgorithm
+    const genuine = new URLSearchParams(c.query)
+    const ported = new URLSearchParams(sdkQuery(sdk, typedSet(c), data.secret))
+    expect(ported.get('signature')).toBe(genuine.get('signature'))
+    expect(Object.fromEntries(ported)).toEqual(Object.fromEntries(genuine))
   })
 })
 
