@@ -71,6 +71,8 @@ async function runServer(config: Config, options: { announce: boolean; jobs: boo
   // Every worker delivers: a pay call wakes its own process's dispatcher, and claims are leased.
   const stopDispatcher = dispatcher.start(config.callbackPollMs)
   dispatcher.tick().catch(() => undefined)
+  // Every process takes reports from the database's queue: a claim gives each job to one.
+  const reportTimer = setInterval(() => deps.dashboard.runJobs(), 1_000)
   const jobTimer = options.jobs
     ? setInterval(() => {
         jobs.tick().catch((error: unknown) => deps.logger.error('background job failed', { error }))
@@ -88,6 +90,7 @@ async function runServer(config: Config, options: { announce: boolean; jobs: boo
     stopping = true
     server.close()
     clearInterval(jobTimer)
+    clearInterval(reportTimer)
     await stopDispatcher()
     await sql.close()
     process.exit(0)

@@ -3,10 +3,13 @@ import type { Logger } from '../logger.ts'
 import { createLimitStore } from '../storage/limits-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
+import { jobStore } from '../jobs/job-store.ts'
+import { jobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import { loadDashboardAssets } from './dashboard-assets.ts'
 import type { DashboardDeps } from './dashboard-deps.ts'
 import { cookieFor } from './http/session-cookie.ts'
+import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
 import { createOrgStore } from './store/org-store.ts'
@@ -27,6 +30,19 @@ export function composeDashboard(options: {
   const { sql, clock, logger, config } = options
   let assets: ReturnType<typeof loadDashboardAssets>
   let loaded = false
+  const jobs = jobStore(sql)
+  const worker = jobWorker(jobs, { report: async (job) => reportFile(sql, job.params as ReportParams) }, clock, logger)
+  // One drain at a time: the once-a-second poll must not stack runs behind a long report.
+  let draining = false
+  const drain = async () => {
+    if (draining) return
+    draining = true
+    try {
+      for (;;) if (!(await worker.tick())) return
+    } finally {
+      draining = false
+    }
+  }
   return {
     sql,
     clock,
@@ -50,6 +66,11 @@ export function composeDashboard(options: {
         loaded = true
       }
       return assets
+    },
+    jobs,
+    jobWorker: worker,
+    runJobs() {
+      drain().catch((error: unknown) => logger.error('background jobs failed', { error }))
     },
     background(task) {
       task().catch((error: unknown) => logger.error('dashboard background task failed', { error }))

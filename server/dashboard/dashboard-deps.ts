@@ -3,6 +3,8 @@ import type { Logger } from '../logger.ts'
 import type { LimitAdmin } from '../storage/limits-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
+import type { JobStore } from '../jobs/job-store.ts'
+import type { JobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { DashboardAssets } from './dashboard-assets.ts'
 import type { Mailer } from './mail/mailer.ts'
@@ -34,6 +36,11 @@ export type DashboardDeps = {
   /** The session cookie: `__Host-` and Secure over https; see docs/dashboard.md for plain http. */
   cookie: { name: string; secure: boolean }
   assets: () => DashboardAssets | undefined
+  /** Background jobs (reports): the queue in the database, and this process's worker on it. */
+  jobs: JobStore
+  jobWorker: JobWorker
+  /** Runs waiting jobs now in this process, after the answer is sent (every process also polls). */
+  runJobs(): void
   /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */
   background(task: () => Promise<unknown>): void
 }

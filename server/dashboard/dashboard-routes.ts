@@ -10,6 +10,7 @@ import { meRoutes } from './routes/me-routes.ts'
 import { pageRoutes } from './routes/page-routes.ts'
 import { paymentRoutes } from './routes/payment-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
+import { reportRoutes } from './routes/report-routes.ts'
 import { teamRoutes } from './routes/team-routes.ts'
 
 /** The merchant dashboard (SPEC §14): its page at /dashboard/ and its JSON API at /api/dashboard/*. */
@@ -23,6 +24,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   teamRoutes(router, deps)
   journalRoutes(router, deps)
   paymentRoutes(router, deps, app)
+  reportRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)
   return router

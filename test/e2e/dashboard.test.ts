@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CSRF_HEADER } from '../../protocol/schemas/dashboard/endpoints.ts'
@@ -210,6 +211,21 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await hasUrl(page, /\/dashboard\/home$/)
       await page.locator('.home .kpis, .home .empty').first().waitFor()
       await check('home')
+      // Reports: empty, then one made in the background and downloaded (issue 13 item 4).
+      await page.goto(`${server.url}/dashboard/reports`)
+      await page.locator('.report-form').waitFor()
+      await page.locator('.empty, table.reports').first().waitFor()
+      await check('reports')
+      await page.locator('.report-form button[type="submit"]').click()
+      const ready = page.locator('table.reports tbody tr').first().locator('a[download]')
+      await ready.waitFor({ timeout: 30_000 })
+      await check('reports-ready')
+      if (lang === 'en' && width === 1280) {
+        const [download] = await Promise.all([page.waitForEvent('download'), ready.click()])
+        const file = readFileSync((await download.path())!, 'utf8')
+        expect(file.replace(/^\ufeff/, '').split('\r\n')[0]).toBe('created,payment_id,operation_id,project_id,type,status,amount,currency,method,code,message,card,customer_id')
+        expect(download.suggestedFilename()).toMatch(/^epay-operations-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
+      }
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')

@@ -6,6 +6,7 @@ import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './jo
 import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
+import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
 /** One JSON endpoint of `/api/dashboard/*`: the server validates with these schemas, the client parses with them. */
@@ -75,6 +76,11 @@ export const ENDPOINTS = {
   capture: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/capture', body: pay.CaptureBodySchema, response: pay.ActionResultSchema }),
   cancel: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/cancel', body: pay.CancelBodySchema, response: pay.ActionResultSchema }),
   resendCallback: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/callbacks/:callback/resend', response: OkSchema }),
+
+  reports: e({ method: 'GET', path: '/api/dashboard/reports', response: ReportListSchema }),
+  createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),
+  /** The made file (CSV or XLSX), not JSON. */
+  reportFile: e({ method: 'GET', path: '/api/dashboard/reports/:report/file', response: v.string() }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

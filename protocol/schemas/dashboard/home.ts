@@ -8,7 +8,7 @@ export type Granularity = (typeof GRANULARITIES)[number]
 /** Longest period the home screen answers for, in days, per granularity (bounds the work and the chart). */
 export const MAX_PERIOD_DAYS: Record<Granularity, number> = { hour: 31, day: 366, month: 1096 }
 
-const LocalDateSchema = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date'))
+export const LocalDateSchema = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date'))
 
 /** An IANA time zone the runtime knows (the user's day is that zone's day). */
 export const TimeZoneSchema = v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'must be a time zone'), v.check((tz) => {
