@@ -31,8 +31,8 @@ describe.each(testDatabases())('journal screen ($name)', (db) => {
     ownerId = o.id
     owner = await t.signedIn(o, OWNER_IP)
     const a = await t.user('admin@epsilon.example', 'admin', org)
-    const as = (agent: Agent, ip: string, ua: string, method: string, path: string, body: unknown) =>
-      t.call(agent, method, path, body, { 'user-agent': ua }, ip).then((res) => expect(res.status).toBe(200))
+    const as = async (agent: Agent, ip: string, ua: string, method: string, path: string, body: unknown) =>
+      expect((await t.call(agent, method, path, body, { 'user-agent': ua }, ip)).status).toBe(200)
 
     // 08:00 the owner sets a callback on 5101; 08:20 renames 5102; 08:40 the admin sets limits on
     // 5101 (steps shorter than the 30-minute idle limit of a session).
