@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'jsdom',
-          include: ['test/hosted-page/**/*.test.{ts,tsx}', 'test/widget/**/*.test.ts'],
+          include: ['test/hosted-page/**/*.test.{ts,tsx}', 'test/widget/**/*.test.ts', 'test/dashboard/**/*.test.{ts,tsx}'],
           setupFiles: ['test/setup/dom.ts'],
         },
       },

@@ -16,7 +16,7 @@ import { dashboardHomeBench } from './dashboard-home.ts'
 import { dashboardPaymentsBench } from './dashboard-payments.ts'
 import { summariseProfile } from './profile.ts'
 import { rawInsertLoop } from './raw-inserts.ts'
-import { criticalPath, dashboardFirstScreen, widgetSize } from './sizes.ts'
+import { criticalPath, dashboardFirstScreen, dashboardHome, widgetSize } from './sizes.ts'
 import { statementsPerPayment, type StatementCount } from './statements.ts'
 
 // `npm run bench` (SPEC §13, issues #6 and #15): sizes, page LCP and layout shift, GET /payment
@@ -193,6 +193,10 @@ async function main(): Promise<void> {
   log(`  critical path: ${path.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', ')}`)
   const dashboard = dashboardFirstScreen(ROOT)
   rows.push(['dashboard first screen (sign-in), gzip JS + CSS', kb(dashboard.gzip), '≤ 60 KB', verdict(dashboard.gzip <= 60 * 1024)])
+  const home = dashboardHome(ROOT)
+  rows.push(['  Home after sign-in (its figures), gzip JS + CSS', kb(home.gzip), '—', '—'])
+  rows.push(['  + Home\'s chart, loaded once the figures show', kb(home.later.gzip), '—', '—'])
+  log(`  dashboard Home: ${home.files.join(', ')}; later ${home.later.files.join(', ')}`)
 
   // 2. EPay on PGlite, the callback receiver and a merchant origin for the inline widget.
   const receiver = await startReceiver(PROJECTS[0].secret)

@@ -46,3 +46,34 @@ export function dashboardFirstScreen(root: string): { gzip: number; files: Array
     .map((name) => ({ name, gzip: gzipSize(readFileSync(join(dir, name))) }))
   return { gzip: files.reduce((s, f) => s + f.gzip, 0), files, lazy }
 }
+
+/**
+ * The screen signed-in users land on (Home): the first screen's files, then the Home chunk and
+ * the chunks it imports statically; `later` is what Home loads once its figures are shown (the
+ * chart, lazily, with its stylesheet).
+ */
+export function dashboardHome(root: string): { gzip: number; files: string[]; later: { gzip: number; files: string[] } } {
+  const dir = join(root, 'dist/dashboard')
+  const first = dashboardFirstScreen(root)
+  const have = new Set(first.files.map((f) => f.name))
+  const staticClosure = (start: string, into: Set<string>): void => {
+    if (into.has(start) || have.has(start)) return
+    into.add(start)
+    const code = readFileSync(join(dir, start), 'utf8')
+    for (const m of code.matchAll(/(?:from|import)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)) staticClosure(`assets/${m[1]}`, into)
+  }
+  const chunk = (prefix: string) => {
+    const name = readdirSync(join(dir, 'assets')).find((n) => n.startsWith(prefix) && n.endsWith('.js'))
+    if (!name) throw new Error(`no ${prefix}*.js in dist/dashboard/assets`)
+    return `assets/${name}`
+  }
+  const home = new Set<string>()
+  staticClosure(chunk('HomePage-'), home)
+  const later = new Set<string>()
+  staticClosure(chunk('HomeChart-'), later)
+  for (const name of home) later.delete(name)
+  // Stylesheets of lazily imported chunks are named in the importer's dependency map.
+  for (const m of readFileSync(join(dir, chunk('HomePage-')), 'utf8').matchAll(/"(assets\/[\w.-]+\.css)"/g)) later.add(m[1]!)
+  const size = (names: Iterable<string>) => [...names].reduce((s, n) => s + gzipSize(readFileSync(join(dir, n))), 0)
+  return { gzip: first.gzip + size(home), files: [...have, ...home], later: { gzip: size(later), files: [...later] } }
+}

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ENDPOINTS, type EndpointName } from '../../../protocol/schemas/dashboard/endpoints.ts'
+import { seedPayments } from '../../../server/storage/seed-payments.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 
@@ -11,20 +13,32 @@ import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/
 // belongs to no organisation. Member targets: a viewer of 5001 (in), a viewer of 5002 (out),
 // a viewer of organisation B (other). 200 = allowed, 403 = the role may not, 404 = not visible.
 //
-// To add an endpoint (issues 12, 13): add a row with its request and the expected answers.
+// To add an endpoint: add a row with its request and the expected answers (a test below fails
+// for an endpoint with neither a row nor a reason in WITHOUT_ROW).
 
 const ACTORS = ['owner', 'admin', 'admin_all', 'manager', 'viewer', 'developer', 'platform'] as const
 type Actor = (typeof ACTORS)[number]
 type Target = 'in' | 'out' | 'other'
 type Expect = Record<Actor, number | [number, number, number]>
-type Row = { endpoint: string; request: (target: Target | undefined, n: number) => { method: string; path: string; body?: unknown }; expect: Expect }
+type Row = { endpoint: string; request: (target: Target | undefined, n: number, actor: Actor) => { method: string; path: string; body?: unknown }; expect: Expect }
 
 const P = { in: 5001, out: 5002, other: 6001 } as const
 let members: Record<Target, string>
+// Per project: a paid payment (refunds of 1 minor unit), authorisations to capture or void (one
+// per call), and a callback of the paid payment to resend.
+let payments: Record<Target, { paid: string; callback: string; authorised: string[] }>
+// A spare session of each actor (theirs to end), and sessions of members in and out of scope.
+let spare: Record<Actor, string>
+let foreignSessions: Record<'out' | 'other', string>
 
 const project = (method: string, suffix = '', body?: unknown) => (t: Target | undefined) => ({ method, path: `/api/dashboard/projects/${P[t!]}${suffix}`, body })
 const member = (method: string, suffix = '', body?: unknown) => (t: Target | undefined) => ({ method, path: `/api/dashboard/team/${members[t!]}${suffix}`, body })
 const plain = (method: string, path: string, body?: unknown) => () => ({ method, path, body })
+const paid = (method: string, suffix: string, body?: (n: number) => unknown) => (t: Target | undefined, n: number) =>
+  ({ method, path: `/api/dashboard/projects/${P[t!]}/payments/${payments[t!].paid}${suffix}`, body: body?.(n) })
+const authorised = (suffix: string, body: (n: number) => unknown) => (t: Target | undefined, n: number) =>
+  ({ method: 'POST', path: `/api/dashboard/projects/${P[t!]}/payments/${payments[t!].authorised.pop()!}${suffix}`, body: body(n) })
+const key = (n: number) => `role-table-key-${String(n).padStart(6, '0')}`
 
 const ROWS: Row[] = [
   { endpoint: 'GET /projects', request: plain('GET', '/api/dashboard/projects'),
@@ -58,7 +72,7 @@ const ROWS: Row[] = [
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 200 } },
   { endpoint: 'GET /journal/export.csv', request: plain('GET', '/api/dashboard/journal/export.csv'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 200 } },
-  { endpoint: 'GET /home?project=', request: (t) => ({ method: 'GET', path: `/api/dashboard/home?from=2026-03-01&to=2026-03-31&tz=Europe/Berlin&project=${P[t!]}` }),
+  { endpoint: 'GET /home', request: (t) => ({ method: 'GET', path: `/api/dashboard/home?from=2026-03-01&to=2026-03-31&tz=Europe/Berlin&project=${P[t!]}` }),
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [403, 403, 403], platform: [200, 200, 200] } },
   { endpoint: 'GET /reports', request: plain('GET', '/api/dashboard/reports'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
@@ -75,10 +89,59 @@ const ROWS: Row[] = [
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'POST /me/totp', request: plain('POST', '/api/dashboard/me/totp'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  // Own sessions only: another member's session id is as unknown as a made-up one.
+  { endpoint: 'DELETE /me/sessions/:session', request: (t, _n, actor) => ({ method: 'DELETE', path: `/api/dashboard/me/sessions/${t === 'in' ? spare[actor] : foreignSessions[t as 'out' | 'other']}` }),
+    expect: { owner: [200, 404, 404], admin: [200, 404, 404], admin_all: [200, 404, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [200, 404, 404], platform: [200, 404, 404] } },
+
+  // Payments (issue 12). Lists and exports cover the projects a user sees (scope is a filter there,
+  // shown in payments.test.ts); a payment is reached through its project. Money moves only by
+  // owners and managers; a callback is resent by money and integration roles.
+  { endpoint: 'GET /payments', request: plain('GET', '/api/dashboard/payments'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /payments/export.csv', request: plain('GET', '/api/dashboard/payments/export.csv'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /payments/export.xlsx', request: plain('GET', '/api/dashboard/payments/export.xlsx'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /me/payment-columns', request: plain('GET', '/api/dashboard/me/payment-columns'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'PUT /me/payment-columns', request: plain('PUT', '/api/dashboard/me/payment-columns', { columns: ['created_at', 'amount'] }),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /projects/:project/payments/:payment', request: paid('GET', ''),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [200, 404, 404], platform: [200, 200, 200] } },
+  { endpoint: 'POST /projects/:project/payments/:payment/refund', request: paid('POST', '/refund', (n) => ({ idempotency_key: key(n), amount: 1, reason: 'role table' })),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'POST /projects/:project/payments/:payment/capture', request: authorised('/capture', (n) => ({ idempotency_key: key(n) })),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'POST /projects/:project/payments/:payment/cancel', request: authorised('/cancel', (n) => ({ idempotency_key: key(n), reason: 'role table' })),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  // The role is checked once the project is found, so a viewer is told 404 for what they cannot see.
+  { endpoint: 'POST /projects/:project/payments/:payment/callbacks/:callback/resend', request: (t) => paid('POST', `/callbacks/${payments[t!].callback}/resend`)(t, 0),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [403, 404, 404], developer: [200, 404, 404], platform: [403, 403, 403] } },
   // Last: it ends each actor's session.
   { endpoint: 'POST /auth/sign-out', request: plain('POST', '/api/dashboard/auth/sign-out'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
 ]
+
+// Endpoints without a row, and why: no session yet (public), or only the caller's own account
+// behind their current password or code (test/server/dashboard/security.test.ts, sign-in.test.ts).
+const WITHOUT_ROW: Partial<Record<EndpointName, string>> = {
+  signIn: 'public', secondFactor: 'public (the half-signed-in session of sign-in)', resetRequest: 'public', resetConfirm: 'public',
+  invitation: 'public', acceptInvitation: 'public', devMail: 'public, demo mode only',
+  changePassword: 'own account', totpConfirm: 'own account', totpDisable: 'own account', recoveryCodes: 'own account',
+}
+
+describe('dashboard role × endpoint table', () => {
+  // The list of endpoints, not their permissions, comes from the code: a new endpoint without a
+  // row (or a stated reason) fails here.
+  it('has a row for every endpoint of the dashboard API', () => {
+    const rows = new Set(ROWS.map((r) => r.endpoint))
+    const missing = (Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>)
+      .filter(([name]) => !WITHOUT_ROW[name])
+      .map(([, e]) => `${e.method} ${e.path.replace('/api/dashboard', '')}`)
+      .filter((name) => !rows.has(name))
+    expect(missing).toEqual([])
+  })
+})
 
 describe.each(testDatabases())('dashboard role × endpoint access ($name)', (db) => {
   let t: DashboardTestApp
@@ -103,10 +166,36 @@ describe.each(testDatabases())('dashboard role × endpoint access ($name)', (db)
       platform: await t.user('ops@epay.example', 'platform', null),
     }
     for (const actor of ACTORS) agents[actor] = await t.signedIn(users[actor])
+    spare = {} as Record<Actor, string>
+    for (const actor of ACTORS) spare[actor] = (await t.d.sessions.open({ userId: users[actor].id, pendingTotp: false, ip: '198.51.100.8', userAgent: 'vitest', now: t.deps.clock.now() })).session.id
     members = {
       in: (await t.user('member-in@alpha.example', 'viewer', a, [P.in])).id,
       out: (await t.user('member-out@alpha.example', 'viewer', a, [P.out])).id,
       other: (await t.user('member@beta.example', 'viewer', b)).id,
+    }
+    // Users no other row touches (the team rows disable members, which ends their sessions).
+    const sessionOf = async (userId: string) => (await t.d.sessions.open({ userId, pendingTotp: false, ip: '198.51.100.9', userAgent: 'vitest', now: t.deps.clock.now() })).session.id
+    foreignSessions = {
+      out: await sessionOf((await t.user('colleague@alpha.example', 'viewer', a)).id),
+      other: await sessionOf((await t.user('stranger@beta.example', 'viewer', b)).id),
+    }
+
+    // A year of payments in each project (every status, with their operations and postings).
+    payments = {} as typeof payments
+    for (const [i, target] of (['in', 'out', 'other'] as const).entries()) {
+      await seedPayments(t.sql, { count: 800, projectIds: [P[target]], now: t.deps.clock.now(), tag: 40 + i })
+      const [paidRow] = await t.sql.query<{ id: string }>(
+        `SELECT id FROM payments WHERE project_id = $1 AND test AND status = 'success' AND operation_type = 'sale' AND method = 'card' AND amount >= 100 ORDER BY id LIMIT 1`, [P[target]])
+      const auths = await t.sql.query<{ id: string }>(`SELECT id FROM payments WHERE project_id = $1 AND test AND method = 'card' AND status = 'awaiting capture' ORDER BY id LIMIT 14`, [P[target]])
+      expect(auths).toHaveLength(14)
+      const [op] = await t.sql.query<{ id: string }>(`SELECT id FROM operations WHERE payment_row_id = $1 ORDER BY id LIMIT 1`, [paidRow!.id])
+      const callback = `cb_role_table_${target}`
+      await t.sql.query(
+        `INSERT INTO callback_outbox (id, project_id, payment_row_id, operation_id, url, payload, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, 'http://127.0.0.1:9/callbacks', '{}', 'failed', 5, $5, $5)`,
+        [callback, P[target], paidRow!.id, op!.id, t.deps.clock.now()],
+      )
+      payments[target] = { paid: paidRow!.id, callback, authorised: auths.map((r) => r.id) }
     }
   })
   afterAll(() => t.sql.close())
@@ -117,7 +206,7 @@ describe.each(testDatabases())('dashboard role × endpoint access ($name)', (db)
       const perTarget = Array.isArray(row.expect[actor])
       const statuses: number[] = []
       for (const target of perTarget ? (['in', 'out', 'other'] as const) : [undefined]) {
-        const { method, path, body } = row.request(target, ++n)
+        const { method, path, body } = row.request(target, ++n, actor)
         const res = await t.call(agents[actor], method, path, body)
         statuses.push(res.status)
       }
