@@ -76,7 +76,7 @@ const ROWS: Row[] = [
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [403, 403, 403], platform: [200, 200, 200] } },
   { endpoint: 'GET /reports', request: plain('GET', '/api/dashboard/reports'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
-  { endpoint: 'POST /reports (project)', request: (t) => ({ method: 'POST', path: '/api/dashboard/reports', body: { report: 'operations', format: 'csv', from: '2026-03-01', to: '2026-03-31', tz: 'Europe/Berlin', mode: 'test', project: P[t!] } }),
+  { endpoint: 'POST /reports', request: (t) => ({ method: 'POST', path: '/api/dashboard/reports', body: { report: 'operations', format: 'csv', from: '2026-03-01', to: '2026-03-31', tz: 'Europe/Berlin', mode: 'test', project: P[t!] } }),
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [403, 403, 403], platform: [200, 200, 200] } },
   // Someone else's report (or none): not even confirmed to exist; developers are refused first.
   { endpoint: 'GET /reports/:report/file', request: plain('GET', '/api/dashboard/reports/999999/file'),
