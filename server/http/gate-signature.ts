@@ -55,11 +55,19 @@ export function gateSignature(deps: Pick<AppDeps, 'projects'>): MiddlewareHandle
     if (!verifiesUnderAnySdk(params, signature, project.secrets)) {
       throw new PaymentError('invalid_signature', 'the signature does not match the parameters', { param: 'general.signature' })
     }
-    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${stringToSign(params)}`).digest('hex')
+    const route = SAME_OPERATION[c.req.path] ?? c.req.path
+    const fingerprint = createHash('sha256').update(`${c.req.method} ${route}\n${stringToSign(params)}`).digest('hex')
     c.set('gate', { project, body: body as Record<string, Signable>, fingerprint })
     await next()
   }
 }
+
+/**
+ * Routes that are another name for one operation fingerprint as that operation: the signature
+ * does not cover the path, so a signed refund body replayed on the alias would otherwise be a new
+ * request and refund a second time (issue 9 item 5).
+ */
+const SAME_OPERATION: Readonly<Record<string, string>> = { '/v2/payment/refund': '/v2/payment/card/refund' }
 
 /**
  * Validates the verified body of a Gate request with `schema`; a failure is `validation_failed`

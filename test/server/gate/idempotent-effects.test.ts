@@ -173,6 +173,26 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     expect((await refund(id, 500)).status).toBe(200)
     expect((await ops(id, 'refund')).length).toBe(2)
   })
+
+  it('answers the same signed refund body on the alias route once: /v2/payment/refund is /v2/payment/card/refund (item 5)', async () => {
+    const id = orderId('alias')
+    expect((await sale(id)).status).toBe(200)
+    const body = { general: general(id), payment: { amount: 1000, currency: 'EUR' } }
+    const first = await post('card/refund', body)
+    expect(first.status).toBe(200)
+    const replay = await post('refund', body)
+    expect(replay.status).toBe(200)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(replay.body).toEqual(first.body)
+    // With a key, too: the alias is the same request, answered, not a reused key.
+    const keyed = { ...body, payment: { amount: 400, currency: 'EUR' } }
+    const second = await post('refund', keyed, `alias-${id}`)
+    expect(second.status).toBe(200)
+    const again = await post('card/refund', keyed, `alias-${id}`)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(again.body).toEqual(second.body)
+    expect((await ops(id, 'refund')).map((o) => Number(o.amount))).toEqual([1000, 400])
+  })
 })
 
 /** A clock the tests move by hand, one millisecond per reading so rows keep their order. */
