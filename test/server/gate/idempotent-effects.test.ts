@@ -89,6 +89,20 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     expect((await ops(id, 'capture')).length).toBe(1)
   })
 
+  it('answers a cancel that happened with its first answer: the void, and the refund a cancel of a sale makes', async () => {
+    for (const [operation, effect] of [['auth', 'cancel'], ['sale', 'refund']] as const) {
+      const id = orderId(`cx-${operation}`)
+      expect((await sale(id, operation)).status).toBe(200)
+      const first = await post('card/cancel', { general: general(id) }, `cx-${id}`)
+      expect(first.status).toBe(200)
+      await loseAnswer(`cx-${id}`)
+      const retry = await post('card/cancel', { general: general(id) }, `cx-${id}`)
+      expect(retry.status).toBe(200)
+      expect(retry.body['request_id']).toBe(first.body['request_id'])
+      expect((await ops(id, effect)).map((o) => o.request_id)).toEqual([first.body['request_id']])
+    }
+  })
+
   it('answers a retried sale, auth and payout with their first answer, not payment_exists', async () => {
     for (const operation of ['sale', 'auth'] as const) {
       const id = orderId(operation)
