@@ -124,6 +124,20 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     expect((await ops(id, 'payout')).length).toBe(1)
   })
 
+  it('answers a retried recurring charge with its first answer: the saved card is charged once', async () => {
+    const saved = await gate(t.app, '/v2/token/card/create', { general: general(), customer: { id: 'cust-rec' }, card: { pan: '5555555555554444', year: 2032, month: 4, card_holder: 'JOHN ROE' } })
+    expect(saved.status).toBe(200)
+    const id = orderId('rec')
+    const body = { general: general(id), payment: { amount: 900, currency: 'EUR' }, customer: { id: 'cust-rec' }, account_token: String(saved.body['token']) }
+    const first = await post('card/recurring', body, `rec-${id}`)
+    expect(first.status).toBe(200)
+    await loseAnswer(`rec-${id}`)
+    const retry = await post('card/recurring', body, `rec-${id}`)
+    expect(retry.status).toBe(200)
+    expect(retry.body['request_id']).toBe(first.body['request_id'])
+    expect((await ops(id, 'recurring')).map((o) => o.request_id)).toEqual([first.body['request_id']])
+  })
+
   it('takes over a key whose holder died at once, but not one a live holder runs', async () => {
     const id = orderId('live')
     expect((await sale(id)).status).toBe(200)
