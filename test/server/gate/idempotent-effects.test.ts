@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PaymentChange } from '../../../server/domain/ports.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
-import { card, gate, gateTestApp, general, orderId } from '../../fixtures/gate.ts'
+import { card, gate, gateTestApp, general, orderId, signGate } from '../../fixtures/gate.ts'
 
 // Issue 9: a retry after a crash never moves money twice and gets the first answer. A crash is
 // played in process: the run's answer is lost after its effect committed (the key is left as a
@@ -220,6 +220,21 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     expect(again.body).toEqual(second.body)
     expect((await ops(id, 'refund')).map((o) => Number(o.amount))).toEqual([1000, 400])
+  })
+
+  it('answers a copy of a signed refund whose numbers the Go signer reads alike once (item 5)', async () => {
+    const id = orderId('go')
+    expect((await sale(id)).status).toBe(200)
+    // Go's signer signs a number's integer part: `24.5` in the copy verifies with the signature of `24`.
+    const signed = signGate({ general: general(id), payment: { amount: 1000, currency: 'EUR' }, interface_type: { id: 24 } })
+    const first = await gate(t.app, '/v2/payment/card/refund', signed, { unsigned: true })
+    expect(first.status).toBe(200)
+    const copy = { ...signed, interface_type: { id: 24.5 } }
+    const replay = await gate(t.app, '/v2/payment/card/refund', copy, { unsigned: true })
+    expect(replay.status).toBe(200)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(replay.body).toEqual(first.body)
+    expect((await ops(id, 'refund')).map((o) => Number(o.amount))).toEqual([1000])
   })
 })
 
