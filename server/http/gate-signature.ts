@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { PaymentError } from '../domain/errors.ts'
 import type { Project } from '../domain/ports.ts'
 import { splitSignature } from '../signature/signature.ts'
-import { SDK_ALGORITHMS, sdkStringToSign } from '../signature/sdk-string-to-sign.ts'
+import { SDK_ALGORITHMS, readAsSignedBy, sdkStringToSign, type SdkAlgorithm } from '../signature/sdk-string-to-sign.ts'
 import { stringToSign, type Signable } from '../signature/string-to-sign.ts'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { AppDeps, AppEnv } from './deps.ts'
@@ -52,14 +52,26 @@ export function gateSignature(deps: Pick<AppDeps, 'projects'>): MiddlewareHandle
       throw new PaymentError('invalid_signature', 'the request is not signed', { param: 'general.signature' })
     }
     const { params } = splitSignature(body as Record<string, Signable>)
-    if (!verifiesUnderAnySdk(params, signature, project.secrets)) {
+    const signer = verifyingSdk(params, signature, project.secrets)
+    if (signer === undefined) {
       throw new PaymentError('invalid_signature', 'the signature does not match the parameters', { param: 'general.signature' })
     }
-    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${stringToSign(params)}`).digest('hex')
+    // The fingerprint is of what the signature covers: Go signs a number's integer part, so a
+    // body signed with `24` still verifies with `24.5`, and a fingerprint of the body as sent
+    // would let that copy of a signed refund run again (issue 9 item 5).
+    const route = SAME_OPERATION[c.req.path] ?? c.req.path
+    const fingerprint = createHash('sha256').update(`${c.req.method} ${route}\n${stringToSign(readAsSignedBy(params, signer))}`).digest('hex')
     c.set('gate', { project, body: body as Record<string, Signable>, fingerprint })
     await next()
   }
 }
+
+/**
+ * Routes that are another name for one operation fingerprint as that operation: the signature
+ * does not cover the path, so a signed refund body replayed on the alias would otherwise be a new
+ * request and refund a second time (issue 9 item 5).
+ */
+const SAME_OPERATION: Readonly<Record<string, string>> = { '/v2/payment/refund': '/v2/payment/card/refund' }
 
 /**
  * Validates the verified body of a Gate request with `schema`; a failure is `validation_failed`
@@ -118,25 +130,27 @@ function assertUnambiguous(value: unknown, path: string): void {
 }
 
 /**
- * Tells whether `signature` is the one a live secret gives for `params` under any official
- * SDK's entry order (SPEC §3): each distinct string to sign costs one HMAC per secret.
- * Compared with `timingSafeEqual` after a length check, so timing reveals nothing of a forgery.
+ * The first official SDK under whose entry order (SPEC §3) a live secret gives `signature` for
+ * `params`, or undefined: each distinct string to sign costs one HMAC per secret. Compared with
+ * `timingSafeEqual` after a length check, so timing reveals nothing of a forgery.
  */
-function verifiesUnderAnySdk(params: Record<string, Signable>, signature: string, secrets: readonly string[]): boolean {
+function verifyingSdk(params: Record<string, Signable>, signature: string, secrets: readonly string[]): SdkAlgorithm | undefined {
   const given = Buffer.from(signature, 'utf8')
-  const strings = new Set<string>()
+  const tried = new Set<string>()
   for (const sdk of SDK_ALGORITHMS) {
+    let toSign: string
     try {
-      strings.add(sdkStringToSign(params, sdk))
+      toSign = sdkStringToSign(params, sdk)
     } catch {
       // The Java signer cannot sign null: that reading does not exist for this body.
+      continue
     }
-  }
-  for (const toSign of strings) {
+    if (tried.has(toSign)) continue
+    tried.add(toSign)
     for (const secret of secrets) {
       const mac = Buffer.from(createHmac('sha512', Buffer.from(secret, 'utf8')).update(toSign, 'utf8').digest('base64'), 'utf8')
-      if (mac.length === given.length && timingSafeEqual(mac, given)) return true
+      if (mac.length === given.length && timingSafeEqual(mac, given)) return sdk
     }
   }
-  return false
+  return undefined
 }

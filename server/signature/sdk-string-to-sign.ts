@@ -28,6 +28,22 @@ export function sdkStringToSign(params: Record<string, Signable>, sdk: SdkAlgori
   return orderEntries(sdkEntries(params, sdk), sdk).map(([k, v]) => `${k}:${v}`).join(';')
 }
 
+/**
+ * `params` as the named SDK signs them, where that differs from what the JSON says: Go signs a
+ * number's integer part, so one Go signature covers `{"n": 24}` and `{"n": 24.5}` alike, and
+ * whatever identifies a signed request must not tell them apart.
+ */
+export function readAsSignedBy(params: Record<string, Signable>, sdk: SdkAlgorithm): Record<string, Signable> {
+  return sdk === 'go' ? (truncateNumbers(params) as Record<string, Signable>) : params
+}
+
+function truncateNumbers(value: Signable): Signable {
+  if (typeof value === 'number') return Math.trunc(value)
+  if (Array.isArray(value)) return value.map(truncateNumbers)
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, truncateNumbers(v)]))
+  return value
+}
+
 /** The flattened entries the named SDK signs for `params`, in no particular order. */
 export function sdkEntries(params: Record<string, Signable>, sdk: SdkAlgorithm): Entry[] {
   const out: Entry[] = []

@@ -1,3 +1,4 @@
+import dns from 'node:dns'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -87,6 +88,29 @@ describe('sendCallback SSRF guard (loopback listeners only)', () => {
   it('refuses a name when any one of its addresses is blocked', async () => {
     const lookup = async () => [{ address: '93.184.216.34', family: 4 }, { address: '::ffff:10.0.0.1', family: 6 }]
     expect(await sendCallback('https://callbacks.shop.example/cb', '{}', {}, { allowLocal: false, lookup })).toEqual({ ok: false, error: 'blocked address' })
+  })
+
+  // DNS rebinding: the name answers a public address to the check, then loopback to whoever asks
+  // next. The connection must go to the address checked, so the system resolver is never asked
+  // and the loopback listener sees nothing. (The public address is the one connection attempt
+  // that leaves this machine: a single SYN to an unused port, cut off by the deadline.)
+  it('connects to the address it checked, never to a second DNS answer', async () => {
+    const systemLookup = dns.lookup
+    const asked: string[] = []
+    dns.lookup = ((host: string, options: unknown, callback?: unknown) => {
+      asked.push(host)
+      return (systemLookup as (h: string, o: unknown, c?: unknown) => void)('127.0.0.1', options, callback)
+    }) as typeof dns.lookup
+    try {
+      const before = v4.connections()
+      const lookup = async () => [{ address: '93.184.216.34', family: 4 }]
+      const result = await sendCallback(`https://rebinding.shop.example:${v4.port}/cb`, '{}', {}, { allowLocal: false, timeoutMs: 300, lookup })
+      expect(result.ok).toBe(false)
+      expect(asked).not.toContain('rebinding.shop.example')
+      expect(v4.connections()).toBe(before)
+    } finally {
+      dns.lookup = systemLookup
+    }
   })
 
   it('still connects to loopback when local callbacks are allowed (demo and tests)', async () => {

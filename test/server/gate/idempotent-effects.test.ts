@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PaymentChange } from '../../../server/domain/ports.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
-import { card, gate, gateTestApp, general, orderId } from '../../fixtures/gate.ts'
+import { card, gate, gateTestApp, general, orderId, signGate } from '../../fixtures/gate.ts'
 
 // Issue 9: a retry after a crash never moves money twice and gets the first answer. A crash is
 // played in process: the run's answer is lost after its effect committed (the key is left as a
@@ -89,6 +89,20 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     expect((await ops(id, 'capture')).length).toBe(1)
   })
 
+  it('answers a cancel that happened with its first answer: the void, and the refund a cancel of a sale makes', async () => {
+    for (const [operation, effect] of [['auth', 'cancel'], ['sale', 'refund']] as const) {
+      const id = orderId(`cx-${operation}`)
+      expect((await sale(id, operation)).status).toBe(200)
+      const first = await post('card/cancel', { general: general(id) }, `cx-${id}`)
+      expect(first.status).toBe(200)
+      await loseAnswer(`cx-${id}`)
+      const retry = await post('card/cancel', { general: general(id) }, `cx-${id}`)
+      expect(retry.status).toBe(200)
+      expect(retry.body['request_id']).toBe(first.body['request_id'])
+      expect((await ops(id, effect)).map((o) => o.request_id)).toEqual([first.body['request_id']])
+    }
+  })
+
   it('answers a retried sale, auth and payout with their first answer, not payment_exists', async () => {
     for (const operation of ['sale', 'auth'] as const) {
       const id = orderId(operation)
@@ -108,6 +122,20 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     const retry = await post('wallet/jeton/payout', payout, `po-${id}`)
     expect(retry.body['request_id']).toBe(first.body['request_id'])
     expect((await ops(id, 'payout')).length).toBe(1)
+  })
+
+  it('answers a retried recurring charge with its first answer: the saved card is charged once', async () => {
+    const saved = await gate(t.app, '/v2/token/card/create', { general: general(), customer: { id: 'cust-rec' }, card: { pan: '5555555555554444', year: 2032, month: 4, card_holder: 'JOHN ROE' } })
+    expect(saved.status).toBe(200)
+    const id = orderId('rec')
+    const body = { general: general(id), payment: { amount: 900, currency: 'EUR' }, customer: { id: 'cust-rec' }, account_token: String(saved.body['token']) }
+    const first = await post('card/recurring', body, `rec-${id}`)
+    expect(first.status).toBe(200)
+    await loseAnswer(`rec-${id}`)
+    const retry = await post('card/recurring', body, `rec-${id}`)
+    expect(retry.status).toBe(200)
+    expect(retry.body['request_id']).toBe(first.body['request_id'])
+    expect((await ops(id, 'recurring')).map((o) => o.request_id)).toEqual([first.body['request_id']])
   })
 
   it('takes over a key whose holder died at once, but not one a live holder runs', async () => {
@@ -172,6 +200,41 @@ describe.each(testDatabases())('Gate retries after a crash on $name', (db) => {
     // Another amount is another request.
     expect((await refund(id, 500)).status).toBe(200)
     expect((await ops(id, 'refund')).length).toBe(2)
+  })
+
+  it('answers the same signed refund body on the alias route once: /v2/payment/refund is /v2/payment/card/refund (item 5)', async () => {
+    const id = orderId('alias')
+    expect((await sale(id)).status).toBe(200)
+    const body = { general: general(id), payment: { amount: 1000, currency: 'EUR' } }
+    const first = await post('card/refund', body)
+    expect(first.status).toBe(200)
+    const replay = await post('refund', body)
+    expect(replay.status).toBe(200)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(replay.body).toEqual(first.body)
+    // With a key, too: the alias is the same request, answered, not a reused key.
+    const keyed = { ...body, payment: { amount: 400, currency: 'EUR' } }
+    const second = await post('refund', keyed, `alias-${id}`)
+    expect(second.status).toBe(200)
+    const again = await post('card/refund', keyed, `alias-${id}`)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(again.body).toEqual(second.body)
+    expect((await ops(id, 'refund')).map((o) => Number(o.amount))).toEqual([1000, 400])
+  })
+
+  it('answers a copy of a signed refund whose numbers the Go signer reads alike once (item 5)', async () => {
+    const id = orderId('go')
+    expect((await sale(id)).status).toBe(200)
+    // Go's signer signs a number's integer part: `24.5` in the copy verifies with the signature of `24`.
+    const signed = signGate({ general: general(id), payment: { amount: 1000, currency: 'EUR' }, interface_type: { id: 24 } })
+    const first = await gate(t.app, '/v2/payment/card/refund', signed, { unsigned: true })
+    expect(first.status).toBe(200)
+    const copy = { ...signed, interface_type: { id: 24.5 } }
+    const replay = await gate(t.app, '/v2/payment/card/refund', copy, { unsigned: true })
+    expect(replay.status).toBe(200)
+    expect(replay.headers.get('idempotent-replayed')).toBe('true')
+    expect(replay.body).toEqual(first.body)
+    expect((await ops(id, 'refund')).map((o) => Number(o.amount))).toEqual([1000])
   })
 })
 

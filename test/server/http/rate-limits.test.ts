@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clientAddress } from '../../../server/http/client-address.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
-import { makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
+import { fixedClock, makeTestApp, paymentParams, signedQuery, tokenFrom } from '../../fixtures/test-app.ts'
 
 const CARD = { pan: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123', holder: 'JANE DOE' }
 const NOT_LUHN = { ...CARD, pan: '4242424242424241' }
@@ -37,7 +37,9 @@ describe.each(testDatabases())('card submission limits on $name', (db) => {
   beforeAll(async () => {
     sql = await db.open()
     // The numbers scaled down by 30: 600/min per project became 20, 630 submissions 63.
-    t = await makeTestApp(sql, { env: { EPAY_TRUST_PROXY: '1', EPAY_PAY_LIMIT_SESSION: '10', EPAY_PAY_LIMIT_IP: '5', EPAY_PAY_LIMIT_PROJECT: '20' } })
+    // A clock that stands still: on the wall clock a run that straddles a minute starts a new
+    // window halfway and its counts come out different.
+    t = await makeTestApp(sql, { clock: fixedClock(), env: { EPAY_TRUST_PROXY: '1', EPAY_PAY_LIMIT_SESSION: '10', EPAY_PAY_LIMIT_IP: '5', EPAY_PAY_LIMIT_PROJECT: '20' } })
   })
   afterAll(() => sql.close())
 
