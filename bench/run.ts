@@ -79,7 +79,7 @@ function epayServer(storage: CrashStorage['storage'], receiverUrl: string, origi
 
 function addProjects(env: Record<string, string>, receiverUrl: string, origin: string): void {
   for (const p of PROJECTS) {
-    cli(env, ['project', 'add', '--id', String(p.id), '--name', `Bench ${p.id}`, '--secret', p.secret, '--callback-url', receiverUrl, '--origin', origin, '--test'])
+    cli(env, ['project', 'add', '--id', String(p.id), '--name', `Bench ${p.id}`, '--secret-stdin', '--callback-url', receiverUrl, '--origin', origin, '--test'], p.secret)
   }
 }
 

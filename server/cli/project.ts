@@ -3,7 +3,7 @@ import { openDatabase } from '../compose.ts'
 import { loadConfig } from '../config.ts'
 import { systemClock } from '../ids.ts'
 import { createProjectStore } from '../storage/project-store.ts'
-import { readAll, splitSecret, warnSecretOnArgv } from './stdin.ts'
+import { readAll, secretOnArgvError, splitSecret } from './stdin.ts'
 import { parseOrigin } from '../domain/origin.ts'
 import { projectListLines } from './project-list.ts'
 import { parseConnectOptions } from './project-connect.ts'
@@ -35,7 +35,7 @@ export async function projectCommand([command, ...rest]: string[], usage: string
   })
   const id = values.id === undefined ? undefined : Number(values.id)
   if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new Error('--id must be a positive integer')
-  if (values.secret !== undefined && values['secret-stdin']) throw new Error('give the secret once: --secret-stdin')
+  if (values.secret !== undefined) throw secretOnArgvError()
   // Checked before the database is opened, so a typo costs nothing.
   const allowedOrigins = (values.origin ?? []).map((o) => {
     try {
@@ -44,10 +44,7 @@ export async function projectCommand([command, ...rest]: string[], usage: string
       throw new Error(`--origin: ${error instanceof Error ? error.message : String(error)}`)
     }
   })
-  let secret = values.secret
-  if (secret !== undefined) warnSecretOnArgv(process.stderr)
-  if (values['secret-stdin']) secret = splitSecret(await readAll(process.stdin)).secret
-  if (command === 'connect' && values.secret !== undefined) throw new Error('project connect: the upstream secret is read with --secret-stdin only')
+  const secret = values['secret-stdin'] ? splitSecret(await readAll(process.stdin)).secret : undefined
   const connection = command === 'connect' ? parseConnectOptions({ ...values, id }, secret) : undefined
   const config = loadConfig()
   const sql = await openDatabase(config)

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { sign } from '../signature/signature.ts'
 import type { Signable } from '../signature/string-to-sign.ts'
-import { readAll, splitSecret, warnSecretOnArgv } from './stdin.ts'
+import { readAll, splitSecret, secretOnArgvError } from './stdin.ts'
 
 const USAGE = `usage: npm run cli -- sign --secret-stdin [JSON]
   stdin: the project secret on the first line, then the JSON request unless it is given as an argument`
@@ -16,19 +16,11 @@ export async function signCommand(
   io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = process,
 ): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: { secret: { type: 'string' }, 'secret-stdin': { type: 'boolean' } }, allowPositionals: true })
-  const fromStdin = values['secret-stdin'] === true
-  if ((fromStdin ? values.secret !== undefined : !values.secret) || positionals.length > 1) throw new Error(USAGE)
-  let secret: string
-  let text: string
-  if (fromStdin) {
-    const input = splitSecret(await readAll(io.stdin))
-    secret = input.secret
-    text = positionals[0] ?? input.rest
-  } else {
-    secret = values.secret ?? ''
-    if (io.stderr) warnSecretOnArgv(io.stderr)
-    text = positionals[0] ?? (await readAll(io.stdin))
-  }
+  if (values.secret !== undefined) throw secretOnArgvError()
+  if (values['secret-stdin'] !== true || positionals.length > 1) throw new Error(USAGE)
+  const input = splitSecret(await readAll(io.stdin))
+  const secret = input.secret
+  const text = positionals[0] ?? input.rest
   let body: unknown
   try {
     body = JSON.parse(text)

@@ -17,7 +17,11 @@ export function splitSecret(text: string): { secret: string; rest: string } {
   return { secret, rest: end === -1 ? '' : text.slice(end + 1) }
 }
 
-/** Warns that a secret was given on the command line; it still works, for old scripts. */
-export function warnSecretOnArgv(stderr: NodeJS.WritableStream): void {
-  stderr.write('warning: --secret on the command line is visible to other users of this machine; pipe it with --secret-stdin instead\n')
+/**
+ * The refusal of a secret on the command line: argv is readable by every user of the machine
+ * (`ps`, `/proc/<pid>/cmdline`) and lands in shell history, so a secret there has leaked
+ * before the command even runs.
+ */
+export function secretOnArgvError(): Error {
+  return new Error('--secret on the command line is refused: other users of this machine can read it (ps, /proc) and it stays in shell history. Pipe it instead: printf %s "$SECRET" | npm run cli -- … --secret-stdin')
 }

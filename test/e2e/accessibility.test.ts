@@ -50,7 +50,7 @@ describe.skipIf(!browserAvailable()).concurrent('hosted page accessibility (axe,
   beforeAll(async () => {
     const port = await freePort()
     const env = { ...serverEnv(port, { dataDir: dataDir('epay-a11y-') }), EPAY_ACQUIRER_LATENCY_MS: String(ACQUIRER_LATENCY_MS) }
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'A11y Shop', '--secret', SECRET, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'A11y Shop', '--secret-stdin', '--test'], SECRET)
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } })

@@ -19,7 +19,7 @@ describe.skipIf(!browserAvailable())('browser security of the payment page', () 
   beforeAll(async () => {
     const port = await freePort()
     const env = serverEnv(port, { dataDir: dataDir('epay-sec-') })
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Security Shop', '--secret', SECRET, '--origin', ALLOWED, '--return-host', 'shop.example', '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Security Shop', '--secret-stdin', '--origin', ALLOWED, '--return-host', 'shop.example', '--test'], SECRET)
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)
     // A page on an origin the project never allowed, trying to frame the payment page.

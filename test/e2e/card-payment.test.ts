@@ -28,7 +28,7 @@ describe.skipIf(!browserAvailable())('card payment in the widget, merchant and E
     const widget = readFileSync(join(ROOT, 'dist/widget/merchant.js'))
     const integrity = `sha384-${createHash('sha384').update(widget).digest('base64')}`
     merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET, widgetIntegrity: integrity })
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'E2E Shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'E2E Shop', '--secret-stdin', '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'], SECRET)
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)
   })

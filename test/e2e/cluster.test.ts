@@ -32,7 +32,7 @@ describe.skipIf(!url)('worker processes on PostgreSQL', () => {
     const receiver = await startReceiver(SECRET)
     const port = await freePort()
     const env = { ...serverEnv(port, storage.storage), EPAY_WORKERS: '2', EPAY_ACQUIRER_LATENCY_MS: '0' }
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Cluster', '--secret', SECRET, '--callback-url', receiver.url, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Cluster', '--secret-stdin', '--callback-url', receiver.url, '--test'], SECRET)
     // Three processes start (the primary migrates first): on a shared machine that takes a while.
     server = await startServer(env, { timeoutMs: 90_000 })
     const primary = server.child.pid!

@@ -49,7 +49,7 @@ describe.concurrent.each(storages)('crash harness on %s', (name, prepare) => {
     // Shoppers get their own addresses through X-Forwarded-For; a slower acquirer widens the
     // window between claiming an attempt and recording its result, where a kill hurts most.
     const env = { ...serverEnv(port, storage.storage), EPAY_TRUST_PROXY: '1', EPAY_ACQUIRER_LATENCY_MS: '120', LOG_LEVEL: 'warn' }
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Crash harness', '--secret', SECRET, '--callback-url', receiver.url, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Crash harness', '--secret-stdin', '--callback-url', receiver.url, '--test'], SECRET)
     const outputs: string[] = []
     server = await startServer(env)
     const driver = createDriver({ target: () => `http://127.0.0.1:${port}`, projectId: PROJECT, secret: SECRET, random, prefix: `crash-${name}-${seed}`, lanes: 4 })
@@ -144,7 +144,7 @@ describe('PGlite on a damaged data directory', () => {
     scratch.push(dir)
     const port = await freePort()
     const env = serverEnv(port, { dataDir: dir })
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Damage', '--secret', SECRET, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Damage', '--secret-stdin', '--test'], SECRET)
     pgliteDirAfterRun = dir
     return dir
   }

@@ -41,7 +41,7 @@ describe.concurrent.each(storages)('SIGKILL before the callback is delivered (%s
     let receiverUp = false
     const merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET, receiverStatus: () => (receiverUp ? 200 : 503) })
     try {
-      cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Crash shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])
+      cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Crash shop', '--secret-stdin', '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'], SECRET)
       server = await startServer(env)
       const params = { project_id: PROJECT, payment_id: `crash-${Date.now()}`, payment_amount: 500, payment_currency: 'EUR' }
       const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), signature: sign(params, SECRET) })

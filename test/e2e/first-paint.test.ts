@@ -17,7 +17,7 @@ describe.skipIf(!browserAvailable())('the first paint of the payment page needs 
   beforeAll(async () => {
     const port = await freePort()
     const env = serverEnv(port, { dataDir: tempDir('epay-e2e-paint-') })
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Paint & Co', '--secret', SECRET, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Paint & Co', '--secret-stdin', '--test'], SECRET)
     server = await startServer(env)
     base = `http://127.0.0.1:${port}`
     browser = await chromium.launch(CHROMIUM_LAUNCH)

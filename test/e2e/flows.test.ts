@@ -27,7 +27,7 @@ describe.skipIf(!browserAvailable())('payment flows in Chromium', () => {
     dataDir = freshDataDir('epay-flows-')
     const env = { ...serverEnv(port, { dataDir }), EPAY_ACQUIRER_TIMEOUT_MS: '1000' }
     merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET })
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Flows Shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Flows Shop', '--secret-stdin', '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'], SECRET)
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)
   })

@@ -41,7 +41,7 @@ describe.concurrent.each(storages)('Gate retries across a SIGKILL (%s)', (_name,
     const port = await freePort()
     // Provider calls take long enough that the kill finds most of the batch in flight.
     const env = { ...serverEnv(port, storage.storage), EPAY_ACQUIRER_LATENCY_MS: '400' }
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Gate crash shop', '--secret', SECRET, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Gate crash shop', '--secret-stdin', '--test'], SECRET)
     server = await startServer(env, START)
     const base = server.url
     const send = async (r: Pick<Keyed, 'path' | 'key' | 'body'>): Promise<Answer> => {

@@ -61,7 +61,7 @@ describe.skipIf(!browserAvailable())('a page written for ECommPay merchant.js, o
     // The "acquirer timeout" card stays in processing this long before a status query settles it.
     const env = { ...serverEnv(port, { dataDir: tempDir('epay-merchant-js-') }), EPAY_ACQUIRER_TIMEOUT_MS: '4000' }
     shop = await startShop(`http://localhost:${port}`)
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Merchant.js Shop', '--secret', SECRET, '--origin', shop.origin, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Merchant.js Shop', '--secret-stdin', '--origin', shop.origin, '--test'], SECRET)
     // Start-up is not what this file checks; on a shared, loaded machine it can pass 30 s.
     server = await startServer(env, { timeoutMs: 120_000 })
     browser = await chromium.launch(CHROMIUM_LAUNCH)

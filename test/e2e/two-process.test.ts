@@ -42,7 +42,7 @@ describe.skipIf(!url)('two server processes on one PostgreSQL', () => {
       ...serverEnv(port, storage!.storage), PUBLIC_URL: `http://localhost:${balancer!.port}`,
       EPAY_TRUST_PROXY: '1', EPAY_ACQUIRER_LATENCY_MS: '120', LOG_LEVEL: 'warn',
     }))
-    cli(envs[0]!, ['project', 'add', '--id', String(PROJECT), '--name', 'Two processes', '--secret', SECRET, '--callback-url', receiver.url, '--test'])
+    cli(envs[0]!, ['project', 'add', '--id', String(PROJECT), '--name', 'Two processes', '--secret-stdin', '--callback-url', receiver.url, '--test'], SECRET)
     ;[servers[0], servers[1]] = await Promise.all(envs.map((env) => startServer(env)))
     const driver = createDriver({ target: () => `http://127.0.0.1:${balancer!.port}`, projectId: PROJECT, secret: SECRET, random, prefix: `two-${seed}`, lanes: 4 })
     const outputs: string[] = []

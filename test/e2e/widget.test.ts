@@ -22,7 +22,7 @@ describe.skipIf(!browserAvailable())('EPayWidget on a merchant page of another o
     const port = await freePort()
     const env = serverEnv(port, { dataDir: dataDir('epay-widget-') })
     merchant = await startMerchantSite({ epayUrl: `http://localhost:${port}`, projectId: PROJECT, secret: SECRET })
-    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Widget Shop', '--secret', SECRET, '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'])
+    cli(env, ['project', 'add', '--id', String(PROJECT), '--name', 'Widget Shop', '--secret-stdin', '--callback-url', `${merchant.origin}/callbacks`, '--origin', merchant.origin, '--test'], SECRET)
     server = await startServer(env)
     browser = await chromium.launch(CHROMIUM_LAUNCH)
     // A frame of another origin inside the merchant page, forging page messages to its parent.

@@ -52,7 +52,7 @@ describe('npm run cli -- project connect', { timeout: 120_000 }, () => {
   it('refuses a secret on the command line and an unknown project', () => {
     const argv = run(['connect', '--id', '501', '--provider', 'ecommpay-gate', '--url', 'https://gate.upstream.example', '--upstream-project-id', '112', '--secret', SECRET])
     expect(argv.status).toBe(1)
-    expect(argv.stderr).toContain('--secret-stdin only')
+    expect(argv.stderr).toContain('--secret on the command line is refused')
     const missing = run(['connect', '--id', '999', '--provider', 'ecommpay-gate', '--url', 'https://gate.upstream.example', '--upstream-project-id', '112', '--secret-stdin'], `${SECRET}\n`)
     expect(missing.status).toBe(1)
     expect(missing.stderr).toContain('project 999 does not exist')

@@ -19,7 +19,7 @@ describe('npm run cli -- sign', () => {
   const request = { general: { project_id: 112, payment_id: 'o-1' }, payment: { amount: 1500, currency: 'EUR' } }
 
   it('fills in general.signature, verifiable with the project secret', async () => {
-    const signed = JSON.parse(await run(['--secret', 's3cret'], JSON.stringify(request))) as Record<string, Signable>
+    const signed = JSON.parse(await run(['--secret-stdin'], `s3cret\n${JSON.stringify(request)}`)) as Record<string, Signable>
     const { signature, params } = splitSignature(signed)
     expect(params).toEqual(request)
     expect(verify(params, signature!, 's3cret')).toBe(true)
@@ -28,8 +28,8 @@ describe('npm run cli -- sign', () => {
 
   it('takes the JSON as an argument too, and replaces a stale signature', async () => {
     const stale = { ...request, general: { ...request.general, signature: 'old' } }
-    const fromArg = JSON.parse(await run(['--secret', 's3cret', JSON.stringify(stale)])) as { general: { signature: string } }
-    const fromStdin = JSON.parse(await run(['--secret', 's3cret'], JSON.stringify(request))) as { general: { signature: string } }
+    const fromArg = JSON.parse(await run(['--secret-stdin', JSON.stringify(stale)], 's3cret\n')) as { general: { signature: string } }
+    const fromStdin = JSON.parse(await run(['--secret-stdin'], `s3cret\n${JSON.stringify(request)}`)) as { general: { signature: string } }
     expect(fromArg.general.signature).toBe(fromStdin.general.signature)
   })
 
@@ -44,18 +44,17 @@ describe('npm run cli -- sign', () => {
     expect(withArg).toEqual(piped)
     expect(warnings).toBe('')
     await expect(run(['--secret-stdin'], `\n${JSON.stringify(request)}`)).rejects.toThrow(/first line of stdin must be the secret/)
-    await expect(run(['--secret-stdin', '--secret', 's'], '{}')).rejects.toThrow(/usage/)
   })
 
-  it('still takes --secret on the command line, with a warning', async () => {
-    warnings = ''
-    await run(['--secret', 's3cret'], JSON.stringify(request))
-    expect(warnings).toMatch(/visible to other users.*--secret-stdin/)
+  // @see issue 9 item 7: argv is readable by every user of the machine (ps, /proc) and kept in shell history.
+  it('refuses a secret on the command line, alone or beside --secret-stdin', async () => {
+    await expect(run(['--secret', 's3cret'], JSON.stringify(request))).rejects.toThrow(/--secret on the command line is refused.*--secret-stdin/)
+    await expect(run(['--secret-stdin', '--secret', 's'], 's\n{}')).rejects.toThrow(/--secret on the command line is refused/)
   })
 
   it('refuses a missing secret and a body that is not a JSON object', async () => {
     await expect(run([], '{}')).rejects.toThrow(/usage/)
-    await expect(run(['--secret', 's'], '[1]')).rejects.toThrow(/JSON object/)
-    await expect(run(['--secret', 's'], '{')).rejects.toThrow(/not valid JSON/)
+    await expect(run(['--secret-stdin'], 's\n[1]')).rejects.toThrow(/JSON object/)
+    await expect(run(['--secret-stdin'], 's\n{')).rejects.toThrow(/not valid JSON/)
   })
 })
