@@ -155,6 +155,22 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await page.locator('.actions .btn').first().click()
   await page.locator('.confirm').waitFor()
   await shot('project-secret-confirm')
+  // The upstream connection: none, connected (the secret sealed, never shown), then disconnected
+  // again so the next pass starts from none.
+  await page.goto(`${base}/dashboard/projects/9501?tab=connection`)
+  await page.locator('.panel form').waitFor()
+  await shot('project-connection-empty')
+  await page.locator('.panel input[type="url"]').fill('https://gate.upstream.example')
+  await page.locator('.panel input[inputmode="numeric"]').fill('4410')
+  await page.locator('.panel input[type="password"]').fill('upstream-secret-for-screens')
+  await page.locator('.panel form .btn-primary').click()
+  await page.locator('.panel .alert-success').waitFor()
+  await shot('project-connection')
+  await page.locator('.panel > .actions .btn-danger').click()
+  await page.locator('.panel .confirm').waitFor()
+  await shot('project-connection-disconnect')
+  await page.locator('.panel .confirm .btn-danger').click()
+  await page.locator('.panel .confirm').waitFor({ state: 'detached' })
 
   await page.goto(`${base}/dashboard/team`)
   await page.locator('table').waitFor()

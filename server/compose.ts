@@ -133,7 +133,7 @@ export async function composeDeps(
     demo: config.demo,
     gate: createGateDeps(sql, cache),
     upstream,
-    dashboard: composeDashboard({ sql, clock, logger, vault, projects, config, root: REPO_ROOT }),
+    dashboard: composeDashboard({ sql, clock, logger, vault, projects, connections: upstream.connections, config, root: REPO_ROOT }),
   }
   const jobs = {
     /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */

@@ -1,4 +1,5 @@
 import { KNOWN_METHODS } from '../providers/provider-registry.ts'
+import { upstreamUrlProblem } from '../../protocol/schemas/dashboard/connection.ts'
 import { CONNECTION_PROVIDERS, type ConnectionProvider, type ProviderConnection } from '../storage/connection-store.ts'
 
 /**
@@ -23,14 +24,7 @@ export function parseConnectOptions(values: { id: number | undefined; provider?:
 }
 
 function upstreamUrl(text: string | undefined): string {
-  let url: URL
-  try {
-    url = new URL(text ?? '')
-  } catch {
-    throw new Error('project connect: --url must be the upstream gateway\'s base URL (https://…)')
-  }
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('project connect: --url must be https (http only to this machine\'s loopback)')
-  if (url.username || url.password || url.search || url.hash) throw new Error('project connect: --url takes no credentials, query or fragment')
-  return url.toString().replace(/\/+$/, '')
+  const problem = upstreamUrlProblem(text ?? '')
+  if (problem) throw new Error(`project connect: --url ${problem}`)
+  return new URL(text!).toString().replace(/\/+$/, '')
 }

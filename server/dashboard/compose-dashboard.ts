@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/ports.ts'
 import type { Logger } from '../logger.ts'
 import { createLimitStore } from '../storage/limits-store.ts'
+import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import { jobStore } from '../jobs/job-store.ts'
@@ -24,6 +25,7 @@ export function composeDashboard(options: {
   logger: Logger
   vault: CardVault
   projects: ProjectAdmin
+  connections: ConnectionStore
   config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string }
   root: string
 }): DashboardDeps {
@@ -58,6 +60,7 @@ export function composeDashboard(options: {
     projects: options.projects,
     limits: createLimitStore(sql),
     projectSettings: createProjectSettingsStore(sql),
+    connections: options.connections,
     vault: options.vault,
     cookie: cookieFor(config.publicUrl),
     assets: () => {

@@ -4,6 +4,7 @@ import type { LimitAdmin } from '../storage/limits-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import type { JobStore } from '../jobs/job-store.ts'
+import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { JobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { DashboardAssets } from './dashboard-assets.ts'
@@ -31,6 +32,8 @@ export type DashboardDeps = {
   projects: ProjectAdmin
   limits: LimitAdmin
   projectSettings: ProjectSettingsStore
+  /** The same connection store `project connect` and the live providers use. */
+  connections: ConnectionStore
   /** Seals TOTP secrets at rest, with the keys that seal card numbers. */
   vault: CardVault
   /** The session cookie: `__Host-` and Secure over https; see docs/dashboard.md for plain http. */

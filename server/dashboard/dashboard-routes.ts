@@ -9,6 +9,7 @@ import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
 import { pageRoutes } from './routes/page-routes.ts'
 import { paymentRoutes } from './routes/payment-routes.ts'
+import { connectionRoutes } from './routes/connection-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
 import { reportRoutes } from './routes/report-routes.ts'
 import { teamRoutes } from './routes/team-routes.ts'
@@ -21,6 +22,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   meRoutes(router, deps)
   homeRoutes(router, deps)
   projectRoutes(router, deps)
+  connectionRoutes(router, deps)
   teamRoutes(router, deps)
   journalRoutes(router, deps)
   paymentRoutes(router, deps, app)

@@ -2,9 +2,9 @@ import type { CardVault } from '../vault/card-vault.ts'
 import type { ProjectCache } from './project-cache.ts'
 import { toSafeInt, type Sql } from './sql.ts'
 
-/** The providers a live project can be connected to. */
-export const CONNECTION_PROVIDERS = ['ecommpay-gate'] as const
-export type ConnectionProvider = (typeof CONNECTION_PROVIDERS)[number]
+import type { ConnectionProvider } from '../../protocol/schemas/dashboard/connection.ts'
+
+export { CONNECTION_PROVIDERS, type ConnectionProvider } from '../../protocol/schemas/dashboard/connection.ts'
 
 /** A live project's connection to an upstream gateway, with its secret opened (in memory only). */
 export type ProviderConnection = {

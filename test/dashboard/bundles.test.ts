@@ -24,5 +24,6 @@ describe('bundles', () => {
     for (const mark of MARKS) expect(dashboard, mark).toContain(mark)
     const found = [...text('dist/page'), ...text('dist/widget')].flatMap((f) => MARKS.filter((m) => f.body.includes(m)).map((m) => `${f.path}: ${m}`))
     expect(found).toEqual([])
-  })
+    // It may build first (build-if-needed), which takes longer than a unit test's 5 s.
+  }, 120_000)
 })

@@ -229,7 +229,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')
-      for (const tab of ['settings', 'limits', 'secret']) {
+      for (const tab of ['settings', 'limits', 'secret', 'connection']) {
         await page.goto(`${server.url}/dashboard/projects/112?tab=${tab}`)
         await page.locator('.panel').first().waitFor()
         await check(`project-${tab}`)
@@ -255,6 +255,16 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
         if (found.length) violations[`owner-${width}-${name}`] = found
       }
       await check('project-create')
+      // The upstream connection form, as owners see it (issue 14): a bad URL is marked at its field.
+      await page.goto(`${server.url}/dashboard/projects/${otherProject}?tab=connection`)
+      await page.locator('.panel form').waitFor()
+      await check('project-connection')
+      await page.locator('.panel input[type="url"]').fill('http://gate.example')
+      await page.locator('.panel input[inputmode="numeric"]').fill('4410')
+      await page.locator('.panel input[type="password"]').fill('upstream-secret')
+      await page.locator('.panel form .btn-primary').click()
+      await page.locator('.panel .field-error').waitFor()
+      await check('project-connection-error')
       await page.goto(`${server.url}/dashboard/team`)
       await page.locator('table').waitFor()
       await page.getByRole('button', { name: 'Invite' }).click()

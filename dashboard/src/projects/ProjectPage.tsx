@@ -5,14 +5,15 @@ import { can } from '../app/session.ts'
 import { t } from '../i18n/i18n.ts'
 import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
+import { ConnectionPanel } from './ConnectionPanel.tsx'
 import { LimitsForm } from './LimitsForm.tsx'
 import { SecretPanel } from './SecretPanel.tsx'
 import { SettingsForm } from './SettingsForm.tsx'
 import { useResource } from './use-resource.ts'
 
-const TABS = ['settings', 'limits', 'secret'] as const
+const TABS = ['settings', 'limits', 'secret', 'connection'] as const
 
-/** One project: settings, limits and secret, each a tab kept in the URL (`?tab=`). */
+/** One project: settings, limits, secret and upstream connection, each a tab kept in the URL (`?tab=`). */
 export function ProjectPage() {
   const { params } = useRoute()
   const location = useLocation()
@@ -42,6 +43,7 @@ export function ProjectPage() {
       {tab === 'settings' && <SettingsForm project={p} editable={can('projects.settings')} onSaved={project.setData} />}
       {tab === 'limits' && <LimitsForm project={p} editable={can('projects.limits')} onSaved={project.setData} />}
       {tab === 'secret' && <SecretPanel project={p} editable={can('projects.secret')} onRotated={project.setData} />}
+      {tab === 'connection' && <ConnectionPanel project={p} editable={can('projects.connect')} />}
     </section>
   )
 }

@@ -6,6 +6,7 @@ import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './jo
 import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
+import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
@@ -51,6 +52,9 @@ export const ENDPOINTS = {
   project: e({ method: 'GET', path: '/api/dashboard/projects/:project', response: ProjectViewSchema }),
   updateProject: e({ method: 'PATCH', path: '/api/dashboard/projects/:project', body: ProjectSettingsPatchSchema, response: ProjectViewSchema }),
   setLimits: e({ method: 'PUT', path: '/api/dashboard/projects/:project/limits', body: LimitsBodySchema, response: ProjectViewSchema }),
+  connection: e({ method: 'GET', path: '/api/dashboard/projects/:project/connection', response: ConnectionViewSchema }),
+  connect: e({ method: 'PUT', path: '/api/dashboard/projects/:project/connection', body: ConnectionBodySchema, response: ConnectionViewSchema }),
+  disconnect: e({ method: 'DELETE', path: '/api/dashboard/projects/:project/connection', response: ConnectionViewSchema }),
   rotateSecret: e({ method: 'POST', path: '/api/dashboard/projects/:project/rotate-secret', body: RotateSecretBodySchema, response: ProjectSecretSchema }),
 
   team: e({ method: 'GET', path: '/api/dashboard/team', response: TeamViewSchema }),

@@ -9,6 +9,8 @@ export const PERMISSIONS = [
   'projects.settings',
   'projects.limits',
   'projects.secret',
+  /** Connect a project to an upstream gateway (a real acquirer: live money), or disconnect it. */
+  'projects.connect',
   'team.read',
   'team.manage',
   'journal.read',

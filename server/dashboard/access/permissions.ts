@@ -7,10 +7,12 @@ import type { Permission } from '../../../protocol/schemas/dashboard/permissions
  * Developers get no `home.read`: the home screen is money, and SPEC §14 gives them none.
  * Hint: `platform` operators see every organisation but change no merchant's settings or team;
  * money moves only by owners and managers (SPEC §14: admins and developers run settings, not money).
+ * Connecting a project to a real acquirer is for owners and admins only (issue 14): it decides
+ * where live money goes, which a developer's project settings do not.
  */
 export const ROLE_PERMISSIONS = {
-  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
-  admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'team.read', 'team.manage', 'journal.read', 'payments.read'],
+  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
+  admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'team.read', 'team.manage', 'journal.read', 'payments.read'],
   manager: ['home.read', 'projects.read', 'payments.read', 'payments.manage'],
   viewer: ['home.read', 'projects.read', 'payments.read'],
   developer: ['projects.read', 'projects.settings', 'projects.secret', 'payments.read'],

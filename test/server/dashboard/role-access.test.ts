@@ -53,6 +53,13 @@ const ROWS: Row[] = [
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
   { endpoint: 'POST /projects/:project/rotate-secret', request: project('POST', '/rotate-secret', { revoke_old: false }),
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [200, 404, 404], platform: [403, 403, 403] } },
+  { endpoint: 'GET /projects/:project/connection', request: project('GET', '/connection'),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [200, 404, 404], platform: [200, 200, 200] } },
+  // Where live money goes: owners and admins only (issue 14), never a developer or the platform.
+  { endpoint: 'PUT /projects/:project/connection', request: project('PUT', '/connection', { provider: 'ecommpay-gate', url: 'https://gate.example', upstream_project_id: 112, methods: ['card'], secret: 'upstream-secret' }),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'DELETE /projects/:project/connection', request: project('DELETE', '/connection'),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
   { endpoint: 'GET /team', request: plain('GET', '/api/dashboard/team'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 200 } },
   { endpoint: 'POST /team/invitations', request: (_t, n) => ({ method: 'POST', path: '/api/dashboard/team/invitations', body: { email: `invitee-${n}@example.com`, role: 'viewer', projects: [P.in] } }),
