@@ -79,7 +79,7 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
   }
 
   it('a manager finds the payment by last 4, refunds part of it and sees it on the timeline and at the receiver', async () => {
-    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } })
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] })
     const page = await context.newPage()
     await signIn(page, server.url, 'manager@tea.example', PASSWORD)
     // Signing in lands on Home: both test payments, from US-issued test cards (4242…, 5555…).
@@ -98,6 +98,12 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
     await page.getByRole('button', { name: 'Apply' }).click()
     await eventually(() => /last4=4444/.test(page.url()) || undefined, 10_000, 'filter in the URL')
     await eventually(async () => (await page.locator('table.payments tbody tr').count()) === 1 || undefined, 10_000, 'one row')
+    // Copy: the list as shown, tab-separated, as spreadsheets paste it.
+    await page.getByRole('button', { name: 'Copy list' }).click()
+    const copied = (await page.evaluate(() => navigator.clipboard.readText())).trimEnd().split('\n').map((line) => line.split('\t'))
+    expect(copied[0]).toEqual((await page.locator('table.payments thead th').allTextContents()).map((h) => h.trim()))
+    expect(copied).toHaveLength(2)
+    expect(copied[1]!.join(' ')).toContain('4444')
     await hasText(page.locator('table.payments tbody tr'), '555555******4444')
     expect(await axeViolations(page)).toEqual([])
     await shoot(page, 'payments-list')

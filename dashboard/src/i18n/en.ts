@@ -459,6 +459,7 @@ export const en = {
   confirm_action: 'Yes, do it',
   op_status_success: 'Succeeded',
   back: 'Back',
+  copy_list: 'Copy list',
   tab_connection: 'Connection',
   connection_title: 'Upstream connection',
   connection_lead_test: 'Where this project’s live payments will go once it is live. While it is in test mode, payments stay on the simulated acquirer and wallet.',

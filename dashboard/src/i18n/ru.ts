@@ -461,6 +461,7 @@ export const ru: Record<MessageKey, string> = {
   confirm_action: 'Да, выполнить',
   op_status_success: 'Успешно',
   back: 'Назад',
+  copy_list: 'Копировать список',
   tab_connection: 'Подключение',
   connection_title: 'Подключение к шлюзу',
   connection_lead_test: 'Куда пойдут боевые платежи проекта, когда он станет боевым. Пока проект в тестовом режиме, платежи обрабатывают симуляторы эквайера и кошелька.',

@@ -1,5 +1,5 @@
 import { useLocation } from 'preact-iso'
-import { useEffect, useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { CURRENCY_EXPONENTS } from '../../../protocol/money.ts'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { PAYMENT_COLUMNS, PAYMENT_FILTERS, type PaymentColumn, type PaymentRow } from '../../../protocol/schemas/dashboard/payments.ts'
@@ -8,7 +8,9 @@ import { call, endpointUrl } from '../api/client.ts'
 import { me } from '../app/session.ts'
 import { formatTime, t, type MessageKey } from '../i18n/i18n.ts'
 import { useResource } from '../projects/use-resource.ts'
+import { CopyButton } from '../ui/CopyButton.tsx'
 import { Alert, Empty, ErrorState, Loading } from '../ui/states.tsx'
+import { tableText } from '../ui/table-text.ts'
 import { errorText } from '../ui/error-text.ts'
 import { formatMoney } from './money.ts'
 
@@ -58,6 +60,7 @@ export function PaymentsPage() {
     return () => clearInterval(timer)
   }, [key])
   const [draft, setDraft] = useState<Filters>(filters)
+  const list = useRef<HTMLTableElement>(null)
   const [search, setSearch] = useState('')
   const [more, setMore] = useState<string>()
   const [columns, setColumns] = useState<PaymentColumn[]>(['created_at', 'payment_id', 'project', 'status', 'amount', 'method', 'card', 'customer'])
@@ -106,6 +109,7 @@ export function PaymentsPage() {
         <div class="row-actions no-print">
           <a class="btn" href={endpointUrl(ENDPOINTS.exportPaymentsCsv, { query: { ...apiQuery, tz: Intl.DateTimeFormat().resolvedOptions().timeZone } })} download>{t('export_csv')}</a>
           <a class="btn" href={endpointUrl(ENDPOINTS.exportPaymentsXlsx, { query: { ...apiQuery, tz: Intl.DateTimeFormat().resolvedOptions().timeZone } })} download>{t('export_xlsx')}</a>
+          <CopyButton class="btn" label={t('copy_list')} text={() => (list.current ? tableText(list.current) : '')} />
           <button type="button" class="btn" onClick={() => window.print()}>{t('print')}</button>
         </div>
       </div>
@@ -190,7 +194,7 @@ export function PaymentsPage() {
         : (
           <>
             <div class="table-wrap" tabIndex={0} role="region" aria-label={t('payments_title')}>
-              <table class="table payments">
+              <table class="table payments" ref={list}>
                 <caption class="sr-only">{t('payments_title')}</caption>
                 <thead>
                   <tr>{columns.map((c) => <th scope="col" key={c} class={c === 'amount' ? 'num' : undefined}>{t(`pcol_${c}`)}</th>)}</tr>

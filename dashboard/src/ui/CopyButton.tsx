@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks'
 import { t } from '../i18n/i18n.ts'
 
-/** Copies text to the clipboard and says so (politely announced). */
-export function CopyButton({ text, label }: { text: string; label?: string }) {
+/** Copies text (or what `text` gives at the click) to the clipboard and says so (politely announced). */
+export function CopyButton({ text, label, class: className }: { text: string | (() => string); label?: string; class?: string }) {
   const [copied, setCopied] = useState(false)
   return (
     <button
       type="button"
-      class="btn btn-small"
+      class={className ?? 'btn btn-small'}
       onClick={async () => {
-        await navigator.clipboard?.writeText(text).catch(() => undefined)
+        await navigator.clipboard?.writeText(typeof text === 'function' ? text() : text).catch(() => undefined)
         setCopied(true)
         setTimeout(() => setCopied(false), 2000)
       }}
