@@ -108,10 +108,11 @@ export function jobStore(sql: Sql) {
       return rows[0] ? toJob(rows[0]) : undefined
     },
 
-    async list(kind: string, orgId: string | undefined, limit: number): Promise<Job[]> {
+    /** A user's own jobs of a kind, newest first. */
+    async list(kind: string, userId: string, limit: number): Promise<Job[]> {
       const rows = await sql.query(
-        `SELECT ${COLUMNS} FROM jobs WHERE kind = $1 AND org_id IS NOT DISTINCT FROM $2 ORDER BY id DESC LIMIT $3`,
-        [kind, orgId ?? null, limit],
+        `SELECT ${COLUMNS} FROM jobs WHERE user_id = $1 AND kind = $2 ORDER BY id DESC LIMIT $3`,
+        [userId, kind, limit],
       )
       return rows.map(toJob)
     },

@@ -22,8 +22,7 @@ export function reportRoutes(router: Hono<AppEnv>, deps: DashboardDeps): void {
   const access = { auth: 'user', permission: 'home.read' } as const
 
   mount(router, deps, ENDPOINTS.reports, access, async ({ user }) => {
-    const jobs = await deps.jobs.list('report', user!.orgId ?? undefined, LISTED * 4)
-    return { reports: jobs.filter((job) => job.userId === user!.id).slice(0, LISTED).map(reportView) }
+    return { reports: (await deps.jobs.list('report', user!.id, LISTED)).map(reportView) }
   })
 
   mount(router, deps, ENDPOINTS.createReport, access, async ({ body, user, entry, meta }) => {

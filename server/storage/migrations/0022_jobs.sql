@@ -21,7 +21,7 @@ CREATE TABLE jobs (
   expires_at   timestamptz
 );
 CREATE INDEX jobs_waiting ON jobs (id) WHERE status IN ('queued', 'running');
-CREATE INDEX jobs_by_org ON jobs (org_id, id DESC);
+CREATE INDEX jobs_by_user ON jobs (user_id, kind, id DESC);
 
 -- A finished file in pieces: written as it is produced, so memory holds one piece whatever the
 -- report's size, and any process can serve the download.
