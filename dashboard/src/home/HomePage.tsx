@@ -10,6 +10,7 @@ import { language, t, type MessageKey } from '../i18n/i18n.ts'
 import { useResource } from '../projects/use-resource.ts'
 import { Empty, ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
+import { localDay } from '../ui/local-day.ts'
 
 // uPlot comes in its own chunk, after the figures: they are readable before the chart arrives.
 const HomeChart = lazy(() => import('./HomeChart.tsx').then((m) => m.HomeChart))
@@ -17,7 +18,6 @@ const HomeChart = lazy(() => import('./HomeChart.tsx').then((m) => m.HomeChart))
 const FILTERS = ['from', 'to', 'granularity', 'currency', 'project', 'method', 'country', 'mode', 'chart', 'measure'] as const
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>
 
-const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 const locale = () => (language.value === 'ru' ? 'ru-RU' : 'en-GB')
 
 /** Minor units as money of their currency (display only; the figures stay integers). */

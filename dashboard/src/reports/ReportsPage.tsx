@@ -7,11 +7,11 @@ import { formatTime, t } from '../i18n/i18n.ts'
 import { useResource } from '../projects/use-resource.ts'
 import { Alert, Empty, ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
+import { localDay } from '../ui/local-day.ts'
 
 /** How often the list is asked again while a report is being made. */
 const POLL_MS = 2000
 
-const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 
 type Draft = { report: string; format: string; from: string; to: string; mode: string; project: string }
 

@@ -1,11 +1,8 @@
-import { PassThrough, Readable } from 'node:stream'
-import { once } from 'node:events'
-import ExcelJS from 'exceljs'
-import { CURRENCY_EXPONENTS } from '../../../protocol/money.ts'
+import { Readable } from 'node:stream'
 import type { PaymentRow } from '../../../protocol/schemas/dashboard/payments.ts'
 import { PaymentError } from '../../domain/errors.ts'
 import type { Sql } from '../../storage/sql.ts'
-import { csvLine } from '../routes/journal-routes.ts'
+import { csvBytes, majorUnits, pullStream, xlsxStream, type Cell, type Sheet } from '../export/spreadsheet.ts'
 import { queryPayments, type PaymentFilter } from './payment-query.ts'
 
 /** Rows read per query: pages by keyset, so memory holds one page whatever the export's size. */
@@ -26,11 +23,8 @@ export function timeFormatter(tz: string | undefined): (iso: string) => string {
   return (iso) => format.format(new Date(iso))
 }
 
-/** Minor units as a number in the currency's exponent (1250 EUR → 12.5; exact in binary for display). */
-const major = (r: PaymentRow) => r.amount / 10 ** CURRENCY_EXPONENTS[r.currency]
-
-function cells(r: PaymentRow, time: (iso: string) => string): Array<string | number> {
-  return [time(r.created_at), r.payment_id, r.id, r.project_id, r.status, major(r), r.currency, r.method ?? '', r.card_mask ?? '', r.card_brand ?? '',
+function cells(r: PaymentRow, time: (iso: string) => string): Cell[] {
+  return [time(r.created_at), r.payment_id, r.id, r.project_id, r.status, majorUnits(r.amount, r.currency), r.currency, r.method ?? '', r.card_mask ?? '', r.card_brand ?? '',
     r.customer_id ?? '', r.customer_email ?? '', r.description ?? '', r.test ? 'test' : 'live', r.operation_types.join(' ')]
 }
 
@@ -49,48 +43,21 @@ async function* rowsOf(sql: Sql, filter: PaymentFilter): AsyncGenerator<PaymentR
   }
 }
 
-/** The filtered payments as CSV (RFC 4180, UTF-8 with BOM for spreadsheets), pulled page by page. */
-export function paymentsCsv(sql: Sql, filter: PaymentFilter, tz: string | undefined): ReadableStream<Uint8Array> {
+/** The export's one sheet: the filtered payments, page by page, as cells. */
+function sheetOf(sql: Sql, filter: PaymentFilter, tz: string | undefined): Sheet {
   const time = timeFormatter(tz)
-  const encoder = new TextEncoder()
-  const pages = rowsOf(sql, filter)
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode('\ufeff' + csvLine(HEADER)))
-    },
-    async pull(controller) {
-      const next = await pages.next()
-      if (next.done) return controller.close()
-      controller.enqueue(encoder.encode(next.value.map((r) => csvLine(cells(r, time))).join('')))
-    },
-    async cancel() {
-      await pages.return(undefined)
-    },
-  }, { highWaterMark: 1 })
+  async function* pages(): AsyncGenerator<Cell[][]> {
+    for await (const rows of rowsOf(sql, filter)) yield rows.map((r) => cells(r, time))
+  }
+  return { name: 'Payments', header: HEADER, pages: pages() }
 }
 
-/**
- * The filtered payments as XLSX, written by ExcelJS's streaming writer: each row is committed
- * (serialised and released) as it is added, and a page is read only when the previous one has
- * drained to the client, so memory stays flat however many rows there are.
- */
+/** The filtered payments as CSV, pulled page by page. */
+export function paymentsCsv(sql: Sql, filter: PaymentFilter, tz: string | undefined): ReadableStream<Uint8Array> {
+  return pullStream(csvBytes(sheetOf(sql, filter, tz)))
+}
+
+/** The filtered payments as XLSX, streamed with flat memory (xlsxStream). */
 export function paymentsXlsx(sql: Sql, filter: PaymentFilter, tz: string | undefined, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
-  const time = timeFormatter(tz)
-  const out = new PassThrough({ highWaterMark: 256 * 1024 })
-  const run = async () => {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false })
-    const sheet = workbook.addWorksheet('Payments')
-    sheet.addRow(HEADER).commit()
-    for await (const rows of rowsOf(sql, filter)) {
-      for (const r of rows) sheet.addRow(cells(r, time)).commit()
-      if (out.writableNeedDrain) await once(out, 'drain')
-    }
-    sheet.commit()
-    await workbook.commit()
-  }
-  run().catch((error: unknown) => {
-    onError(error)
-    out.destroy(error instanceof Error ? error : new Error('export failed'))
-  })
-  return Readable.toWeb(out) as ReadableStream<Uint8Array>
+  return Readable.toWeb(xlsxStream(sheetOf(sql, filter, tz), onError)) as ReadableStream<Uint8Array>
 }

@@ -1,12 +1,8 @@
-import { PassThrough } from 'node:stream'
-import { once } from 'node:events'
-import ExcelJS from 'exceljs'
-import { CURRENCY_EXPONENTS } from '../../../protocol/money.ts'
 import type { ReportFormat, ReportKind } from '../../../protocol/schemas/dashboard/reports.ts'
 import type { JobOutput } from '../../jobs/job-worker.ts'
 import { toSafeInt, type Sql } from '../../storage/sql.ts'
+import { csvBytes, majorUnits, xlsxStream, type Cell, type Sheet } from '../export/spreadsheet.ts'
 import { timeFormatter } from '../payments/payment-export.ts'
-import { csvLine } from '../routes/journal-routes.ts'
 
 /** What a report job was asked for, with the projects the asking user could see at that moment. */
 export type ReportParams = {
@@ -20,16 +16,11 @@ export type ReportParams = {
   projects: number[] | null
 }
 
-type Cell = string | number
-type Sheet = { name: string; header: string[]; rows: AsyncIterable<Cell[][]> }
-
 const CHUNK = 2000
 const TYPES = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const
 
-/** Minor units as a number in the currency's exponent, as the payments export writes them. */
-function major(amount: unknown, currency: string): number {
-  return toSafeInt(amount, 'amount') / 10 ** (CURRENCY_EXPONENTS[currency as keyof typeof CURRENCY_EXPONENTS] ?? 2)
-}
+/** An amount column as the payments export writes it: a number in the currency's exponent. */
+const major = (amount: unknown, currency: string) => majorUnits(toSafeInt(amount, 'amount'), currency)
 
 /**
  * The period as instants: from the user's `from` midnight to the midnight after `to`, in their
@@ -83,33 +74,8 @@ async function* statisticRows(sql: Sql, params: ReportParams): AsyncGenerator<Ce
 
 function sheetFor(sql: Sql, params: ReportParams): Sheet {
   return params.report === 'operations'
-    ? { name: 'Operations', header: ['created', 'payment_id', 'operation_id', 'project_id', 'type', 'status', 'amount', 'currency', 'method', 'code', 'message', 'card', 'customer_id'], rows: operationRows(sql, params) }
-    : { name: 'Statistics', header: ['day', 'project_id', 'currency', 'method', 'type', 'status', 'count', 'amount'], rows: statisticRows(sql, params) }
-}
-
-async function* csv(sheet: Sheet): AsyncGenerator<Uint8Array> {
-  const encoder = new TextEncoder()
-  // The BOM lets spreadsheet programs read UTF-8 (customer ids and messages may be Cyrillic).
-  yield encoder.encode('\ufeff' + csvLine(sheet.header))
-  for await (const rows of sheet.rows) yield encoder.encode(rows.map(csvLine).join(''))
-}
-
-/** XLSX by ExcelJS's streaming writer: rows are committed as they come, so memory stays flat. */
-function xlsx(sheet: Sheet): AsyncIterable<Uint8Array> {
-  const out = new PassThrough({ highWaterMark: 256 * 1024 })
-  const write = async () => {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false })
-    const ws = workbook.addWorksheet(sheet.name)
-    ws.addRow(sheet.header).commit()
-    for await (const rows of sheet.rows) {
-      for (const row of rows) ws.addRow(row).commit()
-      if (out.writableNeedDrain) await once(out, 'drain')
-    }
-    ws.commit()
-    await workbook.commit()
-  }
-  write().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error('report failed')))
-  return out
+    ? { name: 'Operations', header: ['created', 'payment_id', 'operation_id', 'project_id', 'type', 'status', 'amount', 'currency', 'method', 'code', 'message', 'card', 'customer_id'], pages: operationRows(sql, params) }
+    : { name: 'Statistics', header: ['day', 'project_id', 'currency', 'method', 'type', 'status', 'count', 'amount'], pages: statisticRows(sql, params) }
 }
 
 /** Makes the report file a job asked for. */
@@ -118,6 +84,6 @@ export function reportFile(sql: Sql, params: ReportParams): JobOutput {
   return {
     fileName: `epay-${params.report}-${params.from}-${params.to}.${params.format}`,
     contentType: TYPES[params.format],
-    body: params.format === 'csv' ? csv(sheet) : xlsx(sheet),
+    body: params.format === 'csv' ? csvBytes(sheet) : xlsxStream(sheet),
   }
 }

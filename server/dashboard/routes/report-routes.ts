@@ -6,6 +6,7 @@ import type { AppEnv } from '../../http/deps.ts'
 import type { Job } from '../../jobs/job-store.ts'
 import { projectInScope } from '../access/dashboard-user.ts'
 import type { DashboardDeps } from '../dashboard-deps.ts'
+import { pullStream } from '../export/spreadsheet.ts'
 import { journal, mount } from '../http/endpoint.ts'
 import type { ReportParams } from '../reports/report-files.ts'
 import { visibleProjects } from './payment-routes.ts'
@@ -45,20 +46,10 @@ export function reportRoutes(router: Hono<AppEnv>, deps: DashboardDeps): void {
     if (!job || job.kind !== 'report' || job.userId !== user!.id) throw new PaymentError('not_found', 'no such report')
     if (job.status !== 'done') throw new PaymentError('conflict', 'the report is not ready')
     if (job.expiresAt && job.expiresAt <= deps.clock.now()) throw new PaymentError('not_found', 'the report has expired')
-    const pieces = deps.jobs.chunks(job.id)
     c.header('Content-Type', job.contentType ?? 'application/octet-stream')
     c.header('Content-Disposition', `attachment; filename="${job.fileName ?? `report-${job.id}`}"`)
     if (job.size !== undefined) c.header('Content-Length', String(job.size))
-    return c.body(new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await pieces.next()
-        if (next.done) controller.close()
-        else controller.enqueue(next.value)
-      },
-      async cancel() {
-        await pieces.return(undefined)
-      },
-    }))
+    return c.body(pullStream(deps.jobs.chunks(job.id)))
   })
 }
 
