@@ -22,6 +22,8 @@ const SECRET = 'crash-harness-secret'
 const PROJECT = 7101
 // Five kills per database keep `npm test` within its time on 2 cores; CRASH_KILLS=25 runs a long campaign.
 const KILLS = Number(process.env['CRASH_KILLS'] ?? 5)
+/** Fewer acknowledged payments than this and the campaign has not tested enough to say anything. */
+const ENOUGH_PAYMENTS = 20
 const PAN_SEARCH = ['4242424242424242', '4000000000000002', '4000000000003220']
 
 const storages: Array<[string, () => Promise<CrashStorage>]> = [['pglite', async () => pgliteStorage(dataDir('epay-crash-harness-'))]]
@@ -73,6 +75,11 @@ describe.concurrent.each(storages)('crash harness on %s', (name, prepare) => {
         }
         server = await startServer(env)
       }
+      // On a slow machine PGlite's restarts can take most of the kill phase: the traffic runs on,
+      // with no more kills, until the campaign has enough payments (at most 60 s; short of it, the
+      // expectation below fails with the count).
+      const acknowledged = () => driver.results.filter((r) => r.acknowledged).length
+      await eventually(() => acknowledged() >= ENOUGH_PAYMENTS || undefined, 60_000, 'enough acknowledged payments').catch(() => undefined)
       await sleep(1000)
     } finally {
       await driver.stop()
@@ -120,7 +127,7 @@ describe.concurrent.each(storages)('crash harness on %s', (name, prepare) => {
     expect(driver.errors).toEqual([])
     expect(report.violations).toEqual([])
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
-    expect(driver.results.filter((r) => r.acknowledged).length).toBeGreaterThanOrEqual(20)
+    expect(driver.results.filter((r) => r.acknowledged).length).toBeGreaterThanOrEqual(ENOUGH_PAYMENTS)
     expect(report.counts.successes).toBeGreaterThan(0)
     expect(report.counts.declines).toBeGreaterThan(0)
     // A wallet payment can stay open only if both the shopper's answer from the wallet and the
