@@ -64,7 +64,20 @@ export type Shopper = { merchant: string; language: string | undefined }
  * crash can never authorise twice.
  */
 export interface CardAcquirer {
-  authorise(request: { reference: string; amount: number; currency: Currency; card: CardData; capture: boolean; shopper: Shopper }): Promise<AcquirerResult>
+  authorise(request: {
+    reference: string
+    amount: number
+    currency: Currency
+    card: CardData
+    capture: boolean
+    shopper: Shopper
+    /**
+     * A merchant-initiated charge of a card the customer saved (`/v2/payment/card/recurring`):
+     * no cardholder is there. A connector charges the upstream's own stored credential for it
+     * where it has one; the simulators charge the card data alike.
+     */
+    storedCard?: { token: string }
+  }): Promise<AcquirerResult>
   status(reference: string): Promise<AcquirerResult | undefined>
   /**
    * Gives up on an authorisation EPay has no answer for (a lost call, a 3-D Secure challenge the

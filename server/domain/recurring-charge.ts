@@ -57,7 +57,7 @@ export async function recurringCharge(
   try {
     result = await route.acquirer.authorise({
       reference: String(operation.id), amount: payment.amount, currency: payment.currency, card: saved.card, capture: true,
-      shopper: { merchant: project.name, language: undefined },
+      shopper: { merchant: project.name, language: undefined }, storedCard: { token: saved.record.token },
     })
   } catch {
     // Unknown outcome: the follow-up resolver asks the acquirer's records later.

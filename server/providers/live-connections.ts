@@ -3,6 +3,7 @@ import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import { createEcommpayGateConnector } from './ecommpay-gate/connector.ts'
 import { upstreamRequests, type UpstreamRequests } from './ecommpay-gate/upstream-requests.ts'
+import { upstreamCardTokens, type UpstreamCardTokens } from './ecommpay-gate/upstream-tokens.ts'
 import type { LiveConnections } from './provider-registry.ts'
 import { simTickets, type SimTickets } from './sim-ticket.ts'
 
@@ -10,11 +11,12 @@ import { simTickets, type SimTickets } from './sim-ticket.ts'
 export type UpstreamDeps = {
   connections: ConnectionStore
   requests: UpstreamRequests
+  cardTokens: UpstreamCardTokens
   tickets: { acs: SimTickets; return: SimTickets }
 }
 
 export function upstreamDeps(sql: Sql, connections: ConnectionStore, ticketSecret: string): UpstreamDeps {
-  return { connections, requests: upstreamRequests(sql), tickets: { acs: simTickets(ticketSecret, 'upstream-acs'), return: simTickets(ticketSecret, 'upstream-return') } }
+  return { connections, requests: upstreamRequests(sql), cardTokens: upstreamCardTokens(sql), tickets: { acs: simTickets(ticketSecret, 'upstream-acs'), return: simTickets(ticketSecret, 'upstream-return') } }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { DECLINES } from '../../domain/decline-codes.ts'
 import type { AcquirerResult, CardData, CardRoute, Clock, ProviderAnswer, ProviderFollowUp, WalletRoute } from '../../domain/ports.ts'
 import type { Signable } from '../../signature/string-to-sign.ts'
@@ -5,6 +6,7 @@ import type { ProviderConnection } from '../../storage/connection-store.ts'
 import type { SimTickets } from '../sim-ticket.ts'
 import { createGateClient, UpstreamUnavailable, type UpstreamRefusal } from './gate-client.ts'
 import type { UpstreamKind, UpstreamRequest, UpstreamRequests } from './upstream-requests.ts'
+import type { UpstreamCardToken, UpstreamCardTokens } from './upstream-tokens.ts'
 import { attemptResult, followUpAnswer, mainOperation, readUpstreamStatus, refusedUpstream, type UpstreamStatus } from './upstream-status.ts'
 
 /** The provider id the connector records on the operations it runs. */
@@ -16,6 +18,7 @@ const SHOPPER_LINK_TTL_MS = 24 * 60 * 60_000
 export type EcommpayGateOptions = {
   connection: ProviderConnection
   requests: UpstreamRequests
+  cardTokens: UpstreamCardTokens
   /** EPay's own public URL: where the upstream sends callbacks and the shopper comes back. */
   publicUrl: string
   /** Signed references for the shopper's links through EPay (`acs`: to the upstream ACS, `return`: back). */
@@ -162,6 +165,36 @@ export function createEcommpayGateConnector(options: EcommpayGateOptions): { car
     return runFollowUp(row)
   }
 
+  const upstream = `${connection.url.replace(/\/+$/, '')}#${connection.upstreamProjectId}`
+
+  /**
+   * The upstream's saved card for one of EPay's, created on its first merchant-initiated charge.
+   * Hint: the upstream customer id is derived from EPay's token, never the token itself (a
+   * credential at EPay), and the create call's Idempotency-Key from it too, so a create whose
+   * answer was lost returns the same token when sent again.
+   */
+  async function upstreamToken(card: CardData, storedCard: { token: string }): Promise<UpstreamCardToken | UpstreamRefusal> {
+    const known = await options.cardTokens.find(connection.projectId, storedCard.token, upstream)
+    if (known) return known
+    const customerId = `epay-${createHash('sha256').update(`${connection.projectId}:${storedCard.token}`).digest('hex').slice(0, 32)}`
+    const answer = await client.call('/v2/token/card/create', { general: {}, customer: { id: customerId }, card: cardBody(card, false) }, `epay-token-${customerId}`)
+    if (answer.kind === 'refused') return answer
+    const token = answer.body['token']
+    if (typeof token !== 'string' || token === '') throw new UpstreamUnavailable('a saved card without token')
+    return options.cardTokens.keep(connection.projectId, storedCard.token, upstream, { customerId, token }, options.clock.now())
+  }
+
+  /** A charge without the cardholder, on the upstream's own saved card: never the PAN again. */
+  async function recurring(request: Parameters<CardRoute['acquirer']['authorise']>[0] & { storedCard: { token: string } }): Promise<AcquirerResult> {
+    const token = await upstreamToken(request.card, request.storedCard)
+    if ('kind' in token) return refusedUpstream(request.reference, token.code)
+    return charge(request.reference, 'recurring', '/v2/payment/card/recurring', () => ({
+      payment: { amount: request.amount, currency: request.currency },
+      customer: { id: token.customerId },
+      account_token: token.token,
+    }))
+  }
+
   const cardBody = (card: CardData, withCvc: boolean) => ({
     pan: card.pan, year: card.expYear, month: card.expMonth, card_holder: card.holder || 'CARDHOLDER', ...(withCvc && card.cvc ? { cvv: card.cvc } : {}),
   })
@@ -171,7 +204,7 @@ export function createEcommpayGateConnector(options: EcommpayGateOptions): { car
     providerId: ECOMMPAY_GATE_PROVIDER_ID,
     acquirer: {
       authorise: (request) =>
-        charge(request.reference, request.capture ? 'sale' : 'auth', request.capture ? '/v2/payment/card/sale' : '/v2/payment/card/auth', () => ({
+        request.storedCard && request.capture ? recurring({ ...request, storedCard: request.storedCard }) : charge(request.reference, request.capture ? 'sale' : 'auth', request.capture ? '/v2/payment/card/sale' : '/v2/payment/card/auth', () => ({
           payment: { amount: request.amount, currency: request.currency },
           card: cardBody(request.card, true),
           return_url: shopperReturnUrl(request.reference),

@@ -1,7 +1,7 @@
 import type { Sql } from '../../storage/sql.ts'
 
 /** What the connector asked the upstream for one EPay reference. */
-export type UpstreamKind = 'sale' | 'auth' | 'wallet_sale' | 'capture' | 'cancel' | 'refund' | 'card_payout' | 'wallet_payout'
+export type UpstreamKind = 'sale' | 'auth' | 'recurring' | 'wallet_sale' | 'capture' | 'cancel' | 'refund' | 'card_payout' | 'wallet_payout'
 
 export type UpstreamRequest = {
   reference: string

@@ -135,6 +135,37 @@ describe('a live project connected to an upstream gateway', () => {
     expect(forged.status).toBe(403)
   })
 
+  it('charges a saved card on the upstream\'s own token: one token, recurring operations upstream, no card number again', async () => {
+    const customer = `cust-${orderId('rec')}`
+    const created = await frontGate('/v2/token/card/create', { customer: { id: customer }, card: { pan: '4242424242424242', year: 2034, month: 12, card_holder: 'JANE DOE' } })
+    const token = String(created.body['token'])
+    const seen = up.record()
+    try {
+      for (const amount of [700, 800]) {
+        const id = orderId('live-rec')
+        expect((await frontGate('/v2/payment/card/recurring', { general: { payment_id: id }, payment: { amount, currency: 'EUR' }, customer: { id: customer }, account_token: token })).status).toBe(200)
+        const status = await frontStatus(id)
+        expect(status['payment']).toMatchObject({ status: 'success', sum: { amount, currency: 'EUR' } })
+        const attempt = String((status['operations'] as Array<Record<string, unknown>>).find((op) => op['type'] === 'recurring')!['id'])
+        // Upstream it is a recurring charge on its own saved card, as one of its merchants would make.
+        const upstream = await upstreamStatus(attempt)
+        expect(upstream['payment']).toMatchObject({ status: 'success', sum: { amount, currency: 'EUR' } })
+        expect((upstream['operations'] as Array<Record<string, unknown>>).map((op) => op['type'])).toEqual(['recurring'])
+      }
+      // One upstream token for the card, made on the first charge and reused by the second.
+      const paths = seen.requests.map((r) => r.path)
+      expect(paths.filter((p) => p === '/v2/token/card/create')).toHaveLength(1)
+      expect(paths.filter((p) => p === '/v2/payment/card/recurring')).toHaveLength(2)
+      expect(paths).not.toContain('/v2/payment/card/sale')
+      // The card number went upstream once, to save it; the charges carry only the token.
+      const withPan = seen.requests.filter((r) => r.body.includes('4242424242424242')).map((r) => r.path)
+      expect(withPan).toEqual(['/v2/token/card/create'])
+      expect(seen.requests.some((r) => r.body.includes(token))).toBe(false)
+    } finally {
+      seen.stop()
+    }
+  })
+
   it('passes the upstream\'s 3028 decline of a payout over its balance through to the merchant', async () => {
     const id = orderId('live-sale')
     await frontGate('/v2/payment/card/sale', { general: { payment_id: id }, payment: { amount: 900, currency: 'EUR' }, card: card('4242424242424242') })

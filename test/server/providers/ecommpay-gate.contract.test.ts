@@ -1,6 +1,7 @@
 import { systemClock } from '../../../server/ids.ts'
 import { createEcommpayGateConnector } from '../../../server/providers/ecommpay-gate/connector.ts'
 import { upstreamRequests } from '../../../server/providers/ecommpay-gate/upstream-requests.ts'
+import { upstreamCardTokens } from '../../../server/providers/ecommpay-gate/upstream-tokens.ts'
 import { simTickets } from '../../../server/providers/sim-ticket.ts'
 import { passChallenge, passWallet } from '../../fixtures/sim-browser.ts'
 import { startUpstreamEpay, UPSTREAM_PROJECT } from '../../fixtures/upstream-epay.ts'
@@ -19,6 +20,7 @@ describeProvider('ecommpay-gate connector to an upstream EPay', async () => {
   const connector = createEcommpayGateConnector({
     connection: { projectId: 501, provider: 'ecommpay-gate', url: up.url, upstreamProjectId: UPSTREAM_PROJECT.id, methods: ['card', 'jeton'], secret: UPSTREAM_PROJECT.secret },
     requests,
+    cardTokens: upstreamCardTokens(up.upstream.sql),
     publicUrl: 'http://127.0.0.1:9',
     tickets,
     clock: systemClock,

@@ -80,6 +80,18 @@ export function describeProvider(name: string, setup: () => Promise<ProviderHarn
         expect(final(await card().route.acquirer.status(ref))).toEqual(final(first))
       })
 
+      it('charges a saved card without its holder, once, and tells it by status', async () => {
+        const ref = reference()
+        const saved = { ...card().cards.approve, cvc: '' }
+        const charge = () => card().route.acquirer.authorise({ reference: ref, amount: 900, currency: 'EUR', card: saved, capture: true, shopper: SHOPPER, storedCard: { token: `tok-${ref}` } })
+        const first = await charge()
+        expect(first).toMatchObject({ kind: 'approved', providerId: expect.any(String) })
+        expect(final(await charge())).toEqual(final(first))
+        expect(final(await card().route.acquirer.status(ref))).toEqual(final(first))
+        const refund = reference()
+        expect((await card().route.operations.refund({ reference: refund, original: first.providerId, amount: 900, currency: 'EUR' })).kind).toBe('approved')
+      })
+
       it('declines with the provider\'s code', async () => {
         const ref = reference()
         const result = await authorise(ref, card().cards.decline)
