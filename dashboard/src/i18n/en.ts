@@ -524,7 +524,7 @@ export const en = {
   invoice_col_invoice: 'Invoice',
   invoice_col_customer: 'Customer',
   invoice_col_expires: 'Expires',
-  invoice_col_kind: 'Use',
+  invoice_col_kind: 'Link type',
   invoice_single: 'Single payment',
   invoice_reusable: 'Reusable',
   invoice_paid_times: 'paid {count} times',

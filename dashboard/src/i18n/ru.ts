@@ -526,7 +526,7 @@ export const ru: Record<MessageKey, string> = {
   invoice_col_invoice: 'Счёт',
   invoice_col_customer: 'Клиент',
   invoice_col_expires: 'Действует до',
-  invoice_col_kind: 'Оплат',
+  invoice_col_kind: 'Тип ссылки',
   invoice_single: 'Одна оплата',
   invoice_reusable: 'Многоразовый',
   invoice_paid_times: 'оплат: {count}',

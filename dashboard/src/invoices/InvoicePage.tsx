@@ -14,14 +14,15 @@ import { InvoiceStatus } from './InvoicesPage.tsx'
 /** One invoice: its facts, the link (copy, QR code, send by email), cancel, and the payments made from it. */
 export function InvoicePage({ project, id }: { project: string; id: string }) {
   const res = useResource(() => call(ENDPOINTS.invoice, { params: { project, invoice: id } }), [project, id])
-  const [notice, setNotice] = useState<string>()
+  // A function, so the notice follows a change of language like the rest of the screen.
+  const [notice, setNotice] = useState<() => string>()
   if (res.loading && !res.data) return <section class="page"><Loading /></section>
   if (res.error || !res.data) return <section class="page"><ErrorState message={errorText(res.error)} onRetry={res.reload} /></section>
   const detail = res.data
   const { invoice } = detail
-  const update = (next: InvoiceDetail['invoice'], message: string) => {
+  const update = (next: InvoiceDetail['invoice'], message: () => string) => {
     res.setData({ ...detail, invoice: next, actions: { cancel: next.status === 'active' && detail.actions.cancel, send: next.status === 'active' && detail.actions.send } })
-    setNotice(message)
+    setNotice(() => message)
   }
 
   return (
@@ -29,7 +30,7 @@ export function InvoicePage({ project, id }: { project: string; id: string }) {
       <p><a href="/dashboard/invoices">← {t('invoice_back')}</a></p>
       <h1>{formatMoney(invoice.amount, invoice.currency)} <InvoiceStatus status={invoice.status} /></h1>
       <p class="lead">{invoice.description ?? invoice.id}</p>
-      {notice && <Alert kind="success">{notice}</Alert>}
+      {notice && <Alert kind="success">{notice()}</Alert>}
       <div class="invoice-grid">
         <section class="panel facts" aria-labelledby="invoice-facts">
           <h2 id="invoice-facts">{t('invoice_facts')}</h2>
@@ -54,10 +55,10 @@ export function InvoicePage({ project, id }: { project: string; id: string }) {
             </div>
           </div>
           {invoice.last_sent_to && invoice.last_sent_at && <p class="muted">{t('invoice_last_sent', { email: invoice.last_sent_to, time: formatTime(invoice.last_sent_at) })}</p>}
-          {detail.actions.send && <SendForm detail={detail} onSent={(next, to) => update(next, t('invoice_sent', { email: to }))} />}
+          {detail.actions.send && <SendForm detail={detail} onSent={(next, to) => update(next, () => t('invoice_sent', { email: to }))} />}
         </section>
       </div>
-      {detail.actions.cancel && <CancelPanel detail={detail} onCancelled={(next) => update(next, t('invoice_cancelled_done'))} />}
+      {detail.actions.cancel && <CancelPanel detail={detail} onCancelled={(next) => update(next, () => t('invoice_cancelled_done'))} />}
       <section class="panel" aria-labelledby="invoice-payments">
         <h2 id="invoice-payments">{t('invoice_payments')}</h2>
         {detail.payments.length === 0 ? <p class="muted">{t('invoice_payments_empty')}</p> : (

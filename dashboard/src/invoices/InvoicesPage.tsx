@@ -54,7 +54,7 @@ export function InvoicesPage() {
         {can('payments.manage') && <a class="btn btn-primary" href="/dashboard/invoices/new">{t('invoice_new')}</a>}
       </div>
       <form
-        class="filters"
+        class="filters invoice-filters"
         role="search"
         aria-label={t('filters')}
         onSubmit={(e) => {
@@ -99,20 +99,21 @@ export function InvoicesPage() {
                     <th scope="col" class="num">{t('invoice_amount')}</th>
                     <th scope="col">{t('invoice_col_customer')}</th>
                     <th scope="col">{t('invoice_col_expires')}</th>
-                    <th scope="col">{t('invoice_col_kind')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.id}>
-                      <th scope="row" class="truncate"><a href={`/dashboard/invoices/${r.project_id}/${r.id}`}>{r.description ?? r.id}</a></th>
+                      <th scope="row" class="truncate">
+                        <a href={`/dashboard/invoices/${r.project_id}/${r.id}`}>{r.description ?? r.id}</a>
+                        <br /><span class="muted">{r.reusable ? `${t('invoice_reusable')}, ${t('invoice_paid_times', { count: r.paid_count })}` : t('invoice_single')}</span>
+                      </th>
                       <td class="nowrap">{formatTime(r.created_at)}</td>
                       <td>{projects.get(r.project_id) ?? r.project_id}</td>
                       <td><InvoiceStatus status={r.status} /></td>
                       <td class="num nowrap">{formatMoney(r.amount, r.currency)}</td>
                       <td class="truncate">{r.customer_email ?? r.customer_phone ?? '—'}</td>
-                      <td class="nowrap">{r.expires_at ? formatTime(r.expires_at) : t('invoice_never')}</td>
-                      <td>{r.reusable ? `${t('invoice_reusable')}, ${t('invoice_paid_times', { count: r.paid_count })}` : t('invoice_single')}</td>
+                      <td>{r.expires_at ? formatTime(r.expires_at) : t('invoice_never')}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -37,6 +37,7 @@ export function invoiceMail(lang: DashboardLanguage, to: string, facts: InvoiceM
     .format(facts.amount / 10 ** exponent)
   const lines: string[] = [...t.lines(facts.merchant, amount)]
   if (facts.description) lines.push(t.purpose(facts.description))
-  if (facts.expiresAt) lines.push(t.until(new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(facts.expiresAt)))
+  // The shopper's zone is unknown here: the time is written in UTC and says so.
+  if (facts.expiresAt) lines.push(t.until(`${new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(facts.expiresAt)} UTC`))
   return layout(to, t.subject(facts.merchant, amount), lines, { url: facts.url, label: t.button }, t.footer)
 }

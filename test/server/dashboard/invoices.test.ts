@@ -210,13 +210,14 @@ describe.each(testDatabases())('invoices ($name)', { timeout: 120_000 }, (db) =>
   })
 
   it('mails the link over SMTP in the chosen language, and the link in the mail opens the payment', async () => {
-    const invoice = await create({ amount: 4250, description: 'Gift box', customer_email: 'jane@shopper.example' })
+    const invoice = await create({ amount: 4250, description: 'Gift box', customer_email: 'jane@shopper.example', expires_at: '2030-03-20T18:30:00.000Z' })
     const res = await t.call(manager, 'POST', `/api/dashboard/projects/${P1}/invoices/${invoice.id}/send`, { language: 'ru' })
     expect(res.status).toBe(200)
     expect(v.parse(InvoiceViewSchema, await res.json())).toMatchObject({ last_sent_to: 'jane@shopper.example' })
     const mail = await smtp.mailTo('jane@shopper.example', /Project 7401/)
     expect(mail.subject.replace(/\s/g, ' ')).toBe('Счёт от Project 7401: 42,50 €')
     expect(mail.text).toContain('Назначение: Gift box')
+    expect(mail.text.replace(/\s/g, ' ')).toContain('Ссылка действует до 20 марта 2030 г. в 18:30 UTC.')
     const url = /https?:\/\/\S+\/invoice\/inv_[A-Za-z0-9_-]{22}/.exec(mail.text)![0]
     expect(url).toBe(invoice.url)
     expect(mail.html).toContain(`href="${invoice.url}"`)
