@@ -5,6 +5,7 @@ import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import { jobStore } from '../jobs/job-store.ts'
+import { createInvoiceStore } from '../storage/invoice-store.ts'
 import { jobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import { loadDashboardAssets } from './dashboard-assets.ts'
@@ -70,6 +71,7 @@ export function composeDashboard(options: {
       }
       return assets
     },
+    invoices: createInvoiceStore(sql),
     jobs,
     jobWorker: worker,
     runJobs() {

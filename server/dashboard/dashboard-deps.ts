@@ -4,6 +4,7 @@ import type { LimitAdmin } from '../storage/limits-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import type { JobStore } from '../jobs/job-store.ts'
+import type { createInvoiceStore } from '../storage/invoice-store.ts'
 import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { JobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
@@ -39,6 +40,8 @@ export type DashboardDeps = {
   /** The session cookie: `__Host-` and Secure over https; see docs/dashboard.md for plain http. */
   cookie: { name: string; secure: boolean }
   assets: () => DashboardAssets | undefined
+  /** Invoices (payment links); the public link /invoice/<id> reads them too. */
+  invoices: ReturnType<typeof createInvoiceStore>
   /** Background jobs (reports): the queue in the database, and this process's worker on it. */
   jobs: JobStore
   jobWorker: JobWorker

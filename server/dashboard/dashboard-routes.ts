@@ -4,6 +4,7 @@ import type { DashboardDeps } from './dashboard-deps.ts'
 import { authRoutes } from './routes/auth-routes.ts'
 import { devMailRoutes } from './routes/dev-mail-routes.ts'
 import { homeRoutes } from './routes/home-routes.ts'
+import { invoiceRoutes } from './routes/invoice-routes.ts'
 import { journalRoutes } from './routes/journal-routes.ts'
 import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
@@ -26,6 +27,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   teamRoutes(router, deps)
   journalRoutes(router, deps)
   paymentRoutes(router, deps, app)
+  invoiceRoutes(router, deps, app)
   reportRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)

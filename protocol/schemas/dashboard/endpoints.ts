@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import * as auth from './auth.ts'
 import { OkSchema } from './common.ts'
 import { HomeQuerySchema, HomeViewSchema } from './home.ts'
+import * as inv from './invoices.ts'
 import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
 import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
@@ -80,6 +81,12 @@ export const ENDPOINTS = {
   capture: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/capture', body: pay.CaptureBodySchema, response: pay.ActionResultSchema }),
   cancel: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/cancel', body: pay.CancelBodySchema, response: pay.ActionResultSchema }),
   resendCallback: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/callbacks/:callback/resend', response: OkSchema }),
+
+  invoices: e({ method: 'GET', path: '/api/dashboard/invoices', query: inv.InvoiceListQuerySchema, response: inv.InvoiceListSchema }),
+  createInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices', body: inv.InvoiceCreateBodySchema, response: inv.InvoiceViewSchema }),
+  invoice: e({ method: 'GET', path: '/api/dashboard/projects/:project/invoices/:invoice', response: inv.InvoiceDetailSchema }),
+  cancelInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices/:invoice/cancel', response: inv.InvoiceViewSchema }),
+  sendInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices/:invoice/send', body: inv.InvoiceSendBodySchema, response: inv.InvoiceViewSchema }),
 
   reports: e({ method: 'GET', path: '/api/dashboard/reports', response: ReportListSchema }),
   createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),
