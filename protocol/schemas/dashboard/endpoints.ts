@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import * as auth from './auth.ts'
+import { BalanceViewSchema, PayoutBodySchema, PayoutListQuerySchema, PayoutListSchema, PayoutResultSchema } from './balance.ts'
 import { OkSchema } from './common.ts'
 import { HomeQuerySchema, HomeViewSchema } from './home.ts'
 import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
@@ -80,6 +81,10 @@ export const ENDPOINTS = {
   capture: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/capture', body: pay.CaptureBodySchema, response: pay.ActionResultSchema }),
   cancel: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/cancel', body: pay.CancelBodySchema, response: pay.ActionResultSchema }),
   resendCallback: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/callbacks/:callback/resend', response: OkSchema }),
+
+  balance: e({ method: 'GET', path: '/api/dashboard/balance', response: BalanceViewSchema }),
+  payouts: e({ method: 'GET', path: '/api/dashboard/payouts', query: PayoutListQuerySchema, response: PayoutListSchema }),
+  requestPayout: e({ method: 'POST', path: '/api/dashboard/projects/:project/payouts', body: PayoutBodySchema, response: PayoutResultSchema }),
 
   reports: e({ method: 'GET', path: '/api/dashboard/reports', response: ReportListSchema }),
   createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),
