@@ -45,13 +45,13 @@ export async function queryPayouts(sql: Sql, filter: PaymentFilter, limit: numbe
   const { where, params } = paymentWhere({ ...filter, operation: 'payout' })
   params.push(limit)
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT id, project_id, payment_id, created_at, status, amount, currency, method FROM payments ${where}
+    `SELECT id, project_id, payment_id, created_at, status, amount, currency FROM payments ${where}
       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
     params,
   )
   if (rows.length === 0) return []
   const ops = await sql.query<Record<string, unknown>>(
-    `SELECT DISTINCT ON (payment_row_id) payment_row_id, code, message, card_mask FROM operations
+    `SELECT DISTINCT ON (payment_row_id) payment_row_id, method, code, message, card_mask FROM operations
       WHERE payment_row_id = ANY($1::text[]) AND type = 'payout' ORDER BY payment_row_id, id DESC`,
     [rows.map((r) => String(r['id']))],
   )
@@ -66,7 +66,7 @@ export async function queryPayouts(sql: Sql, filter: PaymentFilter, limit: numbe
       status: r['status'] as PayoutRow['status'],
       amount: toSafeInt(r['amount'], 'amount'),
       currency: String(r['currency']) as Currency,
-      method: optional(r['method']) ?? null,
+      method: optional(op?.['method']) ?? null,
       destination: optional(op?.['card_mask']) ?? null,
       code: optional(op?.['code']) ?? null,
       message: optional(op?.['message']) ?? null,
