@@ -250,7 +250,7 @@ export async function balanceShots(page: Page, base: string, shot: (name: string
   await page.locator('.confirm .btn-primary').click()
   await page.locator('.alert-success').waitFor()
   await page.locator('table.payouts tbody tr').first().waitFor()
-  await form.locator('input[name="amount"]').fill('99999999.00')
+  await form.locator('input[name="amount"]').fill('99999.00')
   await form.locator('button[type="submit"]').click()
   await page.locator('.confirm .btn-primary').click()
   await page.locator('.alert-error').waitFor()

@@ -75,7 +75,7 @@ export function BalancePage() {
               <tbody>
                 {view!.balances.map((b) => (
                   <tr key={`${b.project_id}-${b.currency}`}>
-                    <th scope="row">{b.project_name} <span class="muted">{t('balance_rate', { rate: rate(view!.projects.find((p) => p.id === b.project_id)?.commission_bps ?? 0) })}</span></th>
+                    <th scope="row">{b.project_name} <span class="muted rate">{t('balance_rate', { rate: rate(view!.projects.find((p) => p.id === b.project_id)?.commission_bps ?? 0) })}</span></th>
                     <td>{b.currency}</td>
                     <td class="num nowrap"><strong>{formatMoney(b.available, b.currency)}</strong></td>
                     <td class="num nowrap">{formatMoney(b.commission, b.currency)}</td>
