@@ -151,7 +151,7 @@ export function BalancePage() {
                       <td><span class={`status status-${r.status.replace(/ /g, '-')}`}>{t(statusKey(r.status))}</span></td>
                       <td class="num nowrap">{formatMoney(r.amount, r.currency)}</td>
                       <td>{r.method === 'jeton' ? t('payout_kind_wallet') : t('payout_kind_card')} <span class="muted">{r.destination ?? ''}</span></td>
-                      <td>{r.code === null ? '' : `${r.code} · ${payoutOutcome(r)}`}</td>
+                      <td>{r.code === null ? '' : `${r.code} · ${r.code === '3028' ? t('payout_short_3028') : r.code === '0' ? t('payout_short_done') : (r.message ?? '')}`}</td>
                     </tr>
                   ))}
                 </tbody>

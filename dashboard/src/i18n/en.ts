@@ -543,6 +543,8 @@ export const en = {
   payout_done: 'paid out. The merchant’s callback is on its way.',
   payout_processing: 'sent; the provider is still working on it.',
   payout_insufficient: 'declined: insufficient funds on the merchant balance. Nothing left the balance.',
+  payout_short_3028: 'Insufficient funds on the merchant balance',
+  payout_short_done: 'Paid out',
   payout_outcome: 'Result',
   payouts_title: 'Payouts',
   payouts_empty_title: 'No payouts here',

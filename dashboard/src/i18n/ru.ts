@@ -545,6 +545,8 @@ export const ru: Record<MessageKey, string> = {
   payout_done: 'выполнена. Уведомление мерчанту отправляется.',
   payout_processing: 'отправлена; провайдер ещё обрабатывает её.',
   payout_insufficient: 'отклонена: недостаточно средств на балансе мерчанта. С баланса ничего не списано.',
+  payout_short_3028: 'Недостаточно средств на балансе мерчанта',
+  payout_short_done: 'Выплачено',
   payout_outcome: 'Результат',
   payouts_title: 'Выплаты',
   payouts_empty_title: 'Выплат нет',
