@@ -57,7 +57,8 @@ describe.each(testDatabases())('dashboard balance and payouts ($name)', (db) => 
     developer = await t.signedIn(await t.user('dev@shop.example', 'developer', org))
     outsider = await t.signedIn(await t.user('owner@other.example', 'owner', other))
     token = String((await gate(t.app, '/v2/token/card/create', { general: general(), customer: { id: 'c-payee' }, card: { pan: '4242424242424242', year: 2031, month: 1 } })).body['token'])
-  })
+    // Migrations and five password hashes: slow on a shared machine.
+  }, 180_000)
   afterAll(async () => {
     await expectLedgerBalanced(sql)
     await receiver.close()
