@@ -140,6 +140,7 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await page.goto(`${base}/dashboard/invoices`)
   await page.locator('table.invoices tbody tr').first().waitFor()
   await shot('invoices')
+  await balanceShots(page, base, shot)
   await page.goto(`${base}/dashboard/projects`)
   await page.locator('table').first().waitFor()
   await shot('projects')
@@ -243,4 +244,31 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await shot('reset-no-link')
   await context.close()
   return files
+}
+
+/**
+ * Balance and payouts: the balances of the seeded ledger, a payout's confirmation, a payout paid
+ * to a wallet, and one above the balance declined with 3028.
+ */
+export async function balanceShots(page: Page, base: string, shot: (name: string) => Promise<void>): Promise<void> {
+  await page.goto(`${base}/dashboard/balance`)
+  await page.locator('table.balances tbody tr').first().waitFor()
+  await shot('balance')
+  const form = page.locator('form.payout-form')
+  await form.locator('select[name="currency"]').selectOption('EUR')
+  await form.locator('input[name="amount"]').fill('25.00')
+  await form.locator('input[name="kind"][value="wallet"]').check()
+  await form.locator('input[name="account"]').fill('JT0000012345')
+  await form.locator('button[type="submit"]').click()
+  await page.locator('.confirm').waitFor()
+  await shot('payout-confirm')
+  await page.locator('.confirm .btn-primary').click()
+  await page.locator('.alert-success').waitFor()
+  await page.locator('table.payouts tbody tr').first().waitFor()
+  await form.locator('input[name="amount"]').fill('99999.00')
+  await form.locator('button[type="submit"]').click()
+  await page.locator('.confirm .btn-primary').click()
+  await page.locator('.alert-error').waitFor()
+  await page.locator('table.payouts tbody tr').nth(1).waitFor()
+  await shot('payout-3028')
 }

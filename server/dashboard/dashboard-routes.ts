@@ -9,6 +9,7 @@ import { journalRoutes } from './routes/journal-routes.ts'
 import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
 import { pageRoutes } from './routes/page-routes.ts'
+import { balanceRoutes } from './routes/balance-routes.ts'
 import { paymentRoutes } from './routes/payment-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
@@ -28,6 +29,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   journalRoutes(router, deps)
   paymentRoutes(router, deps, app)
   invoiceRoutes(router, deps, app)
+  balanceRoutes(router, deps, app)
   reportRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)

@@ -21,6 +21,7 @@ const PaymentPage = lazy(() => import('../payments/PaymentPage.tsx').then((m) =>
 const InvoicesPage = lazy(() => import('../invoices/InvoicesPage.tsx').then((m) => m.InvoicesPage))
 const InvoiceNewPage = lazy(() => import('../invoices/InvoiceNewPage.tsx').then((m) => m.InvoiceNewPage))
 const InvoicePage = lazy(() => import('../invoices/InvoicePage.tsx').then((m) => m.InvoicePage))
+const BalancePage = lazy(() => import('../balance/BalancePage.tsx').then((m) => m.BalancePage))
 const ReportsPage = lazy(() => import('../reports/ReportsPage.tsx').then((m) => m.ReportsPage))
 const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
 const DevMailPage = lazy(() => import('../dev/DevMailPage.tsx').then((m) => m.DevMailPage))
@@ -75,6 +76,7 @@ function Routes() {
         <Route path="/dashboard/invoices" component={InvoicesPage} />
         <Route path="/dashboard/invoices/new" component={InvoiceNewPage} />
         <Route path="/dashboard/invoices/:project/:id" component={InvoicePage} />
+        <Route path="/dashboard/balance" component={BalancePage} />
         <Route path="/dashboard/reports" component={ReportsPage} />
         <Route path="/dashboard/team" component={TeamPage} />
         <Route path="/dashboard/journal" component={JournalPage} />

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import * as auth from './auth.ts'
+import { BalanceViewSchema, PayoutBodySchema, PayoutListQuerySchema, PayoutListSchema, PayoutResultSchema } from './balance.ts'
 import { OkSchema } from './common.ts'
 import { HomeQuerySchema, HomeViewSchema } from './home.ts'
 import * as inv from './invoices.ts'
@@ -87,6 +88,9 @@ export const ENDPOINTS = {
   invoice: e({ method: 'GET', path: '/api/dashboard/projects/:project/invoices/:invoice', response: inv.InvoiceDetailSchema }),
   cancelInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices/:invoice/cancel', response: inv.InvoiceViewSchema }),
   sendInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices/:invoice/send', body: inv.InvoiceSendBodySchema, response: inv.InvoiceViewSchema }),
+  balance: e({ method: 'GET', path: '/api/dashboard/balance', response: BalanceViewSchema }),
+  payouts: e({ method: 'GET', path: '/api/dashboard/payouts', query: PayoutListQuerySchema, response: PayoutListSchema }),
+  requestPayout: e({ method: 'POST', path: '/api/dashboard/projects/:project/payouts', body: PayoutBodySchema, response: PayoutResultSchema }),
 
   reports: e({ method: 'GET', path: '/api/dashboard/reports', response: ReportListSchema }),
   createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),

@@ -99,7 +99,7 @@ export function paymentRoutes(router: Hono<AppEnv>, deps: DashboardDeps, app: Ap
     const project = await app.projects.get(payment.projectId)
     if (!project) throw new PaymentError('not_found', 'no such payment')
     const { result, replayed } = await runOnce(app, project, {
-      key: call.body.idempotency_key, action, paymentRowId: payment.id, amount, userId: call.user!.id,
+      key: call.body.idempotency_key, action, target: payment.id, amount, userId: call.user!.id,
     }, (payments) => run(project, payment, payments))
     if (!replayed) {
       app.notifyCallbacks()

@@ -92,6 +92,13 @@ const ROWS: Row[] = [
   // Someone else's report (or none): not even confirmed to exist; developers are refused first.
   { endpoint: 'GET /reports/:report/file', request: plain('GET', '/api/dashboard/reports/999999/file'),
     expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
+  // Balance is money, as Home is: developers get none. A payout moves money: owners and managers only.
+  { endpoint: 'GET /balance', request: plain('GET', '/api/dashboard/balance'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
+  { endpoint: 'GET /payouts', request: plain('GET', '/api/dashboard/payouts'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
+  { endpoint: 'POST /projects/:project/payouts', request: (t, n) => ({ method: 'POST', path: `/api/dashboard/projects/${P[t!]}/payouts`, body: { idempotency_key: key(n), amount: 100, currency: 'EUR', destination: { type: 'wallet', account: 'JT0000000001' } } }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
   { endpoint: 'GET /me', request: plain('GET', '/api/dashboard/me'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'GET /me/sessions', request: plain('GET', '/api/dashboard/me/sessions'),
