@@ -88,6 +88,15 @@ const ROWS: Row[] = [
   // Someone else's report (or none): not even confirmed to exist; developers are refused first.
   { endpoint: 'GET /reports/:report/file', request: plain('GET', '/api/dashboard/reports/999999/file'),
     expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
+  { endpoint: 'GET /report-subscriptions', request: plain('GET', '/api/dashboard/report-subscriptions'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
+  { endpoint: 'POST /report-subscriptions', request: (t) => ({ method: 'POST', path: '/api/dashboard/report-subscriptions', body: { report: 'statistics', format: 'xlsx', mode: 'test', cadence: 'weekly', hour: 8, tz: 'Europe/Berlin', recipients: ['books@a.example'], project: P[t!] } }),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [403, 403, 403], platform: [200, 200, 200] } },
+  // Someone else's subscription (or none): not even confirmed to exist; developers are refused first.
+  { endpoint: 'PATCH /report-subscriptions/:subscription', request: plain('PATCH', '/api/dashboard/report-subscriptions/999999', { active: false }),
+    expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
+  { endpoint: 'DELETE /report-subscriptions/:subscription', request: plain('DELETE', '/api/dashboard/report-subscriptions/999999'),
+    expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
   { endpoint: 'GET /me', request: plain('GET', '/api/dashboard/me'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'GET /me/sessions', request: plain('GET', '/api/dashboard/me/sessions'),
