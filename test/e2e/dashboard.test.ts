@@ -226,6 +226,21 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
         expect(file.replace(/^\ufeff/, '').split('\r\n')[0]).toBe('created,payment_id,operation_id,project_id,type,status,amount,currency,method,code,message,card,customer_id')
         expect(download.suggestedFilename()).toMatch(/^epay-operations-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
       }
+      // Subscriptions (issue 13 item 5): made on the screen, kept across a reload, paused, deleted.
+      // The mail itself needs time to pass: test/server/dashboard/report-subscriptions.test.ts.
+      const subs = page.locator('.subs-form')
+      await subs.locator('input').fill('books@e2e.example; CFO@e2e.example')
+      await subs.locator('button[type="submit"]').click()
+      await page.locator('table.subs tbody tr').waitFor()
+      await page.reload()
+      const row = page.locator('table.subs tbody tr')
+      expect(await row.locator('td').nth(1).textContent()).toBe('books@e2e.example, cfo@e2e.example')
+      await check('reports-subscribed')
+      await row.locator('button').first().click()
+      await row.locator('.status').waitFor()
+      await check('reports-subscription-paused')
+      await row.locator('.btn-danger').click()
+      await page.locator('table.subs').waitFor({ state: 'detached' })
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')

@@ -57,7 +57,9 @@ describe.each(testDatabases())('report subscriptions ($name)', { timeout: 120_00
   /** Moves the clock to `at`, opening fresh sessions (days pass: the old ones time out). */
   const moveTo = async (at: string | number) => {
     clock.advance((typeof at === 'string' ? new Date(at).getTime() : clock.now().getTime() + at) - clock.now().getTime())
-    ;[owner, viewer, developer] = await Promise.all([users.owner, users.viewer, users.developer].map((u) => t.signedIn(u)))
+    owner = await t.signedIn(users.owner)
+    viewer = await t.signedIn(users.viewer)
+    developer = await t.signedIn(users.developer)
   }
   let orgId: string
   const clock = fixedClock(new Date('2030-01-14T12:00:00Z'))
