@@ -50,7 +50,8 @@ export function composeDashboard(options: {
     if (draining) return
     draining = true
     try {
-      await scheduler.tick()
+      // A failing subscription query must not stop the queue's other jobs.
+      await scheduler.tick().catch((error: unknown) => logger.error('report subscriptions not scheduled', { error }))
       for (;;) if (!(await worker.tick())) return
     } finally {
       draining = false

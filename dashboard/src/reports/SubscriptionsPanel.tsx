@@ -96,9 +96,8 @@ export function SubscriptionsPanel() {
             {REPORT_FORMATS.map((f) => <option key={f} value={f}>{f.toUpperCase()}</option>)}
           </select>
         </label>
-        <label>{t('subs_recipients')}
-          <input type="text" inputMode="email" autoComplete="off" required value={draft.recipients} onInput={set('recipients')} aria-describedby="subs-recipients-hint" />
-          <span id="subs-recipients-hint" class="muted hint">{t('subs_recipients_hint')}</span>
+        <label class="recipients">{t('subs_recipients_field')}
+          <input type="text" inputMode="email" autoComplete="off" required value={draft.recipients} onInput={set('recipients')} />
         </label>
         <div class="filter-actions">
           <button class="btn btn-primary" type="submit" disabled={sending}>{sending ? t('report_making') : t('subs_create')}</button>
@@ -128,7 +127,7 @@ export function SubscriptionsPanel() {
                       {s.next_run_at ? t('subs_next', { time: formatTime(s.next_run_at) }) : <span class="status status-report-queued">{t('subs_paused')}</span>}
                       {s.last_status && <><br /><span class="muted">{t('subs_last', { status: t(`report_status_${s.last_status}`) })}</span></>}
                     </td>
-                    <td class="nowrap actions">
+                    <td class="row-actions">
                       <button
                         class="btn btn-small" type="button" aria-label={t(s.active ? 'subs_pause_label' : 'subs_resume_label', { id: s.id })}
                         onClick={() => act(async () => replace(await call(ENDPOINTS.updateSubscription, { params: { subscription: s.id }, body: { active: !s.active } })))}
