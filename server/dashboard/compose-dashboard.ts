@@ -13,6 +13,8 @@ import type { DashboardDeps } from './dashboard-deps.ts'
 import { cookieFor } from './http/session-cookie.ts'
 import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
+import { SUBSCRIPTION_JOB, subscriptionReportHandler, subscriptionScheduler } from './reports/subscription-runs.ts'
+import { createSubscriptionStore } from './store/subscription-store.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
 import { createOrgStore } from './store/org-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
@@ -34,13 +36,23 @@ export function composeDashboard(options: {
   let assets: ReturnType<typeof loadDashboardAssets>
   let loaded = false
   const jobs = jobStore(sql)
-  const worker = jobWorker(jobs, { report: async (job) => reportFile(sql, job.params as ReportParams) }, clock, logger)
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock })
+  const users = createUserStore(sql)
+  const projectSettings = createProjectSettingsStore(sql)
+  const subscriptions = createSubscriptionStore(sql)
+  const scheduler = subscriptionScheduler({ subscriptions, users, projectSettings, clock, logger })
+  const worker = jobWorker(jobs, {
+    report: async (job) => reportFile(sql, job.params as ReportParams),
+    [SUBSCRIPTION_JOB]: subscriptionReportHandler({ sql, mailer, clock, logger, publicUrl: config.publicUrl }),
+  }, clock, logger)
   // One drain at a time: the once-a-second poll must not stack runs behind a long report.
   let draining = false
   const drain = async () => {
     if (draining) return
     draining = true
     try {
+      // A failing subscription query must not stop the queue's other jobs.
+      await scheduler.tick().catch((error: unknown) => logger.error('report subscriptions not scheduled', { error }))
       for (;;) if (!(await worker.tick())) return
     } finally {
       draining = false
@@ -53,14 +65,14 @@ export function composeDashboard(options: {
     publicUrl: config.publicUrl,
     demo: config.demo,
     trustProxy: config.trustProxy,
-    users: createUserStore(sql),
+    users,
     orgs: createOrgStore(sql),
     sessions: createSessionStore(sql),
     links: createLinkTokenStore(sql),
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock }),
+    mailer,
     projects: options.projects,
     limits: createLimitStore(sql),
-    projectSettings: createProjectSettingsStore(sql),
+    projectSettings,
     connections: options.connections,
     vault: options.vault,
     cookie: cookieFor(config.publicUrl),
@@ -74,6 +86,8 @@ export function composeDashboard(options: {
     invoices: createInvoiceStore(sql),
     jobs,
     jobWorker: worker,
+    subscriptions,
+    subscriptionScheduler: scheduler,
     runJobs() {
       drain().catch((error: unknown) => logger.error('background jobs failed', { error }))
     },

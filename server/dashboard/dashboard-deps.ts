@@ -15,6 +15,8 @@ import type { ProjectSettingsStore } from './store/project-settings-store.ts'
 import type { LinkTokenStore } from './store/link-token-store.ts'
 import type { SessionStore } from './store/session-store.ts'
 import type { UserStore } from './store/user-store.ts'
+import type { SubscriptionStore } from './store/subscription-store.ts'
+import type { SubscriptionScheduler } from './reports/subscription-runs.ts'
 
 /** What the dashboard's routes use (SPEC §14); built by compose-dashboard.ts. */
 export type DashboardDeps = {
@@ -45,7 +47,10 @@ export type DashboardDeps = {
   /** Background jobs (reports): the queue in the database, and this process's worker on it. */
   jobs: JobStore
   jobWorker: JobWorker
-  /** Runs waiting jobs now in this process, after the answer is sent (every process also polls). */
+  /** Report subscriptions, and what queues their due runs (polled with the jobs). */
+  subscriptions: SubscriptionStore
+  subscriptionScheduler: SubscriptionScheduler
+  /** Queues due subscribed reports, then runs waiting jobs now in this process, after the answer is sent (every process also polls). */
   runJobs(): void
   /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */
   background(task: () => Promise<unknown>): void

@@ -14,6 +14,7 @@ import { paymentRoutes } from './routes/payment-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
 import { reportRoutes } from './routes/report-routes.ts'
+import { subscriptionRoutes } from './routes/subscription-routes.ts'
 import { teamRoutes } from './routes/team-routes.ts'
 
 /** The merchant dashboard (SPEC §14): its page at /dashboard/ and its JSON API at /api/dashboard/*. */
@@ -31,6 +32,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   invoiceRoutes(router, deps, app)
   balanceRoutes(router, deps, app)
   reportRoutes(router, deps)
+  subscriptionRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)
   return router

@@ -10,6 +10,7 @@ import * as pay from './payments.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
+import { SubscriptionBodySchema, SubscriptionListSchema, SubscriptionPatchSchema, SubscriptionViewSchema } from './subscriptions.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
 /** One JSON endpoint of `/api/dashboard/*`: the server validates with these schemas, the client parses with them. */
@@ -96,6 +97,10 @@ export const ENDPOINTS = {
   createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),
   /** The made file (CSV or XLSX), not JSON. */
   reportFile: e({ method: 'GET', path: '/api/dashboard/reports/:report/file', response: v.string() }),
+  subscriptions: e({ method: 'GET', path: '/api/dashboard/report-subscriptions', response: SubscriptionListSchema }),
+  subscribe: e({ method: 'POST', path: '/api/dashboard/report-subscriptions', body: SubscriptionBodySchema, response: SubscriptionViewSchema }),
+  updateSubscription: e({ method: 'PATCH', path: '/api/dashboard/report-subscriptions/:subscription', body: SubscriptionPatchSchema, response: SubscriptionViewSchema }),
+  deleteSubscription: e({ method: 'DELETE', path: '/api/dashboard/report-subscriptions/:subscription', response: OkSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

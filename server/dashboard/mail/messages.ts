@@ -52,3 +52,44 @@ export function inviteMail(lang: DashboardLanguage, to: string, url: string, org
   const t = TEXT[lang]
   return layout(to, t.inviteSubject(org), [...t.invite(org, by, ROLE_NAMES[lang][role])], { url, label: t.inviteButton }, t.inviteFooter)
 }
+
+const REPORT_TEXT = {
+  en: {
+    subject: (report: string, from: string, to: string) => `EPay report: ${report}, ${from === to ? from : `${from} – ${to}`}`,
+    kinds: { operations: 'operations', statistics: 'statistics' },
+    cadences: { daily: 'daily', weekly: 'weekly', monthly: 'monthly' },
+    modes: { test: 'test payments', live: 'live payments' },
+    lines: (cadence: string, report: string, from: string, to: string, tz: string, mode: string, file: string, by: string) => [
+      `Your ${cadence} report of ${report} for ${from === to ? from : `${from} – ${to}`} (${tz}, ${mode}) is attached: ${file}.`,
+      `${by} subscribed this address in the EPay dashboard.`,
+    ],
+    button: 'Manage subscriptions',
+    footer: 'To stop these mails, pause or delete the subscription on the Reports screen.',
+  },
+  ru: {
+    subject: (report: string, from: string, to: string) => `Отчёт EPay: ${report}, ${from === to ? from : `${from} – ${to}`}`,
+    kinds: { operations: 'операции', statistics: 'статистика' },
+    cadences: { daily: 'Ежедневный', weekly: 'Еженедельный', monthly: 'Ежемесячный' },
+    modes: { test: 'тестовые платежи', live: 'реальные платежи' },
+    lines: (cadence: string, report: string, from: string, to: string, tz: string, mode: string, file: string, by: string) => [
+      `${cadence} отчёт «${report}» за ${from === to ? from : `${from} – ${to}`} (${tz}, ${mode}) — во вложении: ${file}.`,
+      `Этот адрес подписал ${by} в кабинете EPay.`,
+    ],
+    button: 'Управлять подписками',
+    footer: 'Чтобы письма больше не приходили, приостановите или удалите подписку на экране «Отчёты».',
+  },
+} as const
+
+/** A subscribed report: what it covers in the text, the file attached. */
+export function reportMail(
+  lang: DashboardLanguage,
+  to: string,
+  r: { report: 'operations' | 'statistics'; cadence: 'daily' | 'weekly' | 'monthly'; from: string; to: string; tz: string; mode: 'test' | 'live'; by: string },
+  file: { filename: string; content: Uint8Array; contentType: string },
+  url: string,
+): MailMessage {
+  const t = REPORT_TEXT[lang]
+  const kind = t.kinds[r.report]
+  const lines = t.lines(t.cadences[r.cadence], kind, r.from, r.to, r.tz, t.modes[r.mode], file.filename, r.by)
+  return { ...layout(to, t.subject(kind, r.from, r.to), [...lines], { url, label: t.button }, t.footer), attachments: [file] }
+}

@@ -23,7 +23,7 @@ const PAGE = 50
 const DEFAULT_COLUMNS: PaymentColumn[] = ['created_at', 'payment_id', 'project', 'status', 'amount', 'method', 'card', 'customer']
 
 /** The projects a user's lists cover: `undefined` for platform operators (every one). */
-export async function visibleProjects(deps: DashboardDeps, user: DashboardUser): Promise<number[] | undefined> {
+export async function visibleProjects(deps: Pick<DashboardDeps, 'projectSettings'>, user: DashboardUser): Promise<number[] | undefined> {
   if (user.role === 'platform') return undefined
   return (await deps.projectSettings.list(user.orgId!, user.projectIds)).filter((p) => projectInScope(user, p)).map((p) => p.id)
 }
