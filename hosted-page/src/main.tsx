@@ -3,6 +3,7 @@ import type { SessionView } from '../../protocol/schemas/page-api.ts'
 import { NetworkError, createPageApi } from './api/client.ts'
 import { takeBoot } from './boot/read-token.ts'
 import { preloadSavedCards } from './checkout/CardPanel.tsx'
+import { loadTheme } from './theme/load-theme.ts'
 import { preloadBrandIcons } from './ui/LazyBrandIcon.tsx'
 import { CheckoutPage } from './checkout/CheckoutPage.tsx'
 import { preloadResults } from './checkout/StatusView.tsx'
@@ -21,6 +22,10 @@ const servedLang = takeServedLanguage(document)
 // in load() before anything acts on it: the parent bridge, a redirect, a pay call; the theme has
 // its own check (applyTheme).
 const served = servedLang && isOpenSession(bootSession) ? bootSession : undefined
+
+// A themed session's colours come with the first screen: the theme code is fetched at once
+// (the server has it preloaded already).
+if (served?.theme !== undefined) void loadTheme().catch(() => {})
 
 // A customer's saved cards are the first screen: their chunk is fetched beside this script's run.
 if (Array.isArray(served?.saved_cards) && served.saved_cards.length > 0) void preloadSavedCards().catch(() => {})

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatAmount } from '../i18n/format-amount.ts'
 import { translator } from '../i18n/translate.ts'
-import { applyTheme } from '../theme/apply-theme.ts'
+import { loadTheme } from '../theme/load-theme.ts'
 import { Spinner } from '../ui/Spinner.tsx'
 import { OrderSummary } from './OrderSummary.tsx'
 import type { PageMethod } from './page-method.ts'
@@ -29,7 +29,21 @@ export function CheckoutPage() {
     document.title = session ? t('page_title', { merchant: session.merchant.name }) : t('form_title')
   }, [lang, session, t])
 
-  useLayoutEffect(() => applyTheme(document.documentElement, theme), [theme])
+  // A page that never had a theme has nothing to set or clear, and never fetches the theme code.
+  const themed = useRef(false)
+  useLayoutEffect(() => {
+    if (theme === undefined && !themed.current) return
+    themed.current = true
+    let live = true
+    // Once the chunk is in, this settles before the next paint (a microtask after the render).
+    loadTheme().then(
+      ({ applyTheme }) => live && applyTheme(document.documentElement, theme),
+      () => {},
+    )
+    return () => {
+      live = false
+    }
+  }, [theme])
   useLayoutEffect(() => {
     document.documentElement.toggleAttribute('data-framed', framed)
   }, [framed])
