@@ -30,6 +30,13 @@ const SavedCardForm = lazyComponent<SavedCardFormProps>(() => chunk().then((m) =
 /** Fetches the saved-card screens; main.tsx starts it at boot when the session has saved cards. */
 export const preloadSavedCards = (): Promise<unknown> => Promise.all([SavedCardList.preload(), SavedCardForm.preload()])
 
+/** Whether the saved-card screens' chunk is in (fetching it while `wanted`). */
+export function useSavedCardsLoaded(wanted: boolean): boolean {
+  const list = SavedCardList.useLoaded(wanted)
+  const form = SavedCardForm.useLoaded(wanted)
+  return list && form
+}
+
 /** Paying by card: a saved card (CVC only) or a new one (the full form). */
 export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, deleting, cardNotice, initialHolder, onPay, onDelete }: CardPanelProps) {
   const cards = session.saved_cards

@@ -6,7 +6,8 @@ import { Spinner } from '../ui/Spinner.tsx'
 import { OrderSummary } from './OrderSummary.tsx'
 import type { PageMethod } from './page-method.ts'
 import { PaymentOptions } from './PaymentOptions.tsx'
-import { StatusView } from './StatusView.tsx'
+import { useSavedCardsLoaded } from './CardPanel.tsx'
+import { StatusView, useResultsLoaded } from './StatusView.tsx'
 import { useCheckout } from './use-checkout.ts'
 
 /** The whole page; `data-state` on <main> names the screen (e2e tests wait on it). */
@@ -48,11 +49,19 @@ export function CheckoutPage() {
     document.documentElement.toggleAttribute('data-framed', framed)
   }, [framed])
 
+  // A screen from a lazy chunk is up once its chunk is in (it is fetched early, so that is rare):
+  // until then <main> says loading, so neither tests nor the widget's onLoaded see it too soon.
+  const outcome = view.kind === 'redirecting' || view.kind === 'success' || view.kind === 'decline' || view.kind === 'expired'
+  const savedCards = view.kind === 'form' && method === 'card' && (session?.saved_cards.length ?? 0) > 0
+  const resultsIn = useResultsLoaded(outcome)
+  const savedCardsIn = useSavedCardsLoaded(savedCards)
+  const shown = (outcome && !resultsIn) || (savedCards && !savedCardsIn) ? 'loading' : view.kind
+
   useEffect(() => {
-    if (view.kind === 'loading') return
+    if (shown === 'loading') return
     shownBefore.current = true
     store.rendered()
-  }, [view.kind, store])
+  }, [shown, store])
 
   if (view.kind === 'loading') {
     return (
@@ -71,7 +80,7 @@ export function CheckoutPage() {
   const formMounted = session && (view.kind === 'form' || view.kind === 'processing')
 
   return (
-    <main class="page" data-state={view.kind}>
+    <main class="page" data-state={shown}>
       <div class="panel">
         {session ? (
           <OrderSummary session={session} amount={amount} t={t} showTestHint={view.kind === 'form' && method === 'card'} />

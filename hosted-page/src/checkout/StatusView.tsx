@@ -29,6 +29,8 @@ const Results = lazyComponent<ResultViewProps>(() => import('./ResultView.tsx').
 
 /** Fetches the outcome screens; main.tsx starts it once the first screen is up. */
 export const preloadResults = Results.preload
+/** Whether the outcome screens' chunk is in (fetching it while `wanted`). */
+export const useResultsLoaded = Results.useLoaded
 
 /** Every screen but the form: processing, redirecting, success, decline, expired and error. */
 export function StatusView({ view, payment, framed, t, onRetry, onContinue }: StatusViewProps) {

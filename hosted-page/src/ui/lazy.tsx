@@ -1,7 +1,7 @@
 import type { ComponentChildren, ComponentType } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 
-/** A failed chunk is fetched again after this long, for as long as its screen is up. */
+/** A failed chunk is fetched again after this long, for as long as its screen is wanted. */
 const RETRY_MS = 2000
 
 export type LazyComponent<P> = {
@@ -9,6 +9,8 @@ export type LazyComponent<P> = {
   View: (props: P & { fallback: ComponentChildren }) => ComponentChildren
   /** Starts fetching the chunk (idempotent); resolves when it is in. */
   preload: () => Promise<void>
+  /** Whether the chunk is in; while `wanted`, fetches it (again after a failure) and re-renders once in. */
+  useLoaded: (wanted: boolean) => boolean
 }
 
 /**
@@ -30,10 +32,10 @@ export function lazyComponent<P extends object>(load: () => Promise<ComponentTyp
       },
     ))
 
-  function View(props: P & { fallback: ComponentChildren }) {
+  function useLoaded(wanted: boolean): boolean {
     const [, setLoaded] = useState(Component !== undefined)
     useEffect(() => {
-      if (Component) return
+      if (Component || !wanted) return
       let live = true
       let timer: ReturnType<typeof setTimeout> | undefined
       const attempt = () =>
@@ -48,10 +50,15 @@ export function lazyComponent<P extends object>(load: () => Promise<ComponentTyp
         live = false
         clearTimeout(timer)
       }
-    }, [])
+    }, [wanted])
+    return Component !== undefined
+  }
+
+  function View(props: P & { fallback: ComponentChildren }) {
+    useLoaded(true)
     const { fallback, ...rest } = props
     return Component ? <Component {...(rest as unknown as P)} /> : fallback
   }
 
-  return { View, preload }
+  return { View, preload, useLoaded }
 }
