@@ -10,8 +10,8 @@ describe('lazyComponent', () => {
     const lazy = lazyComponent<{ name: string }>(() => new Promise((r) => (resolve = r)))
     render(<lazy.View name="Ann" fallback={<p>placeholder</p>} />)
     expect(screen.getByText('placeholder')).toBeTruthy()
-    await act(async () => resolve(Hello))
-    expect(screen.getByText('hello Ann')).toBeTruthy()
+    resolve(Hello)
+    expect(await screen.findByText('hello Ann')).toBeTruthy()
     expect(screen.queryByText('placeholder')).toBeNull()
   })
 
@@ -34,6 +34,9 @@ describe('lazyComponent', () => {
       expect(screen.getByText('placeholder')).toBeTruthy()
       await act(async () => {
         await vi.advanceTimersByTimeAsync(2000)
+      })
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(50)
       })
       expect(screen.getByText('hello Cy')).toBeTruthy()
       expect(load).toHaveBeenCalledTimes(2)
