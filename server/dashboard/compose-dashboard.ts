@@ -13,7 +13,10 @@ import { cookieFor } from './http/session-cookie.ts'
 import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
+import { mailGoLiveDecision } from './onboarding/go-live-decided.ts'
+import { createGoLiveStore } from './store/golive-store.ts'
 import { createOrgStore } from './store/org-store.ts'
+import { createSignupStore } from './store/signup-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
 import { createSessionStore } from './store/session-store.ts'
 import { createUserStore } from './store/user-store.ts'
@@ -26,7 +29,7 @@ export function composeDashboard(options: {
   vault: CardVault
   projects: ProjectAdmin
   connections: ConnectionStore
-  config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string }
+  config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string; signup: boolean }
   root: string
 }): DashboardDeps {
   const { sql, clock, logger, config } = options
@@ -45,18 +48,25 @@ export function composeDashboard(options: {
       draining = false
     }
   }
-  return {
+  const users = createUserStore(sql)
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock })
+  const deps: DashboardDeps = {
     sql,
     clock,
     logger,
     publicUrl: config.publicUrl,
     demo: config.demo,
     trustProxy: config.trustProxy,
-    users: createUserStore(sql),
+    users,
     orgs: createOrgStore(sql),
     sessions: createSessionStore(sql),
     links: createLinkTokenStore(sql),
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock }),
+    signup: config.signup,
+    signups: createSignupStore(sql),
+    goLive: createGoLiveStore(sql),
+    // The one place a go-live decision reaches people: in-app notifications join the mail here.
+    onGoLiveDecided: (decision) => mailGoLiveDecision({ users, mailer: () => deps.mailer, publicUrl: config.publicUrl }, decision),
+    mailer,
     projects: options.projects,
     limits: createLimitStore(sql),
     projectSettings: createProjectSettingsStore(sql),
@@ -79,4 +89,5 @@ export function composeDashboard(options: {
       task().catch((error: unknown) => logger.error('dashboard background task failed', { error }))
     },
   }
+  return deps
 }

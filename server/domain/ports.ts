@@ -32,6 +32,8 @@ export type Project = {
   methods?: ReadonlyArray<'card' | 'jeton'>
   /** The page's theme JSON when a payment signs none (dashboard setting). */
   theme?: string
+  /** Its organisation is suspended by the platform: no new payments (issue 13 item 7). */
+  suspended?: boolean
 }
 
 /** Card data for one authorisation; lives in memory only and is never persisted. */
