@@ -88,15 +88,16 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await opsShot('platform-reject')
   await ops.locator('.request form .btn-danger').click()
   await ops.locator('.request .badge-disabled').waitFor()
+  // The merchant sees the reason before the organisation is suspended (which signs it out).
+  await page.goto(`${base}${project}?tab=golive`)
+  await page.locator('.panel .alert-warning').waitFor()
+  await shot('project-golive-rejected')
   await ops.locator('form input[type="text"]').fill(lang === 'ru' ? 'Проверка возвратных платежей' : 'Chargebacks under review')
   await ops.locator('form .btn-danger').click()
   await ops.locator('.alert-warning').waitFor()
   await opsShot('platform-org-suspended')
   await operator.close()
 
-  await page.goto(`${base}${project}?tab=golive`)
-  await page.locator('.panel .alert-warning').waitFor().catch(() => undefined)
-  await shot('project-golive-rejected')
   await merchant.close()
   return files
 }

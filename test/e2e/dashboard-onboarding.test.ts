@@ -6,7 +6,6 @@ import { axeViolations } from './axe.ts'
 import { CHROMIUM_LAUNCH, browserAvailable, eventually, freePort, serverEnv, startServer, type ServerProcess } from './harness.ts'
 import { dataDir } from './data-dir.ts'
 
-const FOUNDER = 'founder@harbour-tea.example'
 const FOUNDER_PASSWORD = 'saffron-kettle-64-meadow'
 const OPERATOR = 'ops@epay.example'
 const OPERATOR_PASSWORD = 'granite-falcon-19-harbour'
@@ -56,7 +55,11 @@ describe.skipIf(!browserAvailable())('onboarding in Chromium', () => {
   })
 
   it('registers, verifies by mail, asks to go live with a PDF; an operator approves; the owner sees it live', async () => {
+    // A new address on every attempt: a retry must not find the link an earlier attempt used.
+    const FOUNDER = `founder-${Date.now()}@harbour-tea.example`
     const context = await browser.newContext({ locale: 'en' })
+    // Verification and sign-in hash passwords (scrypt): slow on a busy machine.
+    context.setDefaultTimeout(120_000)
     const page = await context.newPage()
     await page.goto(`${server.url}/dashboard/sign-in`)
     await page.getByRole('link', { name: 'New to EPay? Create an account' }).click()
@@ -75,7 +78,7 @@ describe.skipIf(!browserAvailable())('onboarding in Chromium', () => {
     // Signed in, on the first project with its secret and the integration snippet.
     await page.locator('nav.nav').waitFor()
     await hasText(page, '[data-testid="project-secret"]', /^[A-Za-z0-9_-]{32}$/)
-    await hasText(page, 'pre.code', '/widget/v1/merchant.js')
+    await hasText(page, 'section.page', '/widget/v1/merchant.js')
     await hasText(page, '.topbar .org', 'Harbour Tea')
 
     await page.getByRole('link', { name: 'Open project settings' }).click()
@@ -91,6 +94,7 @@ describe.skipIf(!browserAvailable())('onboarding in Chromium', () => {
 
     // The platform operator: organisations, the request, the PDF, approval.
     const ops = await browser.newContext({ locale: 'en', acceptDownloads: true })
+    ops.setDefaultTimeout(120_000)
     const opsPage = await ops.newPage()
     await signIn(opsPage, server.url, OPERATOR, OPERATOR_PASSWORD)
     await opsPage.getByRole('link', { name: 'Organisations' }).click()
@@ -128,16 +132,17 @@ describe.skipIf(!browserAvailable())('onboarding in Chromium', () => {
           if (found.length) violations[`${lang}-${width}-${name}`] = found
         }
         const anon = await browser.newContext({ locale: lang, viewport: { width, height: 800 } })
+        anon.setDefaultTimeout(120_000)
         const a = await anon.newPage()
         await a.goto(`${server.url}/dashboard/sign-up`)
         await a.locator('h1').waitFor()
         await check(a, 'sign-up')
-        await a.locator('input[type="email"]').fill(`axe-${lang}-${width}@harbour-tea.example`)
+        await a.locator('input[type="email"]').fill(`axe-${lang}-${width}-${FOUNDER}`)
         await a.locator('input[autocomplete="organization"]').fill('Axe Check')
         await a.locator('button[type="submit"]').click()
         await a.locator('.alert-success').waitFor()
         await check(a, 'sign-up-sent')
-        const link = linkIn(await smtp.mailTo(`axe-${lang}-${width}@harbour-tea.example`, /EPay/), '/dashboard/verify')
+        const link = linkIn(await smtp.mailTo(`axe-${lang}-${width}-${FOUNDER}`, /EPay/), '/dashboard/verify')
         await a.goto(link)
         await a.locator('input[autocomplete="new-password"]').waitFor()
         await check(a, 'verify')

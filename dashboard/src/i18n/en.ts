@@ -571,7 +571,7 @@ export const en = {
   org_suspended_since: 'Suspended on {date}: {reason}',
   org_requests: 'Go-live requests',
   org_no_requests: 'No go-live requests.',
-  org_note: 'Note: {note}',
+  org_note: 'Merchant’s note',
   approve_button: 'Approve and switch to live',
   approve_hint: 'The project switches to live mode and the owners are emailed. Live payments still need a connection to an acquirer.',
   reject_button: 'Decline',

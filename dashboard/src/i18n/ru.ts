@@ -573,7 +573,7 @@ export const ru: Record<MessageKey, string> = {
   org_suspended_since: 'Приостановлена {date}: {reason}',
   org_requests: 'Заявки на боевой режим',
   org_no_requests: 'Заявок на боевой режим нет.',
-  org_note: 'Комментарий: {note}',
+  org_note: 'Комментарий продавца',
   approve_button: 'Одобрить и перевести в боевой режим',
   approve_hint: 'Проект переходит в боевой режим, владельцам уходит письмо. Для боевых платежей всё равно нужно подключение к эквайеру.',
   reject_button: 'Отклонить',

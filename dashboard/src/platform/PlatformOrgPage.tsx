@@ -77,7 +77,7 @@ function RequestCard({ request: r, onDecided }: { request: GoLiveRequestView; on
         <dt>{t('col_requested')}</dt><dd>{formatTime(r.requested_at)} · {r.requested_by}</dd>
         {r.decided_at && <><dt>{t('col_decided')}</dt><dd>{formatTime(r.decided_at)}</dd></>}
         {r.reason && <><dt>{t('col_reason')}</dt><dd>{r.reason}</dd></>}
-        {r.note && <><dt>{t('golive_note')}</dt><dd>{r.note}</dd></>}
+        {r.note && <><dt>{t('org_note')}</dt><dd>{r.note}</dd></>}
         <dt>{t('col_documents')}</dt>
         <dd><ul class="doc-list">{r.documents.map((d) => <li key={d.id}><DocumentLink doc={d} canDownload /></li>)}</ul></dd>
       </dl>
