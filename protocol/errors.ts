@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'not_found',
   'provider_not_connected',
   'method_unavailable',
+  /** The merchant's organisation is suspended by the platform: no sign-in, no new payments. */
+  'merchant_suspended',
   // The merchant dashboard (SPEC §14).
   'unauthenticated',
   'invalid_credentials',

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { totpCode } from '../server/dashboard/auth/totp.ts'
 import { ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from '../test/e2e/harness.ts'
+import { onboardingScreenshots } from './onboarding-screens.ts'
 
 export const SHOT_PASSWORD = 'harbour-violet-38-compass'
 const LANGS = ['en', 'ru'] as const
@@ -65,6 +66,7 @@ export async function dashboardScreenshots(browser: Browser, out: string): Promi
   } finally {
     await server.stop()
   }
+  files.push(...(await onboardingScreenshots(browser, out)))
   return files
 }
 

@@ -48,6 +48,8 @@ const EnvSchema = v.object({
   /** Dashboard mail (SPEC §14): smtp:// or smtps:// with credentials; unset in demo mode keeps mail in the database. */
   SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'))),
   MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3)), 'EPay <no-reply@epay.local>'),
+  /** Self-registration of merchants on the dashboard (issue 13 item 7); off unless `1`. */
+  EPAY_SIGNUP: v.optional(v.picklist(['0', '1'], 'must be 0 or 1'), '0'),
 })
 
 /** Server configuration, parsed once at start (SPEC §2). */
@@ -73,6 +75,8 @@ export type Config = Readonly<{
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   smtpUrl: string | undefined
   mailFrom: string
+  /** Merchants may register themselves (`EPAY_SIGNUP=1`). */
+  signup: boolean
 }>
 
 /**
@@ -120,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    signup: e.EPAY_SIGNUP === '1',
   })
 }
 

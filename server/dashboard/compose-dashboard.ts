@@ -16,7 +16,10 @@ import { createMailer } from './mail/mailer.ts'
 import { SUBSCRIPTION_JOB, subscriptionReportHandler, subscriptionScheduler } from './reports/subscription-runs.ts'
 import { createSubscriptionStore } from './store/subscription-store.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
+import { mailGoLiveDecision } from './onboarding/go-live-decided.ts'
+import { createGoLiveStore } from './store/golive-store.ts'
 import { createOrgStore } from './store/org-store.ts'
+import { createSignupStore } from './store/signup-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
 import { createSessionStore } from './store/session-store.ts'
 import { createUserStore } from './store/user-store.ts'
@@ -29,7 +32,7 @@ export function composeDashboard(options: {
   vault: CardVault
   projects: ProjectAdmin
   connections: ConnectionStore
-  config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string }
+  config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string; signup: boolean }
   root: string
 }): DashboardDeps {
   const { sql, clock, logger, config } = options
@@ -58,7 +61,7 @@ export function composeDashboard(options: {
       draining = false
     }
   }
-  return {
+  const deps: DashboardDeps = {
     sql,
     clock,
     logger,
@@ -69,6 +72,11 @@ export function composeDashboard(options: {
     orgs: createOrgStore(sql),
     sessions: createSessionStore(sql),
     links: createLinkTokenStore(sql),
+    signup: config.signup,
+    signups: createSignupStore(sql),
+    goLive: createGoLiveStore(sql),
+    // The one place a go-live decision reaches people: in-app notifications join the mail here.
+    onGoLiveDecided: (decision) => mailGoLiveDecision({ users, mailer: () => deps.mailer, publicUrl: config.publicUrl }, decision),
     mailer,
     projects: options.projects,
     limits: createLimitStore(sql),
@@ -95,4 +103,5 @@ export function composeDashboard(options: {
       task().catch((error: unknown) => logger.error('dashboard background task failed', { error }))
     },
   }
+  return deps
 }

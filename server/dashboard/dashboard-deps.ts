@@ -10,7 +10,10 @@ import type { JobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { DashboardAssets } from './dashboard-assets.ts'
 import type { Mailer } from './mail/mailer.ts'
+import type { GoLiveDecided } from './onboarding/go-live-decided.ts'
+import type { GoLiveStore } from './store/golive-store.ts'
 import type { OrgStore } from './store/org-store.ts'
+import type { SignupStore } from './store/signup-store.ts'
 import type { ProjectSettingsStore } from './store/project-settings-store.ts'
 import type { LinkTokenStore } from './store/link-token-store.ts'
 import type { SessionStore } from './store/session-store.ts'
@@ -30,6 +33,12 @@ export type DashboardDeps = {
   orgs: OrgStore
   sessions: SessionStore
   links: LinkTokenStore
+  /** Merchants may register themselves (`EPAY_SIGNUP=1`); otherwise the sign-up endpoints answer 404. */
+  signup: boolean
+  signups: SignupStore
+  goLive: GoLiveStore
+  /** Told of every go-live decision after it is committed: mails the owners, and is where in-app notifications plug in. */
+  onGoLiveDecided: GoLiveDecided
   mailer: Mailer
   /** The same project and limit stores the CLI and the Gate use: no second copy of their rules. */
   projects: ProjectAdmin

@@ -16,12 +16,16 @@ import { projectRoutes } from './routes/project-routes.ts'
 import { reportRoutes } from './routes/report-routes.ts'
 import { subscriptionRoutes } from './routes/subscription-routes.ts'
 import { teamRoutes } from './routes/team-routes.ts'
+import { goLiveRoutes } from './routes/golive-routes.ts'
+import { platformRoutes } from './routes/platform-routes.ts'
+import { signupRoutes } from './routes/signup-routes.ts'
 
 /** The merchant dashboard (SPEC §14): its page at /dashboard/ and its JSON API at /api/dashboard/*. */
 export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv> {
   const router = new Hono<AppEnv>()
   authRoutes(router, deps)
   linkRoutes(router, deps)
+  signupRoutes(router, deps)
   meRoutes(router, deps)
   homeRoutes(router, deps)
   projectRoutes(router, deps)
@@ -33,6 +37,8 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   balanceRoutes(router, deps, app)
   reportRoutes(router, deps)
   subscriptionRoutes(router, deps)
+  goLiveRoutes(router, deps)
+  platformRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)
   return router

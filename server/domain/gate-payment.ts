@@ -2,6 +2,7 @@ import type { Currency } from '../../protocol/money.ts'
 import { PaymentError } from './errors.ts'
 import type { Payment } from './payment.ts'
 import type { Clock, Ids, PaymentStore, Project } from './ports.ts'
+import { assertNotSuspended } from './suspension.ts'
 
 /** What a Gate request says about the payment it creates. */
 export type GatePaymentRequest = {
@@ -33,6 +34,7 @@ export async function createGatePayment(
   request: GatePaymentRequest,
   method: string,
 ): Promise<Payment> {
+  assertNotSuspended(project)
   const now = deps.clock.now()
   const { payment, created } = await deps.payments.createOrGet({
     id: deps.ids.payment(),

@@ -4,6 +4,7 @@ import type { Payment } from './payment.ts'
 import type { Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
 import { paymentScope, projectScope, requireServedMethod } from './provider-routes.ts'
 import { checkReturnUrl } from './return-url.ts'
+import { assertNotSuspended } from './suspension.ts'
 import { methodsFor, paymentOptions } from './payment-options.ts'
 import { admitWithinLimits, admitsWithoutReserving, type LimitStore } from './limits.ts'
 
@@ -26,6 +27,7 @@ export async function openPayment(
   params: PaymentPageParams,
   raw: Record<string, string>,
 ): Promise<Payment> {
+  assertNotSuspended(project)
   const now = deps.clock.now()
   if (params.mode !== undefined && params.mode !== 'purchase') {
     throw new PaymentError('validation_failed', `mode "${params.mode}" is not supported`, { param: 'mode' })

@@ -34,6 +34,8 @@ export type Project = {
   theme?: string
   /** The platform's commission on paid money, in basis points; none when unset. */
   commissionBps?: number
+  /** Its organisation is suspended by the platform: no new payments (issue 13 item 7). */
+  suspended?: boolean
 }
 
 /** Card data for one authorisation; lives in memory only and is never persisted. */

@@ -19,6 +19,7 @@ import { gateError } from './gate-error.ts'
 import { gateRoutes, isGatePath } from './routes/gate/gate-routes.ts'
 import { upstreamRoutes } from './routes/upstream.ts'
 import { dashboardRoutes } from '../dashboard/dashboard-routes.ts'
+import { DOCUMENT_UPLOAD_PATH } from '../dashboard/routes/golive-routes.ts'
 
 /**
  * Builds the HTTP app. `onError` is the only place an error becomes a response: HTML error
@@ -43,15 +44,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   })
   // The page's JS and CSS shrink to a third: on a slow mobile link that is most of the load time.
   app.use(compress())
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new PaymentError('payload_too_large', 'the request body is too large')
-      },
-    }),
-  )
+  const smallBodies = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new PaymentError('payload_too_large', 'the request body is too large')
+    },
+  })
+  // Go-live documents (up to 10 MB) have their own limit on their one route (golive-routes.ts).
+  app.use('*', (c, next) => (c.req.method === 'POST' && DOCUMENT_UPLOAD_PATH.test(c.req.path) ? next() : smallBodies(c, next)))
 
   app.route('/', paymentPageRoutes(deps))
   app.route('/', invoiceLinkRoutes(deps))

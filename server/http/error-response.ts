@@ -33,6 +33,7 @@ export const HTTP = {
   // A live project with no real provider for the method: an operator's setting, not the request's fault.
   provider_not_connected: [403, 'invalid_request_error'],
   method_unavailable: [400, 'invalid_request_error'],
+  merchant_suspended: [403, 'invalid_request_error'],
   unauthenticated: [401, 'authentication_error'],
   invalid_credentials: [401, 'authentication_error'],
   invalid_code: [401, 'authentication_error'],

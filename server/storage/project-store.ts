@@ -48,7 +48,7 @@ export function generateSecret(): string {
 export function createProjectStore(sql: Sql, clock: { now(): Date }, cache?: ProjectCache): ProjectAdmin {
   const toProject = (r: Record<string, unknown>): Project => withSecrets(readRow(r), clock.now())
   const load = async (id: number) => {
-    const rows = await sql.query('SELECT * FROM projects WHERE id = $1', [id])
+    const rows = await sql.query(`${SELECT_PROJECTS} WHERE p.id = $1`, [id])
     return rows[0] ? readRow(rows[0]) : undefined
   }
   return {
@@ -57,7 +57,7 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }, cache?: Pro
       return row ? withSecrets(row, clock.now()) : undefined
     },
     async list() {
-      return (await sql.query('SELECT * FROM projects ORDER BY id')).map(toProject)
+      return (await sql.query(`${SELECT_PROJECTS} ORDER BY p.id`)).map(toProject)
     },
     async add(p) {
       // The same schema as the dashboard's project screen, so the CLI cannot store what it refuses.
@@ -67,7 +67,7 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }, cache?: Pro
       }
       const rows = await sql.query(
         `INSERT INTO projects (id, name, secret, callback_url, allowed_origins, return_hosts, test_mode, org_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *, false AS suspended`,
         [p.id, settings.name, p.secret ?? generateSecret(), settings.callback_url, JSON.stringify(settings.allowed_origins.map(parseOrigin)),
           JSON.stringify(settings.return_hosts), p.testMode ?? true, p.orgId ?? DEFAULT_ORG_ID],
       )
@@ -87,6 +87,12 @@ export function createProjectStore(sql: Sql, clock: { now(): Date }, cache?: Pro
     },
   }
 }
+
+/**
+ * A project with its organisation's suspension. A change of `suspended_at` bumps the project
+ * version (migration 0029), so a cached project never outlives a suspension.
+ */
+const SELECT_PROJECTS = 'SELECT p.*, (o.suspended_at IS NOT NULL) AS suspended FROM projects p LEFT JOIN organisations o ON o.id = p.org_id'
 
 /** Validates project settings with the dashboard's schema; the first problem names its field. */
 export function checkSettings(input: v.InferInput<typeof ProjectSettingsSchema>): v.InferOutput<typeof ProjectSettingsSchema> {
@@ -117,6 +123,7 @@ function readRow(r: Record<string, unknown>): ProjectRow {
     ...(methods ? { methods: Object.freeze(methods) as Array<'card' | 'jeton'> } : {}),
     ...(r['theme'] ? { theme: String(r['theme']) } : {}),
     ...(r['commission_bps'] ? { commissionBps: toSafeInt(r['commission_bps'], 'commission_bps') } : {}),
+    ...(r['suspended'] === true ? { suspended: true } : {}),
   })
 }
 

@@ -56,6 +56,23 @@ export async function call<E extends Endpoint>(endpoint: E, options: Options<E> 
   } catch {
     throw new ApiError(0, 'network_error', 'network error')
   }
+  return parseAnswer(endpoint, res)
+}
+
+/** Sends a file as multipart/form-data (field `name`) to an upload endpoint, CSRF header and all. */
+export async function upload<E extends Endpoint>(endpoint: E, params: Record<string, string | number>, name: string, file: File): Promise<v.InferOutput<E['response']>> {
+  const form = new FormData()
+  form.append(name, file)
+  let res: Response
+  try {
+    res = await fetch(endpointUrl(endpoint, { params }), { method: endpoint.method, headers: { accept: 'application/json', [CSRF_HEADER]: csrfToken }, credentials: 'same-origin', body: form })
+  } catch {
+    throw new ApiError(0, 'network_error', 'network error')
+  }
+  return parseAnswer(endpoint, res)
+}
+
+async function parseAnswer<E extends Endpoint>(endpoint: E, res: Response): Promise<v.InferOutput<E['response']>> {
   const json: unknown = await res.json().catch(() => undefined)
   if (!res.ok) {
     const parsed = v.safeParse(ErrorEnvelopeSchema, json)

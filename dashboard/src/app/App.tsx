@@ -4,6 +4,7 @@ import { whenSignedOut } from '../api/client.ts'
 import { ForgotPage } from '../auth/ForgotPage.tsx'
 import { InvitationPage, ResetPage } from '../auth/LinkPages.tsx'
 import { SignInPage } from '../auth/SignInPage.tsx'
+import { SignUpPage, VerifyPage } from '../auth/SignUpPages.tsx'
 import { t } from '../i18n/i18n.ts'
 import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
@@ -24,9 +25,12 @@ const InvoicePage = lazy(() => import('../invoices/InvoicePage.tsx').then((m) =>
 const BalancePage = lazy(() => import('../balance/BalancePage.tsx').then((m) => m.BalancePage))
 const ReportsPage = lazy(() => import('../reports/ReportsPage.tsx').then((m) => m.ReportsPage))
 const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
+const WelcomePage = lazy(() => import('../onboarding/WelcomePage.tsx').then((m) => m.WelcomePage))
+const PlatformPage = lazy(() => import('../platform/PlatformPage.tsx').then((m) => m.PlatformPage))
+const PlatformOrgPage = lazy(() => import('../platform/PlatformOrgPage.tsx').then((m) => m.PlatformOrgPage))
 const DevMailPage = lazy(() => import('../dev/DevMailPage.tsx').then((m) => m.DevMailPage))
 
-const PUBLIC = ['/dashboard/sign-in', '/dashboard/forgot', '/dashboard/reset', '/dashboard/invitation', '/dashboard/dev/mail']
+const PUBLIC = ['/dashboard/sign-in', '/dashboard/forgot', '/dashboard/reset', '/dashboard/invitation', '/dashboard/sign-up', '/dashboard/verify', '/dashboard/dev/mail']
 
 /** The dashboard: public pages (sign-in, links, demo mail) and the signed-in app inside the shell. */
 export function App() {
@@ -58,6 +62,8 @@ function Routes() {
         <Route path="/dashboard/forgot" component={ForgotPage} />
         <Route path="/dashboard/reset" component={ResetPage} />
         <Route path="/dashboard/invitation" component={InvitationPage} />
+        <Route path="/dashboard/sign-up" component={SignUpPage} />
+        <Route path="/dashboard/verify" component={VerifyPage} />
         <Route path="/dashboard/dev/mail" component={DevMailPage} />
       </Router>
     )
@@ -81,6 +87,9 @@ function Routes() {
         <Route path="/dashboard/team" component={TeamPage} />
         <Route path="/dashboard/journal" component={JournalPage} />
         <Route path="/dashboard/security" component={SecurityPage} />
+        <Route path="/dashboard/welcome" component={WelcomePage} />
+        <Route path="/dashboard/platform" component={PlatformPage} />
+        <Route path="/dashboard/platform/:org" component={PlatformOrgPage} />
         <Route default component={NotFound} />
       </Router>
     </Shell>

@@ -17,6 +17,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
     main.current?.focus({ preventScroll: true })
   }, [location.path])
   const items = [
+    { href: '/dashboard/platform', label: t('nav_platform'), show: can('platform.manage') },
     { href: '/dashboard/home', label: t('nav_home'), show: can('home.read') },
     { href: '/dashboard/payments', label: t('nav_payments'), show: can('payments.read') },
     { href: '/dashboard/invoices', label: t('nav_invoices'), show: can('payments.read') },

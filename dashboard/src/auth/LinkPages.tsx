@@ -12,7 +12,7 @@ import { AuthLayout } from './AuthLayout.tsx'
  * The link's token travels in the URL fragment (never sent to any server, so never in logs or
  * a Referer); it is read once and removed from the address bar.
  */
-function useLinkToken(): string | undefined {
+export function useLinkToken(): string | undefined {
   const [token] = useState(() => {
     const value = location.hash.slice(1)
     if (value) history.replaceState(history.state, '', location.pathname)
@@ -21,7 +21,8 @@ function useLinkToken(): string | undefined {
   return token
 }
 
-function SetPasswordForm({ email, submitLabel, onSubmit }: { email: string; submitLabel: string; onSubmit: (password: string) => Promise<void> }) {
+/** A new password for `email`, checked by the meter as the server will check it. */
+export function SetPasswordForm({ email, submitLabel, onSubmit }: { email: string; submitLabel: string; onSubmit: (password: string) => Promise<void> }) {
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)

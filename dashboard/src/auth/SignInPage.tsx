@@ -8,6 +8,7 @@ import { Field } from '../ui/Field.tsx'
 import { Alert } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
 import { AuthLayout } from './AuthLayout.tsx'
+import { SignUpLink } from './SignUpPages.tsx'
 
 /** Email and password, then (for users with TOTP) the code or a recovery code. */
 export function SignInPage() {
@@ -80,6 +81,7 @@ export function SignInPage() {
         <button class="btn btn-primary btn-block" type="submit" disabled={busy}>{busy ? t('signing_in') : t('signin_button')}</button>
       </form>
       <p class="auth-links"><a href="/dashboard/forgot">{t('forgot_link')}</a></p>
+      <SignUpLink />
       {document.querySelector('meta[name="epay-dev-mail"]') && <DemoHint />}
     </AuthLayout>
   )

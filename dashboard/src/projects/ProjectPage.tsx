@@ -1,17 +1,18 @@
 import { useLocation, useRoute } from 'preact-iso'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { call } from '../api/client.ts'
-import { can } from '../app/session.ts'
+import { can, me } from '../app/session.ts'
 import { t } from '../i18n/i18n.ts'
 import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
 import { ConnectionPanel } from './ConnectionPanel.tsx'
+import { GoLivePanel } from './GoLivePanel.tsx'
 import { LimitsForm } from './LimitsForm.tsx'
 import { SecretPanel } from './SecretPanel.tsx'
 import { SettingsForm } from './SettingsForm.tsx'
 import { useResource } from './use-resource.ts'
 
-const TABS = ['settings', 'limits', 'secret', 'connection'] as const
+const TABS = ['settings', 'limits', 'secret', 'connection', 'golive'] as const
 
 /** One project: settings, limits, secret and upstream connection, each a tab kept in the URL (`?tab=`). */
 export function ProjectPage() {
@@ -44,6 +45,7 @@ export function ProjectPage() {
       {tab === 'limits' && <LimitsForm project={p} editable={can('projects.limits')} onSaved={project.setData} />}
       {tab === 'secret' && <SecretPanel project={p} editable={can('projects.secret')} onRotated={project.setData} />}
       {tab === 'connection' && <ConnectionPanel project={p} editable={can('projects.connect')} />}
+      {tab === 'golive' && <GoLivePanel project={p} editable={can('projects.golive')} canDownload={me.value?.user.role === 'owner' || can('platform.manage')} />}
     </section>
   )
 }

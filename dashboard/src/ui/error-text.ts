@@ -14,6 +14,9 @@ const KNOWN: Partial<Record<string, MessageKey>> = {
   network_error: 'err_network',
   not_found: 'err_not_found',
   totp_enrolment_required: 'twofa_required',
+  merchant_suspended: 'err_merchant_suspended',
+  payload_too_large: 'err_payload_too_large',
+  conflict: 'err_conflict',
 }
 
 /** The user-facing text of an error: translated for known codes, the server's message for validation. */

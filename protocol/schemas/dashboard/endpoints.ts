@@ -11,6 +11,7 @@ import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSe
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
 import { SubscriptionBodySchema, SubscriptionListSchema, SubscriptionPatchSchema, SubscriptionViewSchema } from './subscriptions.ts'
+import * as onb from './onboarding.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
 /** One JSON endpoint of `/api/dashboard/*`: the server validates with these schemas, the client parses with them. */
@@ -101,6 +102,26 @@ export const ENDPOINTS = {
   subscribe: e({ method: 'POST', path: '/api/dashboard/report-subscriptions', body: SubscriptionBodySchema, response: SubscriptionViewSchema }),
   updateSubscription: e({ method: 'PATCH', path: '/api/dashboard/report-subscriptions/:subscription', body: SubscriptionPatchSchema, response: SubscriptionViewSchema }),
   deleteSubscription: e({ method: 'DELETE', path: '/api/dashboard/report-subscriptions/:subscription', response: OkSchema }),
+
+  // Onboarding (issue 13 item 7). Registration answers 404 `not_found` unless EPAY_SIGNUP=1.
+  signUpStatus: e({ method: 'GET', path: '/api/dashboard/auth/sign-up', response: onb.SignUpStatusSchema }),
+  signUp: e({ method: 'POST', path: '/api/dashboard/auth/sign-up', body: onb.SignUpBodySchema, response: OkSchema }),
+  // POST, so the link's token never sits in a URL (logs, Referer).
+  signUpView: e({ method: 'POST', path: '/api/dashboard/auth/sign-up/view', body: onb.SignUpTokenSchema, response: onb.SignUpViewSchema }),
+  verifySignUp: e({ method: 'POST', path: '/api/dashboard/auth/sign-up/verify', body: onb.VerifySignUpBodySchema, response: onb.VerifySignUpResultSchema }),
+  goLive: e({ method: 'GET', path: '/api/dashboard/projects/:project/go-live', response: onb.GoLiveViewSchema }),
+  /** multipart/form-data with one file in `document` (PDF, PNG or JPEG, at most 10 MB), not JSON. */
+  uploadDocument: e({ method: 'POST', path: '/api/dashboard/projects/:project/go-live/documents', response: onb.DocumentViewSchema }),
+  deleteDocument: e({ method: 'DELETE', path: '/api/dashboard/projects/:project/go-live/documents/:document', response: OkSchema }),
+  requestGoLive: e({ method: 'POST', path: '/api/dashboard/projects/:project/go-live', body: onb.GoLiveBodySchema, response: onb.GoLiveRequestViewSchema }),
+  /** The file itself, always as an attachment; for platform operators and the organisation's owners. */
+  document: e({ method: 'GET', path: '/api/dashboard/documents/:document', response: v.string() }),
+  platformOrgs: e({ method: 'GET', path: '/api/dashboard/platform/organisations', response: onb.PlatformOrgListSchema }),
+  platformOrg: e({ method: 'GET', path: '/api/dashboard/platform/organisations/:org', response: onb.PlatformOrgDetailSchema }),
+  suspendOrg: e({ method: 'POST', path: '/api/dashboard/platform/organisations/:org/suspend', body: onb.DecisionReasonSchema, response: onb.PlatformOrgDetailSchema }),
+  reinstateOrg: e({ method: 'POST', path: '/api/dashboard/platform/organisations/:org/reinstate', response: onb.PlatformOrgDetailSchema }),
+  approveGoLive: e({ method: 'POST', path: '/api/dashboard/platform/go-live/:request/approve', response: onb.GoLiveRequestViewSchema }),
+  rejectGoLive: e({ method: 'POST', path: '/api/dashboard/platform/go-live/:request/reject', body: onb.DecisionReasonSchema, response: onb.GoLiveRequestViewSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

@@ -11,10 +11,14 @@ export const PERMISSIONS = [
   'projects.secret',
   /** Connect a project to an upstream gateway (a real acquirer: live money), or disconnect it. */
   'projects.connect',
+  /** Upload documents and ask a platform operator to switch a project to live (issue 13 item 7). */
+  'projects.golive',
   'team.read',
   'team.manage',
   'journal.read',
   'payments.read',
   'payments.manage',
+  /** Platform operators: organisations, go-live decisions, suspension. */
+  'platform.manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]

@@ -9,14 +9,16 @@ import type { Permission } from '../../../protocol/schemas/dashboard/permissions
  * money moves only by owners and managers (SPEC §14: admins and developers run settings, not money).
  * Connecting a project to a real acquirer is for owners and admins only (issue 14): it decides
  * where live money goes, which a developer's project settings do not.
+ * Asking to go live is the owner's (issue 13 item 7): it hands the organisation's documents to
+ * the platform and commits it to live money; deciding is the platform's alone.
  */
 export const ROLE_PERMISSIONS = {
-  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
+  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'projects.golive', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
   admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'team.read', 'team.manage', 'journal.read', 'payments.read'],
   manager: ['home.read', 'projects.read', 'payments.read', 'payments.manage'],
   viewer: ['home.read', 'projects.read', 'payments.read'],
   developer: ['projects.read', 'projects.settings', 'projects.secret', 'payments.read'],
-  platform: ['home.read', 'projects.read', 'team.read', 'journal.read', 'payments.read'],
+  platform: ['home.read', 'projects.read', 'team.read', 'journal.read', 'payments.read', 'platform.manage'],
 } as const satisfies Record<Role, readonly Permission[]>
 
 /** Tells whether `role` grants `permission`. */

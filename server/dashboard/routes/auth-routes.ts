@@ -26,6 +26,11 @@ export function authRoutes(app: Hono<AppEnv>, deps: DashboardDeps): void {
       await journal(deps, entry({ action: 'sign_in_failed', orgId: known?.orgId ?? null, actorId: known?.id ?? null, actorEmail: body.email }))
       throw new PaymentError('invalid_credentials', 'the email or the password is wrong')
     }
+    // Said only after the password matched, so it tells nothing to someone guessing addresses.
+    if (known.orgId && (await deps.orgs.get(known.orgId))?.suspendedAt) {
+      await journal(deps, entry({ action: 'sign_in_failed', orgId: known.orgId, actorId: known.id, actorEmail: known.email, after: { reason: 'organisation suspended' } }))
+      throw new PaymentError('merchant_suspended', 'your organisation is suspended; contact the platform operator')
+    }
     // A new token on every sign-in (no fixation); a session the browser still held ends.
     const previous = readSessionCookie(c, deps.cookie)
     const old = previous ? await deps.sessions.find(previous, meta.now) : undefined

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ENDPOINTS, type EndpointName } from '../../../protocol/schemas/dashboard/endpoints.ts'
+import { CSRF_HEADER, ENDPOINTS, type EndpointName } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { seedPayments } from '../../../server/storage/seed-payments.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
-import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { dashboardApp, ORIGIN, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 
 // Every dashboard endpoint × every role × a target in the user's scope, one outside it (same
 // organisation) and one of another organisation: the expected answers are written out here,
@@ -20,7 +20,7 @@ const ACTORS = ['owner', 'admin', 'admin_all', 'manager', 'viewer', 'developer',
 type Actor = (typeof ACTORS)[number]
 type Target = 'in' | 'out' | 'other'
 type Expect = Record<Actor, number | [number, number, number]>
-type Row = { endpoint: string; request: (target: Target | undefined, n: number, actor: Actor) => { method: string; path: string; body?: unknown }; expect: Expect }
+type Row = { endpoint: string; request: (target: Target | undefined, n: number, actor: Actor) => { method: string; path: string; body?: unknown; form?: FormData }; expect: Expect }
 
 const P = { in: 5001, out: 5002, other: 6001 } as const
 let members: Record<Target, string>
@@ -32,6 +32,19 @@ let payments: Record<Target, { paid: string; callback: string; authorised: strin
 let invoices: Record<Target, string[]>
 let spare: Record<Actor, string>
 let foreignSessions: Record<'out' | 'other', string>
+// Onboarding (issue 13 item 7): organisation ids per target, go-live documents (one to download
+// per target, some waiting to be removed), and in a third organisation C two waiting requests
+// to decide and an organisation to suspend without touching A's sessions.
+let orgs: Record<Target, string>
+let docs: Record<Target, { shown: string; waiting: string[] }>
+let orgC: string
+let pendingRequests: { approve: string; reject: string }
+const PDF = new TextEncoder().encode('%PDF-1.4\n%%EOF\n')
+const pdfForm = () => {
+  const form = new FormData()
+  form.append('document', new File([PDF], 'licence.pdf', { type: 'application/pdf' }))
+  return form
+}
 
 const project = (method: string, suffix = '', body?: unknown) => (t: Target | undefined) => ({ method, path: `/api/dashboard/projects/${P[t!]}${suffix}`, body })
 const member = (method: string, suffix = '', body?: unknown) => (t: Target | undefined) => ({ method, path: `/api/dashboard/team/${members[t!]}${suffix}`, body })
@@ -156,6 +169,31 @@ const ROWS: Row[] = [
     expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
   { endpoint: 'POST /projects/:project/invoices/:invoice/cancel', request: invoice('POST', '/cancel'),
     expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  // Onboarding (issue 13 item 7). Going live is the owner's; deciding it the platform's alone.
+  { endpoint: 'GET /projects/:project/go-live', request: project('GET', '/go-live'),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [200, 404, 404], platform: [200, 200, 200] } },
+  { endpoint: 'POST /projects/:project/go-live/documents', request: (t) => ({ method: 'POST', path: `/api/dashboard/projects/${P[t!]}/go-live/documents`, form: pdfForm() }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'DELETE /projects/:project/go-live/documents/:document', request: (t) => ({ method: 'DELETE', path: `/api/dashboard/projects/${P[t!]}/go-live/documents/${docs[t!].waiting.pop()!}` }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'POST /projects/:project/go-live', request: project('POST', '/go-live', { note: 'role table' }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  // Documents are the organisation's owners' and the platform's: anyone else is told 404.
+  { endpoint: 'GET /documents/:document', request: (t) => ({ method: 'GET', path: `/api/dashboard/documents/${docs[t!].shown}` }),
+    expect: { owner: [200, 200, 404], admin: [404, 404, 404], admin_all: [404, 404, 404], manager: [404, 404, 404], viewer: [404, 404, 404], developer: [404, 404, 404], platform: [200, 200, 200] } },
+  { endpoint: 'GET /platform/organisations', request: plain('GET', '/api/dashboard/platform/organisations'),
+    expect: { owner: 403, admin: 403, admin_all: 403, manager: 403, viewer: 403, developer: 403, platform: 200 } },
+  { endpoint: 'GET /platform/organisations/:org', request: (t) => ({ method: 'GET', path: `/api/dashboard/platform/organisations/${orgs[t!]}` }),
+    expect: { owner: [403, 403, 403], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [200, 200, 200] } },
+  { endpoint: 'POST /platform/go-live/:request/approve', request: () => ({ method: 'POST', path: `/api/dashboard/platform/go-live/${pendingRequests.approve}/approve` }),
+    expect: { owner: 403, admin: 403, admin_all: 403, manager: 403, viewer: 403, developer: 403, platform: 200 } },
+  { endpoint: 'POST /platform/go-live/:request/reject', request: () => ({ method: 'POST', path: `/api/dashboard/platform/go-live/${pendingRequests.reject}/reject`, body: { reason: 'role table' } }),
+    expect: { owner: 403, admin: 403, admin_all: 403, manager: 403, viewer: 403, developer: 403, platform: 200 } },
+  { endpoint: 'POST /platform/organisations/:org/suspend', request: () => ({ method: 'POST', path: `/api/dashboard/platform/organisations/${orgC}/suspend`, body: { reason: 'role table' } }),
+    expect: { owner: 403, admin: 403, admin_all: 403, manager: 403, viewer: 403, developer: 403, platform: 200 } },
+  { endpoint: 'POST /platform/organisations/:org/reinstate', request: () => ({ method: 'POST', path: `/api/dashboard/platform/organisations/${orgC}/reinstate` }),
+    expect: { owner: 403, admin: 403, admin_all: 403, manager: 403, viewer: 403, developer: 403, platform: 200 } },
+
   // Last: it ends each actor's session.
   { endpoint: 'POST /auth/sign-out', request: plain('POST', '/api/dashboard/auth/sign-out'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
@@ -166,6 +204,7 @@ const ROWS: Row[] = [
 const WITHOUT_ROW: Partial<Record<EndpointName, string>> = {
   signIn: 'public', secondFactor: 'public (the half-signed-in session of sign-in)', resetRequest: 'public', resetConfirm: 'public',
   invitation: 'public', acceptInvitation: 'public', devMail: 'public, demo mode only',
+  signUpStatus: 'public', signUp: 'public (test/server/dashboard/onboarding.test.ts)', signUpView: 'public', verifySignUp: 'public',
   changePassword: 'own account', totpConfirm: 'own account', totpDisable: 'own account', recoveryCodes: 'own account',
 }
 
@@ -248,7 +287,31 @@ describe.each(testDatabases())('dashboard role × endpoint access ($name)', (db)
         invoices[target].push(made.id)
       }
     }
-  })
+    orgs = { in: a, out: a, other: b }
+    const document = async (projectId: number, orgId: string, by: string) => (await t.d.goLive.addDocument({
+      id: `doc_role_${++n}_${projectId}`, orgId, projectId, fileName: 'licence.pdf', contentType: 'application/pdf', size: PDF.length, sha256: 'x', data: PDF, uploadedBy: by, now: t.deps.clock.now(),
+    })).id
+    const ownerB = await t.user('owner@beta.example', 'owner', b)
+    docs = {} as typeof docs
+    for (const target of ['in', 'out', 'other'] as const) {
+      const by = target === 'other' ? ownerB.id : users.owner.id
+      const orgId = orgs[target]
+      const shown = await document(P[target], orgId, by)
+      // Sent with a request, so removing waiting documents never takes it.
+      await t.d.goLive.open({ id: `glr_role_shown_${target}`, orgId, projectId: P[target], note: null, by, now: t.deps.clock.now() })
+      await t.d.goLive.decide({ id: `glr_role_shown_${target}`, status: 'rejected', by: users.platform.id, reason: 'role table setup', now: t.deps.clock.now() })
+      docs[target] = { shown, waiting: [] }
+      for (let i = 0; i < ACTORS.length; i++) docs[target].waiting.push(await document(P[target], orgId, by))
+    }
+    orgC = await t.org('Gamma Travel')
+    const ownerC = await t.user('owner@gamma.example', 'owner', orgC)
+    pendingRequests = { approve: 'glr_role_approve', reject: 'glr_role_reject' }
+    for (const [i, id] of [pendingRequests.approve, pendingRequests.reject].entries()) {
+      await t.project(7001 + i, orgC)
+      await document(7001 + i, orgC, ownerC.id)
+      await t.d.goLive.open({ id, orgId: orgC, projectId: 7001 + i, note: null, by: ownerC.id, now: t.deps.clock.now() })
+    }
+  }, 300_000)
   afterAll(() => t.sql.close())
 
   it.each(ROWS.map((row) => [row.endpoint, row] as const))('%s answers each role as SPEC §14 says', async (_name, row) => {
@@ -257,8 +320,11 @@ describe.each(testDatabases())('dashboard role × endpoint access ($name)', (db)
       const perTarget = Array.isArray(row.expect[actor])
       const statuses: number[] = []
       for (const target of perTarget ? (['in', 'out', 'other'] as const) : [undefined]) {
-        const { method, path, body } = row.request(target, ++n, actor)
-        const res = await t.call(agents[actor], method, path, body)
+        const { method, path, body, form } = row.request(target, ++n, actor)
+        const agent = agents[actor]
+        const res = form
+          ? await t.app.request(`${ORIGIN}${path}`, { method, headers: { origin: ORIGIN, cookie: agent.cookie, [CSRF_HEADER]: agent.csrf }, body: form })
+          : await t.call(agent, method, path, body)
         statuses.push(res.status)
       }
       actual[actor] = perTarget ? (statuses as [number, number, number]) : statuses[0]!
