@@ -17,6 +17,15 @@ import { createOrgStore } from './store/org-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
 import { createSessionStore } from './store/session-store.ts'
 import { createUserStore } from './store/user-store.ts'
+import type { Pace } from '../reconciliation/bounded-map.ts'
+import { reconciliationJob } from '../reconciliation/reconciliation-job.ts'
+import type { ReconciliationNotice } from '../reconciliation/reconciliation-notice.ts'
+import { RECONCILIATION_JOB, reconciliationStore } from '../reconciliation/reconciliation-store.ts'
+import { scheduleReconciliation } from '../reconciliation/schedule-reconciliation.ts'
+import { upstreamPaymentsFor } from '../reconciliation/upstream-payments.ts'
+
+/** How often each process looks whether a reconciliation day is due (a claim makes it once anyway). */
+const SCHEDULE_EVERY_MS = 30_000
 
 /** Builds the dashboard's dependencies from the server's (the composition root calls it). */
 export function composeDashboard(options: {
@@ -28,18 +37,31 @@ export function composeDashboard(options: {
   connections: ConnectionStore
   config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string }
   root: string
+  /** The daily reconciliation with the upstream: where mismatches are announced, and how long one status query may take. */
+  reconciliation: { notice: ReconciliationNotice; upstreamTimeoutMs: number; pace?: Pace }
 }): DashboardDeps {
   const { sql, clock, logger, config } = options
   let assets: ReturnType<typeof loadDashboardAssets>
   let loaded = false
   const jobs = jobStore(sql)
-  const worker = jobWorker(jobs, { report: async (job) => reportFile(sql, job.params as ReportParams) }, clock, logger)
+  const reconciliations = reconciliationStore(sql)
+  const reconcile = reconciliationJob({
+    store: reconciliations, upstreamFor: upstreamPaymentsFor(options.connections, options.reconciliation.upstreamTimeoutMs),
+    notice: options.reconciliation.notice, clock, logger, ...(options.reconciliation.pace ? { pace: options.reconciliation.pace } : {}),
+  })
+  const worker = jobWorker(jobs, { report: async (job) => reportFile(sql, job.params as ReportParams), [RECONCILIATION_JOB]: reconcile }, clock, logger)
+  let lastSchedule = -Infinity
   // One drain at a time: the once-a-second poll must not stack runs behind a long report.
   let draining = false
   const drain = async () => {
     if (draining) return
     draining = true
     try {
+      const now = clock.now()
+      if (now.getTime() - lastSchedule >= SCHEDULE_EVERY_MS) {
+        lastSchedule = now.getTime()
+        await scheduleReconciliation(reconciliations, now)
+      }
       for (;;) if (!(await worker.tick())) return
     } finally {
       draining = false
@@ -72,6 +94,8 @@ export function composeDashboard(options: {
     },
     jobs,
     jobWorker: worker,
+    reconciliations,
+    scheduleReconciliation: () => scheduleReconciliation(reconciliations, clock.now()),
     runJobs() {
       drain().catch((error: unknown) => logger.error('background jobs failed', { error }))
     },

@@ -6,6 +6,7 @@ import type { Sql } from '../storage/sql.ts'
 import type { JobStore } from '../jobs/job-store.ts'
 import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { JobWorker } from '../jobs/job-worker.ts'
+import type { ReconciliationStore } from '../reconciliation/reconciliation-store.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { DashboardAssets } from './dashboard-assets.ts'
 import type { Mailer } from './mail/mailer.ts'
@@ -42,6 +43,10 @@ export type DashboardDeps = {
   /** Background jobs (reports): the queue in the database, and this process's worker on it. */
   jobs: JobStore
   jobWorker: JobWorker
+  /** The daily reconciliation's runs and mismatches (issue 14 item 3). */
+  reconciliations: ReconciliationStore
+  /** Queues every due reconciliation day now (each process also does every 30 s); returns how many. */
+  scheduleReconciliation(): Promise<number>
   /** Runs waiting jobs now in this process, after the answer is sent (every process also polls). */
   runJobs(): void
   /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */

@@ -7,13 +7,14 @@ import { ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
 import { ConnectionPanel } from './ConnectionPanel.tsx'
 import { LimitsForm } from './LimitsForm.tsx'
+import { ReconciliationPanel } from './ReconciliationPanel.tsx'
 import { SecretPanel } from './SecretPanel.tsx'
 import { SettingsForm } from './SettingsForm.tsx'
 import { useResource } from './use-resource.ts'
 
-const TABS = ['settings', 'limits', 'secret', 'connection'] as const
+const TABS = ['settings', 'limits', 'secret', 'connection', 'reconciliation'] as const
 
-/** One project: settings, limits, secret and upstream connection, each a tab kept in the URL (`?tab=`). */
+/** One project: settings, limits, secret, upstream connection and reconciliation, each a tab kept in the URL (`?tab=`). */
 export function ProjectPage() {
   const { params } = useRoute()
   const location = useLocation()
@@ -44,6 +45,7 @@ export function ProjectPage() {
       {tab === 'limits' && <LimitsForm project={p} editable={can('projects.limits')} onSaved={project.setData} />}
       {tab === 'secret' && <SecretPanel project={p} editable={can('projects.secret')} onRotated={project.setData} />}
       {tab === 'connection' && <ConnectionPanel project={p} editable={can('projects.connect')} />}
+      {tab === 'reconciliation' && <ReconciliationPanel project={p} />}
     </section>
   )
 }

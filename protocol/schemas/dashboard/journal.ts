@@ -10,6 +10,7 @@ export const JOURNAL_ACTIONS = [
   'project_created', 'project_updated', 'project_limits_updated', 'project_secret_rotated',
   'journal_exported', 'org_created',
   'payment_refunded', 'payment_captured', 'payment_cancelled', 'callback_resent', 'payments_exported', 'report_requested', 'project_connected', 'project_disconnected', 'user_created', 'user_disabled', 'csrf_refused',
+  'reconciliation_mismatch',
 ] as const
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number]
 
