@@ -82,7 +82,7 @@ export function reconciliationStore(sql: Sql) {
 
     /**
      * Claims `day` for the project (the schedule moves on to `next`) and queues its run; false
-     * when another process claimed it first.
+     * when another process claimed it first, or the day was already run.
      */
     async claim(claim: { projectId: number; orgId: string | undefined; day: string; next: string }, now: Date): Promise<boolean> {
       return sql.transaction(async (tx) => {
@@ -97,7 +97,7 @@ export function reconciliationStore(sql: Sql) {
           [claim.projectId, claim.day, now],
         )
         // Already run (a schedule set back by hand): the day is not run twice.
-        if (!run[0]) return true
+        if (!run[0]) return false
         const job = await jobStore(tx).enqueue({ kind: RECONCILIATION_JOB, orgId: claim.orgId, userId: undefined, params: { project: claim.projectId, day: claim.day } }, now)
         await tx.query('UPDATE reconciliation_runs SET job_id = $2 WHERE id = $1', [run[0]['id'], job.id])
         return true
