@@ -56,7 +56,7 @@ export async function dashboardScreenshots(browser: Browser, out: string): Promi
   const liveOrg = cli(env, ['org', 'add', '--name', 'Northwind Live']).trim().split('\n').at(-1)!
   cli(env, ['project', 'add', '--id', '9502', '--name', 'Northwind EU', '--org', liveOrg])
   cliWithPassword(env, ['project', 'connect', '--id', '9502', '--provider', 'ecommpay-gate', '--url', 'https://gate.upstream.example', '--upstream-project-id', '4410', '--methods', 'card,jeton', '--secret-stdin'], 'upstream-secret-for-screens')
-  for (const script of [['scripts/seed.ts', '--payments', '1500', '--project', '9502'], ['scripts/seed-reconciliation.ts', '--project', '9502', '--days', '7']]) {
+  for (const script of [['scripts/seed.ts', '--payments', '2500', '--project', '9502'], ['scripts/seed-reconciliation.ts', '--project', '9502', '--days', '7']]) {
     const done = spawnSync(process.execPath, ['--import', 'tsx', ...script], { cwd: ROOT, env, encoding: 'utf8' })
     if (done.status !== 0) throw new Error(`${script[0]} failed: ${done.stderr}`)
   }
@@ -258,7 +258,7 @@ export async function reconciliationPass(browser: Browser, base: string, out: st
   await page.goto(`${base}/dashboard/projects/9502?tab=reconciliation`)
   await page.locator('.panel .alert-success').waitFor()
   await shot('project-reconciliation')
-  await page.locator('.panel table tbody tr').nth(1).locator('a').click()
+  await page.locator('.panel table tbody tr:has(.recon-bad) a').first().click()
   await page.locator('table.recon').waitFor()
   await shot('project-reconciliation-mismatches')
   await context.close()

@@ -60,7 +60,8 @@ export function composeDashboard(options: {
       const now = clock.now()
       if (now.getTime() - lastSchedule >= SCHEDULE_EVERY_MS) {
         lastSchedule = now.getTime()
-        await scheduleReconciliation(reconciliations, now)
+        // A schedule that fails (database busy) must not hold up the reports behind it: next round.
+        await scheduleReconciliation(reconciliations, now).catch((error: unknown) => logger.error('reconciliation schedule failed', { error }))
       }
       for (;;) if (!(await worker.tick())) return
     } finally {

@@ -528,6 +528,7 @@ export const en = {
   recon_empty: 'A day is reconciled shortly after it ends (UTC).',
   recon_day_title: 'Mismatches on {day}',
   recon_clean: 'No mismatches: all {count} operations of the day agree with the upstream.',
+  recon_clean_none: 'No mismatches: there were no live operations that day.',
   recon_found: '{count} mismatches: look at each payment here and at the upstream.',
   recon_pending: 'This day is not reconciled yet.',
   recon_failed: 'This day could not be reconciled. The server log says why.',

@@ -13,8 +13,8 @@ import { errorText } from '../ui/error-text.ts'
 import { useResource } from './use-resource.ts'
 
 /** A reconciled day is a UTC date: shown as a date, in UTC, so it reads the same in every zone. */
-const dayText = (day: string) =>
-  new Intl.DateTimeFormat(language.value === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
+const dayText = (day: string, style: 'medium' | 'short' = 'medium') =>
+  new Intl.DateTimeFormat(language.value === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: style, timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
 
 // The upstream's status word is shown as the catalogue says it when it is the protocol's, as sent when not.
 const statusText = (status: string) =>
@@ -51,7 +51,7 @@ export function ReconciliationPanel({ project }: { project: ProjectView }) {
                 {runs.map((r) => (
                   <tr key={r.day}>
                     <th scope="row">
-                      <a href={`/dashboard/projects/${project.id}?tab=reconciliation&day=${r.day}`} aria-current={selected?.day === r.day ? 'true' : undefined}>{dayText(r.day)}</a>
+                      <a href={`/dashboard/projects/${project.id}?tab=reconciliation&day=${r.day}`} class="nowrap" aria-current={selected?.day === r.day ? 'true' : undefined}>{dayText(r.day, 'short')}</a>
                     </th>
                     <td><span class={`status status-report-${r.status}`}>{t(`recon_status_${r.status}`)}</span></td>
                     <td class="num">{r.checked ?? ''}</td>
@@ -72,7 +72,7 @@ function DayResult({ run, mismatches }: { run: ReconciliationRunView; mismatches
   const title = t('recon_day_title', { day: dayText(run.day) })
   if (run.status === 'failed') return <><h3>{title}</h3><Alert kind="error">{t('recon_failed')}</Alert></>
   if (run.status !== 'done') return <><h3>{title}</h3><Alert kind="info">{t('recon_pending')}</Alert></>
-  if (mismatches.length === 0) return <><h3>{title}</h3><Alert kind="success">{t('recon_clean', { count: run.checked ?? 0 })}</Alert></>
+  if (mismatches.length === 0) return <><h3>{title}</h3><Alert kind="success">{run.checked ? t('recon_clean', { count: run.checked }) : t('recon_clean_none')}</Alert></>
   return (
     <>
       <h3>{title}</h3>
