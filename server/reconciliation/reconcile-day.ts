@@ -10,7 +10,7 @@ export type UpstreamPayments = (upstreamPaymentId: string) => Promise<UpstreamSt
 /** The status query of each upstream payment: four in flight, at most ten started a second. */
 export const DEFAULT_PACE: Pace = { concurrency: 4, minGapMs: 100 }
 
-const CHARGE_KINDS = new Set(['sale', 'auth', 'wallet_sale'])
+const CHARGE_KINDS = new Set(['sale', 'auth', 'recurring', 'wallet_sale'])
 const PAYOUT_KINDS = new Set(['card_payout', 'wallet_payout'])
 
 /**
