@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { inlineStylesheets } from '../server/assets.ts'
 
@@ -16,8 +16,9 @@ export function widgetSize(root: string): { raw: number; gzip: number } {
 
 /**
  * The hosted page's critical path: index.html and every script, stylesheet and module preload
- * it references, each gzipped on its own (as they are served). Chunks the page imports later
- * (other locales) are not on it.
+ * it references, plus the chunks those scripts import statically (the browser cannot run the
+ * page without them), each gzipped on its own (as they are served). Chunks the page imports
+ * later with import() (other locales, the contract, screens after the form) are not on it.
  */
 export function criticalPath(root: string): { files: Array<{ name: string; raw: number; gzip: number }>; gzip: number; firstPaint: number } {
   const dir = join(root, 'dist/page')
@@ -25,7 +26,14 @@ export function criticalPath(root: string): { files: Array<{ name: string; raw: 
   const pageFiles = new Map(readdirSync(join(dir, 'assets')).map((name) => [name, { body: new Uint8Array(readFileSync(join(dir, 'assets', name))).buffer as ArrayBuffer, type: '' }]))
   const html = inlineStylesheets(readFileSync(join(dir, 'index.html'), 'utf8'), pageFiles)
   const refs = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*\shref)="\/page\/([^"]+)"/g)].map((m) => m[1]!)
-  const files = [{ name: 'index.html (CSS inline)', bytes: Buffer.from(html) }, ...refs.map((name) => ({ name, bytes: readFileSync(join(dir, name)) }))]
+  const names = new Set(refs)
+  for (const name of names) {
+    if (!name.endsWith('.js')) continue
+    const code = readFileSync(join(dir, name), 'utf8')
+    // Static imports only (`import … from "./x.js"`, `import "./x.js"`); import("./x.js") is later.
+    for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)) names.add(join(dirname(name), m[1]!))
+  }
+  const files = [{ name: 'index.html (CSS inline)', bytes: Buffer.from(html) }, ...[...names].map((name) => ({ name, bytes: readFileSync(join(dir, name)) }))]
     .map(({ name, bytes }) => ({ name, raw: bytes.length, gzip: gzipSize(bytes) }))
   return { files, gzip: files.reduce((s, f) => s + f.gzip, 0), firstPaint: files[0]!.gzip }
 }

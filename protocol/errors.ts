@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'invalid_currency',
   'payment_mismatch',
   'payment_expired',
+  /** An invoice link its merchant cancelled (SPEC §14). */
+  'invoice_cancelled',
   'return_url_not_allowed',
   'invalid_session',
   'session_expired',

@@ -126,7 +126,7 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await shot('payment-detail')
   await page.goto(`${base}/dashboard/reports`)
   await page.locator('.report-form').waitFor()
-  await page.locator('.empty').waitFor()
+  await page.locator('.empty').first().waitFor()
   await shot('reports-empty')
   // Two reports made in the background: operations as CSV, then statistics as XLSX.
   await page.locator('.report-form button[type="submit"]').click()
@@ -137,6 +137,36 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await page.locator('table.reports tbody tr').nth(1).waitFor()
   await page.locator('table.reports tbody tr').first().locator('a[download]').waitFor({ timeout: 60_000 })
   await shot('reports')
+  // Subscriptions: a weekly statistics mail to two addresses, and a daily one paused.
+  const subs = page.locator('.subs-form')
+  await subs.locator('select').first().selectOption('statistics')
+  await subs.locator('select').nth(1).selectOption('weekly')
+  await subs.locator('select').last().selectOption('xlsx')
+  await subs.locator('input').fill(`${email}, books@northwind.example`)
+  await subs.locator('button[type="submit"]').click()
+  await page.locator('table.subs tbody tr').first().waitFor()
+  await subs.locator('select').first().selectOption('operations')
+  await subs.locator('select').nth(1).selectOption('daily')
+  await subs.locator('button[type="submit"]').click()
+  await page.locator('table.subs tbody tr').nth(1).locator('button').first().click()
+  await page.locator('table.subs .status').waitFor()
+  await shot('reports-subscriptions')
+  // An invoice: the form, the invoice mailed (demo mode keeps the mail), and the list.
+  await page.goto(`${base}/dashboard/invoices/new`)
+  await page.locator('input[name="amount"]').waitFor()
+  await page.locator('input[name="amount"]').fill('149.90')
+  await page.locator('form.panel input').nth(1).fill(lang === 'ru' ? 'Наушники Northwind Studio' : 'Northwind Studio headphones')
+  await page.locator('input[type="email"]').fill('customer@example.com')
+  await shot('invoice-new')
+  await submit()
+  await page.locator('img.qr').waitFor()
+  await page.locator('.send-form button[type="submit"]').click()
+  await page.locator('.alert-success').waitFor()
+  await shot('invoice')
+  await page.goto(`${base}/dashboard/invoices`)
+  await page.locator('table.invoices tbody tr').first().waitFor()
+  await shot('invoices')
+  await balanceShots(page, base, shot)
   await page.goto(`${base}/dashboard/projects`)
   await page.locator('table').first().waitFor()
   await shot('projects')
@@ -263,4 +293,31 @@ export async function reconciliationPass(browser: Browser, base: string, out: st
   await shot('project-reconciliation-mismatches')
   await context.close()
   return files
+}
+
+/**
+ * Balance and payouts: the balances of the seeded ledger, a payout's confirmation, a payout paid
+ * to a wallet, and one above the balance declined with 3028.
+ */
+export async function balanceShots(page: Page, base: string, shot: (name: string) => Promise<void>): Promise<void> {
+  await page.goto(`${base}/dashboard/balance`)
+  await page.locator('table.balances tbody tr').first().waitFor()
+  await shot('balance')
+  const form = page.locator('form.payout-form')
+  await form.locator('select[name="currency"]').selectOption('EUR')
+  await form.locator('input[name="amount"]').fill('25.00')
+  await form.locator('input[name="kind"][value="wallet"]').check()
+  await form.locator('input[name="account"]').fill('JT0000012345')
+  await form.locator('button[type="submit"]').click()
+  await page.locator('.confirm').waitFor()
+  await shot('payout-confirm')
+  await page.locator('.confirm .btn-primary').click()
+  await page.locator('.alert-success').waitFor()
+  await page.locator('table.payouts tbody tr').first().waitFor()
+  await form.locator('input[name="amount"]').fill('99999.00')
+  await form.locator('button[type="submit"]').click()
+  await page.locator('.confirm .btn-primary').click()
+  await page.locator('.alert-error').waitFor()
+  await page.locator('table.payouts tbody tr').nth(1).waitFor()
+  await shot('payout-3028')
 }

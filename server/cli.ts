@@ -6,6 +6,7 @@ const USAGE = `usage: npm run cli -- <command>
   project rotate-secret --id N [--revoke-old]
   project connect --id N --provider ecommpay-gate --url U --upstream-project-id P --secret-stdin [--methods card,jeton]
   project disconnect --id N
+  project commission --id N --bps B
   sign --secret-stdin [JSON]   (prints the Gate request with general.signature)
   limits set --project N --operation sale|auth|recurring|refund|payout --currency C [--min A] [--max A] [--daily-amount A] [--daily-count N]
   limits list --project N

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { LANGUAGES } from '../languages.ts'
 import { CurrencySchema, MinorAmountSchema } from '../money.ts'
 import { OperationStatusSchema, PaymentStatusSchema } from './statuses.ts'
 
@@ -7,8 +8,7 @@ import { OperationStatusSchema, PaymentStatusSchema } from './statuses.ts'
  * page validate with these schemas, so they are the contract, not either side's types.
  */
 
-/** Page languages; `en` and `ru` are complete, the others are machine quality, marked for review. */
-export const LANGUAGES = ['en', 'ru', 'de', 'es', 'fr', 'it', 'pt', 'tr', 'pl', 'uk', 'kk', 'zh'] as const
+export { LANGUAGES } from '../languages.ts'
 export const LanguageSchema = v.picklist(LANGUAGES)
 export type Language = v.InferOutput<typeof LanguageSchema>
 

@@ -31,6 +31,7 @@ export async function projectCommand([command, ...rest]: string[], usage: string
       url: { type: 'string' },
       'upstream-project-id': { type: 'string' },
       methods: { type: 'string' },
+      bps: { type: 'string' },
     },
   })
   const id = values.id === undefined ? undefined : Number(values.id)
@@ -92,6 +93,16 @@ export async function projectCommand([command, ...rest]: string[], usage: string
         const revokeOld = values['revoke-old'] ?? false
         const project = await projects.rotateSecret(id, systemClock.now(), { revokeOld })
         process.stdout.write(`project ${project.id}: new secret: ${project.secrets[0]}\n${revokeOld ? 'the old secret is no longer valid' : 'the old secret stays valid for 24 hours'}\n`)
+        break
+      }
+      case 'commission': {
+        // The platform's rate on the project's paid money (docs/dashboard.md): posted when money
+        // arrives, so a change applies from now on and never re-prices what was paid.
+        const bps = Number(values.bps)
+        if (id === undefined || values.bps === undefined || !/^\d{1,5}$/.test(values.bps) || bps > 10_000) throw new Error('--id N and --bps 0..10000 (basis points: 150 = 1.50 %) are required')
+        const rows = await sql.query('UPDATE projects SET commission_bps = $2 WHERE id = $1 RETURNING id', [id, bps])
+        if (!rows[0]) throw new Error(`project ${id} does not exist`)
+        process.stdout.write(`project ${id}: commission ${(bps / 100).toFixed(2)} % of paid money from now on\n`)
         break
       }
       default:

@@ -5,6 +5,7 @@ import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import { jobStore } from '../jobs/job-store.ts'
+import { createInvoiceStore } from '../storage/invoice-store.ts'
 import { jobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import { loadDashboardAssets } from './dashboard-assets.ts'
@@ -12,6 +13,8 @@ import type { DashboardDeps } from './dashboard-deps.ts'
 import { cookieFor } from './http/session-cookie.ts'
 import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
+import { SUBSCRIPTION_JOB, subscriptionReportHandler, subscriptionScheduler } from './reports/subscription-runs.ts'
+import { createSubscriptionStore } from './store/subscription-store.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
 import { createOrgStore } from './store/org-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
@@ -49,7 +52,16 @@ export function composeDashboard(options: {
     store: reconciliations, upstreamFor: upstreamPaymentsFor(options.connections, options.reconciliation.upstreamTimeoutMs),
     notice: options.reconciliation.notice, clock, logger, ...(options.reconciliation.pace ? { pace: options.reconciliation.pace } : {}),
   })
-  const worker = jobWorker(jobs, { report: async (job) => reportFile(sql, job.params as ReportParams), [RECONCILIATION_JOB]: reconcile }, clock, logger)
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock })
+  const users = createUserStore(sql)
+  const projectSettings = createProjectSettingsStore(sql)
+  const subscriptions = createSubscriptionStore(sql)
+  const scheduler = subscriptionScheduler({ subscriptions, users, projectSettings, clock, logger })
+  const worker = jobWorker(jobs, {
+    report: async (job) => reportFile(sql, job.params as ReportParams),
+    [SUBSCRIPTION_JOB]: subscriptionReportHandler({ sql, mailer, clock, logger, publicUrl: config.publicUrl }),
+    [RECONCILIATION_JOB]: reconcile,
+  }, clock, logger)
   let lastSchedule = -Infinity
   // One drain at a time: the once-a-second poll must not stack runs behind a long report.
   let draining = false
@@ -57,6 +69,8 @@ export function composeDashboard(options: {
     if (draining) return
     draining = true
     try {
+      // A failing subscription query must not stop the queue's other jobs.
+      await scheduler.tick().catch((error: unknown) => logger.error('report subscriptions not scheduled', { error }))
       const now = clock.now()
       if (now.getTime() - lastSchedule >= SCHEDULE_EVERY_MS) {
         lastSchedule = now.getTime()
@@ -75,14 +89,14 @@ export function composeDashboard(options: {
     publicUrl: config.publicUrl,
     demo: config.demo,
     trustProxy: config.trustProxy,
-    users: createUserStore(sql),
+    users,
     orgs: createOrgStore(sql),
     sessions: createSessionStore(sql),
     links: createLinkTokenStore(sql),
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock }),
+    mailer,
     projects: options.projects,
     limits: createLimitStore(sql),
-    projectSettings: createProjectSettingsStore(sql),
+    projectSettings,
     connections: options.connections,
     vault: options.vault,
     cookie: cookieFor(config.publicUrl),
@@ -93,8 +107,11 @@ export function composeDashboard(options: {
       }
       return assets
     },
+    invoices: createInvoiceStore(sql),
     jobs,
     jobWorker: worker,
+    subscriptions,
+    subscriptionScheduler: scheduler,
     reconciliations,
     scheduleReconciliation: () => scheduleReconciliation(reconciliations, clock.now()),
     runJobs() {

@@ -4,6 +4,7 @@ import type { LimitAdmin } from '../storage/limits-store.ts'
 import type { ProjectAdmin } from '../storage/project-store.ts'
 import type { Sql } from '../storage/sql.ts'
 import type { JobStore } from '../jobs/job-store.ts'
+import type { createInvoiceStore } from '../storage/invoice-store.ts'
 import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { JobWorker } from '../jobs/job-worker.ts'
 import type { ReconciliationStore } from '../reconciliation/reconciliation-store.ts'
@@ -15,6 +16,8 @@ import type { ProjectSettingsStore } from './store/project-settings-store.ts'
 import type { LinkTokenStore } from './store/link-token-store.ts'
 import type { SessionStore } from './store/session-store.ts'
 import type { UserStore } from './store/user-store.ts'
+import type { SubscriptionStore } from './store/subscription-store.ts'
+import type { SubscriptionScheduler } from './reports/subscription-runs.ts'
 
 /** What the dashboard's routes use (SPEC §14); built by compose-dashboard.ts. */
 export type DashboardDeps = {
@@ -40,6 +43,8 @@ export type DashboardDeps = {
   /** The session cookie: `__Host-` and Secure over https; see docs/dashboard.md for plain http. */
   cookie: { name: string; secure: boolean }
   assets: () => DashboardAssets | undefined
+  /** Invoices (payment links); the public link /invoice/<id> reads them too. */
+  invoices: ReturnType<typeof createInvoiceStore>
   /** Background jobs (reports): the queue in the database, and this process's worker on it. */
   jobs: JobStore
   jobWorker: JobWorker
@@ -47,7 +52,10 @@ export type DashboardDeps = {
   reconciliations: ReconciliationStore
   /** Queues every due reconciliation day now (each process also does every 30 s); returns how many. */
   scheduleReconciliation(): Promise<number>
-  /** Runs waiting jobs now in this process, after the answer is sent (every process also polls). */
+  /** Report subscriptions, and what queues their due runs (polled with the jobs). */
+  subscriptions: SubscriptionStore
+  subscriptionScheduler: SubscriptionScheduler
+  /** Queues due subscribed reports, then runs waiting jobs now in this process, after the answer is sent (every process also polls). */
   runJobs(): void
   /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */
   background(task: () => Promise<unknown>): void

@@ -150,7 +150,7 @@ async function settlement(
   const type = operation.type as FollowUpType
   switch (type) {
     case 'capture':
-      if (approved) [event, postings] = ['capture', capturePostings(operation.amount)]
+      if (approved) [event, postings] = ['capture', capturePostings(operation.amount, project.commissionBps)]
       break
     case 'cancel':
       if (approved) event = 'cancel'

@@ -4,12 +4,29 @@ import type { Posting } from './ports.ts'
 // project and currency always sums to zero too. The merchant balance is minus the `merchant`
 // account's sum (a sale credits the merchant with `merchant −amount`).
 
-/** A capture: the acquirer now owes the amount, and EPay owes it to the merchant. */
-export function capturePostings(amount: number): Posting[] {
+/**
+ * Paid money — a one-stage sale or a capture: the acquirer now owes the amount, and EPay owes it
+ * to the merchant less the platform's commission at the project's rate (basis points).
+ * Hint: the commission is a leg of the same operation, so the postings still sum to zero and
+ * the merchant's balance is net of it from the moment the money arrives.
+ */
+export function capturePostings(amount: number, commissionBps = 0): Posting[] {
+  const fee = commission(amount, commissionBps)
   return [
     { account: 'acquirer', amount },
-    { account: 'merchant', amount: -amount },
+    { account: 'merchant', amount: -(amount - fee) },
+    ...(fee > 0 ? [{ account: 'commission' as const, amount: -fee }] : []),
   ]
+}
+
+/**
+ * The commission on `amount` minor units at `bps` basis points, rounded half up to a whole minor
+ * unit. Hint: computed in bigint, because amount × bps can pass 2^53 for large amounts, where a
+ * float product would round before the division and miss by a unit.
+ */
+export function commission(amount: number, bps: number): number {
+  if (bps <= 0) return 0
+  return Number((BigInt(amount) * BigInt(bps) + 5000n) / 10000n)
 }
 
 /** A refund: the money goes back to the shopper through the provider, out of the merchant's balance. */

@@ -32,6 +32,8 @@ export type Project = {
   methods?: ReadonlyArray<'card' | 'jeton'>
   /** The page's theme JSON when a payment signs none (dashboard setting). */
   theme?: string
+  /** The platform's commission on paid money, in basis points; none when unset. */
+  commissionBps?: number
 }
 
 /** Card data for one authorisation; lives in memory only and is never persisted. */
@@ -162,7 +164,7 @@ export interface ProviderRegistry {
  * One leg of a double-entry ledger posting; the legs of one operation sum to zero.
  * `payouts_pending` holds a payout's amount between the request and the provider's answer.
  */
-export type Posting = { account: 'acquirer' | 'merchant' | 'payouts_pending'; amount: number }
+export type Posting = { account: 'acquirer' | 'merchant' | 'payouts_pending' | 'commission'; amount: number }
 
 /** A callback waiting in the outbox; written in the same transaction as the result. */
 export type CallbackEvent = {

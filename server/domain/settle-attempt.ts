@@ -1,7 +1,8 @@
 import { assertNever } from './errors.ts'
 import { callbackPayload } from './callback-payload.ts'
 import type { Operation, Payment } from './payment.ts'
-import type { AcquirerResult, CardTokenRecord, Clock, Ids, PaymentChange, PaymentStore, Posting, Project } from './ports.ts'
+import { capturePostings } from './ledger.ts'
+import type { AcquirerResult, CardTokenRecord, Clock, Ids, PaymentChange, PaymentStore, Project } from './ports.ts'
 import { transition, type PaymentEvent } from './transitions.ts'
 
 /**
@@ -48,7 +49,7 @@ export async function settleAttempt(
   if (saved) settled.accountToken = saved.token
   const next = transition(payment, event, now)
   const change: PaymentChange = { payment: next, expectedVersion: payment.version, updateOperation: settled }
-  if (event === 'succeed') change.postings = salePostings(settled.amount)
+  if (event === 'succeed') change.postings = capturePostings(settled.amount, project.commissionBps)
   if (saved) change.saveCard = saved
   const url = payment.callbackUrl ?? project.callbackUrl
   // Only final results are reported; a pending challenge or wallet redirect is not one.
@@ -64,15 +65,4 @@ export async function settleAttempt(
     }
   }
   return deps.payments.apply(change)
-}
-
-/**
- * A captured sale: the acquirer now owes the money, and EPay owes it to the merchant.
- * Debits are positive; the legs of every operation sum to zero.
- */
-function salePostings(amount: number): Posting[] {
-  return [
-    { account: 'acquirer', amount },
-    { account: 'merchant', amount: -amount },
-  ]
 }

@@ -10,6 +10,7 @@ import { contentSecurityPolicy, newNonce, withNonce } from './csp.ts'
 import { demoRoutes } from './routes/demo.ts'
 import { pageApiRoutes } from './routes/page-api.ts'
 import { paymentPageRoutes } from './routes/payment-page.ts'
+import { invoiceLinkRoutes } from './routes/invoice-link.ts'
 import { staticRoutes } from './routes/static.ts'
 import { paymentReturnRoutes } from './routes/payment-return.ts'
 import { simulatorRoutes } from './routes/simulators.ts'
@@ -21,7 +22,7 @@ import { dashboardRoutes } from '../dashboard/dashboard-routes.ts'
 
 /**
  * Builds the HTTP app. `onError` is the only place an error becomes a response: HTML error
- * pages for the shopper-facing `/payment`, the JSON envelope everywhere else, and never a
+ * pages for the shopper-facing `/payment` and `/invoice/…`, the JSON envelope everywhere else, and never a
  * stack trace or the request's own input.
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   )
 
   app.route('/', paymentPageRoutes(deps))
+  app.route('/', invoiceLinkRoutes(deps))
   app.route('/', pageApiRoutes(deps))
   app.route('/', paymentReturnRoutes(deps))
   app.route('/', simulatorRoutes(deps))
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       message = 'Internal error'
     }
     const [status] = HTTP[code]
-    if (c.req.path === '/payment' || c.req.path.startsWith('/payment/') || c.req.path.startsWith('/sim/')) {
+    if (c.req.path === '/payment' || c.req.path.startsWith('/payment/') || c.req.path.startsWith('/sim/') || c.req.path.startsWith('/invoice/')) {
       const lang = errorPageLanguage(new URL(c.req.url).searchParams.get('language_code') ?? undefined, c.req.header('accept-language'))
       const nonce = c.get('nonce') ?? newNonce()
       c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: ['*'] }))

@@ -12,6 +12,7 @@ export const HTTP = {
   invalid_currency: [400, 'invalid_request_error'],
   payment_mismatch: [400, 'invalid_request_error'],
   payment_expired: [400, 'invalid_request_error'],
+  invoice_cancelled: [410, 'invalid_request_error'],
   return_url_not_allowed: [400, 'invalid_request_error'],
   invalid_session: [401, 'authentication_error'],
   session_expired: [401, 'authentication_error'],

@@ -76,7 +76,7 @@ export const GATE_OPERATIONS: readonly GateOperation[] = [
     description: 'Newest first, filtered by date range, status, type, method, customer and payment id; pass `next_cursor` back as `cursor` for the next page.',
     request: { name: 'OperationsRequest', schema: OperationsRequestSchema }, response: { name: 'OperationsPage', schema: OperationsPageSchema } }),
   op({ path: '/v2/balance', tag: 'Queries', idempotent: false, summary: 'Merchant balance',
-    description: 'What the ledger owes the merchant per currency, net of payouts in flight; what payouts draw on. EPay charges no payout commission (always 0).',
+    description: 'What the ledger owes the merchant per currency, net of payouts in flight; what payouts draw on. `commission` is what the platform kept of the paid money at the project commission rate (0 unless the operator set one); payouts carry none.',
     request: { name: 'BalanceRequest', schema: BalanceRequestSchema }, response: { name: 'Balance', schema: BalanceResponseSchema } }),
   op({ method: 'get', path: '/v2/openapi.json', tag: 'Meta', idempotent: false, summary: 'This document',
     description: 'Unsigned.', request: undefined, response: { name: 'OpenApiDocument', schema: v.record(v.string(), v.unknown()) } }),

@@ -14,6 +14,7 @@ import { LANGUAGE_BLOCKS, pageLanguage } from './page-languages.ts'
 import { gzipPieces } from './page-gzip.ts'
 import { pagePieces, pageTemplate, piecesText } from './page-template.ts'
 import { sessionViewFor } from './session-view.ts'
+import { themePreload } from './theme-preload.ts'
 
 /**
  * Serves the hosted page for `payment` with a fresh session token in the boot block, a nonce
@@ -48,7 +49,11 @@ export async function renderHostedPage(
     lang,
     title: escapeHtml(t('page_title', { merchant: session.merchant.name })),
     app: shell,
-    boot: [`<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>`, LANGUAGE_BLOCKS[lang]],
+    boot: [
+      `<script type="application/json" id="epay-boot">${jsonForScript({ token, session })}</script>`,
+      LANGUAGE_BLOCKS[lang],
+      ...(session.theme ? [themePreload(deps.assets, nonce)] : []),
+    ],
   })
   c.header('Content-Security-Policy', contentSecurityPolicy(nonce, { frameAncestors: project.allowedOrigins }))
   // The page embeds a bearer token: no cache or intermediary may keep it.

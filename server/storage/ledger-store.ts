@@ -2,8 +2,8 @@ import type { Currency } from '../../protocol/money.ts'
 import { PaymentError } from '../domain/errors.ts'
 import { toSafeInt, type Sql } from './sql.ts'
 
-/** A merchant balance in one currency: what EPay owes the merchant, in minor units. */
-export type Balance = { currency: Currency; balance: number }
+/** A merchant balance in one currency: what EPay owes the merchant, and the commission kept, in minor units. */
+export type Balance = { currency: Currency; balance: number; commission: number }
 
 /**
  * Reads of the double-entry ledger. The merchant balance is minus the sum of the `merchant`
@@ -12,13 +12,15 @@ export type Balance = { currency: Currency; balance: number }
 export function createLedgerStore(sql: Sql) {
   return {
     balance: (projectId: number, currency: Currency) => merchantBalance(sql, projectId, currency),
-    async balances(projectId: number): Promise<Balance[]> {
-      const rows = await sql.query<{ currency: string; total: unknown }>(
-        `SELECT currency, -COALESCE(SUM(amount), 0) AS total FROM ledger_postings
-         WHERE project_id = $1 AND account = 'merchant' GROUP BY currency ORDER BY currency`,
-        [projectId],
+    async balances(projectId: number, currency?: Currency): Promise<Balance[]> {
+      const rows = await sql.query<{ currency: string; total: unknown; commission: unknown }>(
+        `SELECT currency, -COALESCE(SUM(amount) FILTER (WHERE account = 'merchant'), 0) AS total,
+                -COALESCE(SUM(amount) FILTER (WHERE account = 'commission'), 0) AS commission FROM ledger_postings
+         WHERE project_id = $1 AND account IN ('merchant', 'commission') AND ($2::char(3) IS NULL OR currency = $2)
+         GROUP BY currency ORDER BY currency`,
+        [projectId, currency ?? null],
       )
-      return rows.map((r) => ({ currency: r.currency as Currency, balance: toSafeInt(r.total, 'balance') }))
+      return rows.map((r) => ({ currency: r.currency as Currency, balance: toSafeInt(r.total, 'balance'), commission: toSafeInt(r.commission, 'commission') }))
     },
   }
 }

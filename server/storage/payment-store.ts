@@ -5,6 +5,7 @@ import type { Operation, Payment } from '../domain/payment.ts'
 import type { PaymentChange, PaymentStore } from '../domain/ports.ts'
 import { paymentCountry } from '../domain/payment-country.ts'
 import { bindEffect } from './idempotency-store.ts'
+import { recordPaymentOnInvoice } from './invoice-store.ts'
 import { lockAndCheckBalance } from './ledger-store.ts'
 import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
 
@@ -136,6 +137,8 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
     [p.id, change.expectedVersion, p.status, p.attempts, p.updatedAt],
   )
   if (!updated[0]) throw new PaymentError('conflict', 'the payment changed concurrently; reload it')
+  // An invoice's payment that succeeded pays the invoice in this same transaction, whatever path got here.
+  if (p.status === 'success' && updated[0]['invoice_id']) await recordPaymentOnInvoice(tx, String(updated[0]['invoice_id']), p.id, p.updatedAt)
   if (change.insertOperation) await insertOperation(tx, change.insertOperation)
   if (change.claim) await bindEffect(tx, change.claim, p.id, (change.insertOperation ?? change.updateOperation)?.id)
   if (change.updateOperation) await updateOperation(tx, change.updateOperation)

@@ -116,6 +116,7 @@ function readRow(r: Record<string, unknown>): ProjectRow {
     testMode: Boolean(r['test_mode']),
     ...(methods ? { methods: Object.freeze(methods) as Array<'card' | 'jeton'> } : {}),
     ...(r['theme'] ? { theme: String(r['theme']) } : {}),
+    ...(r['commission_bps'] ? { commissionBps: toSafeInt(r['commission_bps'], 'commission_bps') } : {}),
   })
 }
 

@@ -226,6 +226,23 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
         expect(file.replace(/^\ufeff/, '').split('\r\n')[0]).toBe('created,payment_id,operation_id,project_id,type,status,amount,currency,method,code,message,card,customer_id')
         expect(download.suggestedFilename()).toMatch(/^epay-operations-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
       }
+      // Subscriptions (issue 13 item 5): made on the screen, kept across a reload, paused, deleted.
+      // The mail itself needs time to pass: test/server/dashboard/report-subscriptions.test.ts.
+      // The passes run side by side as one manager: each finds its own row by its address.
+      const box = `books-${lang}-${width}@e2e.example`
+      const subs = page.locator('.subs-form')
+      await subs.locator('input').fill(`${box}; CFO@e2e.example`)
+      await subs.locator('button[type="submit"]').click()
+      const row = page.locator('table.subs tbody tr').filter({ hasText: box })
+      await row.waitFor()
+      await page.reload()
+      expect(await row.locator('td').nth(1).textContent()).toBe(`${box}, cfo@e2e.example`)
+      await check('reports-subscribed')
+      await row.locator('button').first().click()
+      await row.locator('.status').waitFor()
+      await check('reports-subscription-paused')
+      await row.locator('.btn-danger').click()
+      await row.waitFor({ state: 'detached' })
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')

@@ -2,7 +2,12 @@ import { vi } from 'vitest'
 import type { PayBody, PaymentState, SavedCard, SessionView } from '../../protocol/schemas/page-api.ts'
 import type { PageApi } from '../../hosted-page/src/api/client.ts'
 import { createCheckoutStore, type CheckoutDeps } from '../../hosted-page/src/checkout/store.ts'
+import { loadContract } from '../../hosted-page/src/api/load-contract.ts'
 import { createParentBridge } from '../../hosted-page/src/parent/bridge.ts'
+
+// The API client checks answers with the contract chunk (valibot), fetched on its first call; in
+// tests it is fetched here, on import, so its first transform does not count against a test's time.
+await loadContract()
 
 export const PARENT_ORIGIN = 'https://shop.example'
 

@@ -1,9 +1,18 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact'
 import { expect } from 'vitest'
+import { preloadSavedCards } from '../../hosted-page/src/checkout/CardPanel.tsx'
 import { CheckoutPage } from '../../hosted-page/src/checkout/CheckoutPage.tsx'
+import { preloadResults } from '../../hosted-page/src/checkout/StatusView.tsx'
 import type { CheckoutStore } from '../../hosted-page/src/checkout/store.ts'
 import { CheckoutContext } from '../../hosted-page/src/checkout/use-checkout.ts'
+import { loadTheme } from '../../hosted-page/src/theme/load-theme.ts'
+import { preloadBrandIcons } from '../../hosted-page/src/ui/LazyBrandIcon.tsx'
 import { VALID_CARD } from './fixtures.ts'
+
+// The lazy chunks are in before any test, as main.tsx has them by the time they show (saved
+// cards and a theme at boot, the rest after the first screen); fetched on import, so their first
+// transform does not count against a test's time.
+await Promise.all([preloadSavedCards(), preloadResults(), preloadBrandIcons(), loadTheme()])
 
 /** Renders the whole page on a store and loads it. */
 export async function renderPage(store: CheckoutStore) {

@@ -18,6 +18,10 @@ const TeamPage = lazy(() => import('../team/TeamPage.tsx').then((m) => m.TeamPag
 const JournalPage = lazy(() => import('../journal/JournalPage.tsx').then((m) => m.JournalPage))
 const PaymentsPage = lazy(() => import('../payments/PaymentsPage.tsx').then((m) => m.PaymentsPage))
 const PaymentPage = lazy(() => import('../payments/PaymentPage.tsx').then((m) => m.PaymentPage))
+const InvoicesPage = lazy(() => import('../invoices/InvoicesPage.tsx').then((m) => m.InvoicesPage))
+const InvoiceNewPage = lazy(() => import('../invoices/InvoiceNewPage.tsx').then((m) => m.InvoiceNewPage))
+const InvoicePage = lazy(() => import('../invoices/InvoicePage.tsx').then((m) => m.InvoicePage))
+const BalancePage = lazy(() => import('../balance/BalancePage.tsx').then((m) => m.BalancePage))
 const ReportsPage = lazy(() => import('../reports/ReportsPage.tsx').then((m) => m.ReportsPage))
 const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
 const DevMailPage = lazy(() => import('../dev/DevMailPage.tsx').then((m) => m.DevMailPage))
@@ -69,6 +73,10 @@ function Routes() {
         <Route path="/dashboard/projects/:id" component={ProjectPage} />
         <Route path="/dashboard/payments" component={PaymentsPage} />
         <Route path="/dashboard/payments/:project/:id" component={PaymentPage} />
+        <Route path="/dashboard/invoices" component={InvoicesPage} />
+        <Route path="/dashboard/invoices/new" component={InvoiceNewPage} />
+        <Route path="/dashboard/invoices/:project/:id" component={InvoicePage} />
+        <Route path="/dashboard/balance" component={BalancePage} />
         <Route path="/dashboard/reports" component={ReportsPage} />
         <Route path="/dashboard/team" component={TeamPage} />
         <Route path="/dashboard/journal" component={JournalPage} />

@@ -19,6 +19,8 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const items = [
     { href: '/dashboard/home', label: t('nav_home'), show: can('home.read') },
     { href: '/dashboard/payments', label: t('nav_payments'), show: can('payments.read') },
+    { href: '/dashboard/invoices', label: t('nav_invoices'), show: can('payments.read') },
+    { href: '/dashboard/balance', label: t('nav_balance'), show: can('home.read') },
     { href: '/dashboard/reports', label: t('nav_reports'), show: can('home.read') },
     { href: '/dashboard/projects', label: t('nav_projects'), show: can('projects.read') },
     { href: '/dashboard/team', label: t('nav_team'), show: can('team.read') },

@@ -8,6 +8,7 @@ import { useResource } from '../projects/use-resource.ts'
 import { Alert, Empty, ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
 import { localDay } from '../ui/local-day.ts'
+import { SubscriptionsPanel } from './SubscriptionsPanel.tsx'
 
 /** How often the list is asked again while a report is being made. */
 const POLL_MS = 2000
@@ -128,6 +129,7 @@ export function ReportsPage() {
             </table>
           </div>
         )}
+      <SubscriptionsPanel />
     </section>
   )
 }

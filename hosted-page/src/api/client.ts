@@ -1,25 +1,18 @@
-import * as v from 'valibot'
-import { ErrorEnvelopeSchema, type ErrorCode } from '../../../protocol/errors.ts'
-import {
-  PaymentStateSchema,
-  SavedCardListSchema,
-  SessionViewSchema,
-  type PayBody,
-  type PaymentState,
-  type SavedCard,
-  type SessionView,
-} from '../../../protocol/schemas/page-api.ts'
+import type { ErrorCode } from '../../../protocol/errors.ts'
+import type { PayBody, PaymentState, SavedCard, SessionView } from '../../../protocol/schemas/page-api.ts'
+import type { AnswerKind, Answer } from './contract.ts'
+import { loadContract } from './load-contract.ts'
 
 /** The server answered with an error envelope (or with a body the contract does not allow). */
 export class ApiError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly status: number,
-    message: string,
-    readonly param?: string,
-  ) {
+  // Assigned, not class fields: at the page's ES2020 target fields compile to helper code.
+  declare readonly code: ErrorCode
+  declare readonly status: number
+  declare readonly param?: string
+  constructor(code: ErrorCode, status: number, message: string, param?: string) {
     super(message)
     this.name = 'ApiError'
+    Object.assign(this, { code, status, param })
   }
 }
 
@@ -70,11 +63,23 @@ export function createPageApi(token: string, options: PageApiOptions = {}): Page
   const timeoutMs = options.timeoutMs ?? 20_000
   let bootSession = options.bootSession
 
-  async function call<S extends v.GenericSchema>(
-    schema: S,
+  // Every answer is checked against the contract; its chunk loads alongside the request.
+  async function contract() {
+    try {
+      return await loadContract()
+    } catch (cause) {
+      throw new NetworkError('contract chunk not loaded', { cause })
+    }
+  }
+
+  async function call<K extends AnswerKind>(
+    kind: K,
     path: string,
     init: { method?: 'GET' | 'POST' | 'DELETE'; json?: unknown } = {},
-  ): Promise<v.InferOutput<S>> {
+  ): Promise<Answer<K>> {
+    const checks = contract()
+    // Not yet awaited: a rejection here is the request's own, seen after the fetch.
+    checks.catch(() => {})
     const { json, method = json === undefined ? 'GET' : 'POST' } = init
     const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` }
     if (json !== undefined) headers['Content-Type'] = 'application/json'
@@ -102,27 +107,32 @@ export function createPageApi(token: string, options: PageApiOptions = {}): Page
       else throw new NetworkError('response interrupted', { cause })
     }
 
+    const { readAnswer, readErrorEnvelope } = await checks
     if (res.ok) {
-      const parsed = v.safeParse(schema, body)
-      if (parsed.success) return parsed.output
+      const answer = readAnswer(kind, body)
+      if (answer !== undefined) return answer
       throw new ApiError('internal_error', res.status, 'response does not match the contract')
     }
-    const envelope = v.safeParse(ErrorEnvelopeSchema, body)
-    if (!envelope.success) throw new ApiError('internal_error', res.status, `unexpected ${res.status} answer`)
-    const { code, message, param } = envelope.output.error
-    throw new ApiError(code, res.status, message, param)
+    const error = readErrorEnvelope(body)
+    if (!error) throw new ApiError('internal_error', res.status, `unexpected ${res.status} answer`)
+    throw new ApiError(error.code, res.status, error.message, error.param)
   }
 
   return {
-    getSession: () => {
+    getSession: async () => {
       const boot = bootSession
       bootSession = undefined
-      const parsed = boot === undefined ? undefined : v.safeParse(SessionViewSchema, boot)
-      return parsed?.success ? Promise.resolve(parsed.output) : call(SessionViewSchema, '/api/page/session')
+      const answer = boot === undefined ? undefined : (await contract()).readAnswer('session', boot)
+      return answer ?? call('session', '/api/page/session')
     },
-    getStatus: () => call(PaymentStateSchema, '/api/page/status'),
-    pay: (body) => call(PaymentStateSchema, '/api/page/pay', { json: body }),
+    getStatus: () => call('state', '/api/page/status'),
+    pay: async (body) => {
+      // Never send what the server would refuse: refused here just as it would refuse it.
+      const checked = (await contract()).checkPayBody(body)
+      if (!checked.ok) throw new ApiError('validation_failed', 400, 'the pay body does not match the contract', checked.param)
+      return call('state', '/api/page/pay', { json: checked.body })
+    },
     deleteSavedCard: async (cardToken) =>
-      (await call(SavedCardListSchema, `/api/page/saved-cards/${encodeURIComponent(cardToken)}`, { method: 'DELETE' })).saved_cards,
+      (await call('savedCards', `/api/page/saved-cards/${encodeURIComponent(cardToken)}`, { method: 'DELETE' })).saved_cards,
   }
 }

@@ -1,6 +1,9 @@
-import * as v from 'valibot'
-
-const BootSchema = v.object({ token: v.pipe(v.string(), v.minLength(1)), session: v.optional(v.unknown()) })
+/** The boot block's shape: a non-empty token, maybe a session (checked by the contract later). */
+function readBoot(value: unknown): { token: string; session: unknown } | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { token, session } = value as Record<string, unknown>
+  return typeof token === 'string' && token.length > 0 ? { token, session } : null
+}
 
 type BootDocument = Pick<Document, 'getElementById'>
 type BootLocation = Pick<Location, 'hash' | 'pathname' | 'search'>
@@ -30,8 +33,8 @@ export function takeBoot(doc: BootDocument, location: BootLocation, history: Boo
   if (element) {
     element.remove()
     try {
-      const parsed = v.safeParse(BootSchema, JSON.parse(element.textContent ?? ''))
-      if (parsed.success) ({ token, session } = parsed.output)
+      const boot = readBoot(JSON.parse(element.textContent ?? ''))
+      if (boot) ({ token, session } = boot)
     } catch {
       // Malformed boot JSON is the same as no token: the page shows its error screen.
     }

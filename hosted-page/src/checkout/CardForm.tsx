@@ -17,11 +17,12 @@ import {
 } from '../card/validate-card.ts'
 import type { Translate } from '../i18n/translate.ts'
 import { registerExternalForm } from '../parent/external-form.ts'
-import { BrandIcon } from '../ui/BrandIcon.tsx'
+import { LazyBrandIcon } from '../ui/LazyBrandIcon.tsx'
 import { Field } from '../ui/Field.tsx'
 import { FormAlert } from '../ui/FormAlert.tsx'
 import { PayButton } from '../ui/PayButton.tsx'
 import type { FormNotice } from './view-state.ts'
+
 
 export type CardFormProps = {
   t: Translate
@@ -152,7 +153,7 @@ export function CardForm({ t, payLabel, busy, notice, focusOnMount, saveCard, in
         name="cardnumber"
         label={t('card_number')}
         hint={brand ? t('card_brand', { brand: brandLabel(brand, t) }) : undefined}
-        adornment={brand ? <BrandIcon brand={brand} /> : null}
+        adornment={brand ? <LazyBrandIcon brand={brand} /> : null}
         error={message(errors.number)}
         inputRef={refs.number}
         type="text"

@@ -3,8 +3,10 @@ import type { SessionView } from '../../../protocol/schemas/page-api.ts'
 import type { CardPayBody } from '../card/validate-card.ts'
 import type { Translate } from '../i18n/translate.ts'
 import { CardForm } from './CardForm.tsx'
-import { SavedCardForm, type SavedCardPayBody } from './SavedCardForm.tsx'
-import { NEW_CARD, SavedCardList, isSavedCardExpired } from './SavedCardList.tsx'
+import { lazyComponent } from '../ui/lazy.tsx'
+import type { SavedCardFormProps, SavedCardPayBody } from './SavedCardForm.tsx'
+import type { SavedCardListProps } from './SavedCardList.tsx'
+import { NEW_CARD, isSavedCardExpired } from './saved-cards.ts'
 import type { CardNotice, FormNotice } from './view-state.ts'
 
 export type CardPanelProps = {
@@ -19,6 +21,20 @@ export type CardPanelProps = {
   initialHolder?: string
   onPay: (body: CardPayBody | SavedCardPayBody) => void
   onDelete: (token: string) => void
+}
+
+const chunk = () => import('./saved-card-chunk.ts')
+const SavedCardList = lazyComponent<SavedCardListProps>(() => chunk().then((m) => m.SavedCardList))
+const SavedCardForm = lazyComponent<SavedCardFormProps>(() => chunk().then((m) => m.SavedCardForm))
+
+/** Fetches the saved-card screens; main.tsx starts it at boot when the session has saved cards. */
+export const preloadSavedCards = (): Promise<unknown> => Promise.all([SavedCardList.preload(), SavedCardForm.preload()])
+
+/** Whether the saved-card screens' chunk is in (fetching it while `wanted`). */
+export function useSavedCardsLoaded(wanted: boolean): boolean {
+  const list = SavedCardList.useLoaded(wanted)
+  const form = SavedCardForm.useLoaded(wanted)
+  return list && form
 }
 
 /** Paying by card: a saved card (CVC only) or a new one (the full form). */
@@ -44,7 +60,9 @@ export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, de
   return (
     <div ref={panel}>
       {cards.length > 0 ? (
-        <SavedCardList
+        <SavedCardList.View
+          // Until the chunk is in: the server's placeholder, of the form's height.
+          fallback={<div class="form-skeleton" aria-hidden="true" />}
           t={t}
           cards={cards}
           selected={selected}
@@ -58,7 +76,7 @@ export function CardPanel({ t, session, payLabel, busy, notice, focusOnMount, de
         {cardNotice ? t(cardNotice.kind === 'deleted' ? 'card_deleted' : 'delete_failed', { card: cardNotice.card }) : ''}
       </p>
       {card ? (
-        <SavedCardForm key={card.token} t={t} card={card} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} onPay={onPay} />
+        <SavedCardForm.View key={card.token} fallback={null} t={t} card={card} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} onPay={onPay} />
       ) : (
         <CardForm t={t} payLabel={payLabel} busy={busy} notice={notice} focusOnMount={focusOnMount} saveCard={session.save_card} initialHolder={initialHolder} onPay={onPay} />
       )}

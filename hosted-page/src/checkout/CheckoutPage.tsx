@@ -1,12 +1,13 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { formatAmount } from '../i18n/format-amount.ts'
 import { translator } from '../i18n/translate.ts'
-import { applyTheme } from '../theme/apply-theme.ts'
+import { loadTheme } from '../theme/load-theme.ts'
 import { Spinner } from '../ui/Spinner.tsx'
 import { OrderSummary } from './OrderSummary.tsx'
 import type { PageMethod } from './page-method.ts'
 import { PaymentOptions } from './PaymentOptions.tsx'
-import { StatusView } from './StatusView.tsx'
+import { useSavedCardsLoaded } from './CardPanel.tsx'
+import { StatusView, useResultsLoaded } from './StatusView.tsx'
 import { useCheckout } from './use-checkout.ts'
 
 /** The whole page; `data-state` on <main> names the screen (e2e tests wait on it). */
@@ -29,16 +30,38 @@ export function CheckoutPage() {
     document.title = session ? t('page_title', { merchant: session.merchant.name }) : t('form_title')
   }, [lang, session, t])
 
-  useLayoutEffect(() => applyTheme(document.documentElement, theme), [theme])
+  // A page that never had a theme has nothing to set or clear, and never fetches the theme code.
+  const themed = useRef(false)
+  useLayoutEffect(() => {
+    if (theme === undefined && !themed.current) return
+    themed.current = true
+    let live = true
+    // Once the chunk is in, this settles before the next paint (a microtask after the render).
+    loadTheme().then(
+      ({ applyTheme }) => live && applyTheme(document.documentElement, theme),
+      () => {},
+    )
+    return () => {
+      live = false
+    }
+  }, [theme])
   useLayoutEffect(() => {
     document.documentElement.toggleAttribute('data-framed', framed)
   }, [framed])
 
+  // A screen from a lazy chunk is up once its chunk is in (it is fetched early, so that is rare):
+  // until then <main> says loading, so neither tests nor the widget's onLoaded see it too soon.
+  const outcome = view.kind === 'redirecting' || view.kind === 'success' || view.kind === 'decline' || view.kind === 'expired'
+  const savedCards = view.kind === 'form' && method === 'card' && (session?.saved_cards.length ?? 0) > 0
+  const resultsIn = useResultsLoaded(outcome)
+  const savedCardsIn = useSavedCardsLoaded(savedCards)
+  const shown = (outcome && !resultsIn) || (savedCards && !savedCardsIn) ? 'loading' : view.kind
+
   useEffect(() => {
-    if (view.kind === 'loading') return
+    if (shown === 'loading') return
     shownBefore.current = true
     store.rendered()
-  }, [view.kind, store])
+  }, [shown, store])
 
   if (view.kind === 'loading') {
     return (
@@ -57,7 +80,7 @@ export function CheckoutPage() {
   const formMounted = session && (view.kind === 'form' || view.kind === 'processing')
 
   return (
-    <main class="page" data-state={view.kind}>
+    <main class="page" data-state={shown}>
       <div class="panel">
         {session ? (
           <OrderSummary session={session} amount={amount} t={t} showTestHint={view.kind === 'form' && method === 'card'} />

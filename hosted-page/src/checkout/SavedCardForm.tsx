@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { JSX } from 'preact'
-import * as v from 'valibot'
-import { PayBodySchema, type PayBody, type SavedCard } from '../../../protocol/schemas/page-api.ts'
+import type { PayBody, SavedCard } from '../../../protocol/schemas/page-api.ts'
 import { brandFromName, cvcLength, detectBrand } from '../card/card-brand.ts'
 import { digitsOnly } from '../card/format.ts'
 import { cvcError } from '../card/validate-card.ts'
@@ -46,13 +45,13 @@ export function SavedCardForm({ t, card, payLabel, busy, notice, focusOnMount, o
     e.preventDefault()
     if (busy) return
     const problem = cvcError(cvc, length)
-    const parsed = v.safeParse(PayBodySchema, { method: 'saved_card', token: card.token, cvc: cvc.trim() })
-    if (!problem && parsed.success && parsed.output.method === 'saved_card') {
+    // The API client checks the whole body against PayBodySchema before it is sent.
+    if (!problem) {
       setSummary(false)
-      onPay(parsed.output)
+      onPay({ method: 'saved_card', token: card.token, cvc: cvc.trim() })
       return
     }
-    setError(problem ?? 'cvc_invalid')
+    setError(problem)
     setSummary(true)
     input.current?.focus()
   }

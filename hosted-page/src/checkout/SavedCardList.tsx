@@ -1,17 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { SavedCard } from '../../../protocol/schemas/page-api.ts'
 import { brandLabel, brandFromName } from '../card/card-brand.ts'
-import { isExpiryInPast } from '../card/expiry.ts'
 import type { Translate } from '../i18n/translate.ts'
-import { BrandIcon } from '../ui/BrandIcon.tsx'
-
-/** The value of the "Use a new card" radio; card tokens are never empty. */
-export const NEW_CARD = ''
-
-/** Whether a saved card's expiry month is over (it then cannot be chosen). */
-export function isSavedCardExpired(card: SavedCard, now: Date): boolean {
-  return isExpiryInPast({ month: card.exp_month, year: card.exp_year }, now)
-}
+import { LazyBrandIcon as BrandIcon } from '../ui/LazyBrandIcon.tsx'
+import { NEW_CARD, isSavedCardExpired } from './saved-cards.ts'
 
 export type SavedCardListProps = {
   t: Translate

@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import type { PaymentState } from '../../../protocol/schemas/page-api.ts'
 import type { MessageKey, Translate } from '../i18n/translate.ts'
 import { ReturnLink } from '../ui/ReturnLink.tsx'
 import { Spinner } from '../ui/Spinner.tsx'
-import { declineReason } from './decline-reason.ts'
-import { toWebUrl } from '../redirect/web-url.ts'
+import { lazyComponent } from '../ui/lazy.tsx'
+import type { ResultViewProps } from './ResultView.tsx'
 import type { ErrorReason, ViewState } from './view-state.ts'
 
 type ResultView = Exclude<ViewState, { kind: 'loading' } | { kind: 'form' }>
@@ -25,24 +25,12 @@ const ERROR_TEXT: Record<ErrorReason, MessageKey> = {
   unknown: 'error_text',
 }
 
-/** How long an automatic redirect may take before a Continue button is offered as well. */
-const CONTINUE_AFTER_MS = 4000
+const Results = lazyComponent<ResultViewProps>(() => import('./ResultView.tsx').then((m) => m.ResultView))
 
-/** The Continue button of the redirecting screen: at once when nothing navigates by itself. */
-function ContinueButton({ auto, label, onContinue }: { auto: boolean; label: string; onContinue: () => void }) {
-  const [late, setLate] = useState(false)
-  useEffect(() => {
-    if (!auto) return
-    const timer = setTimeout(() => setLate(true), CONTINUE_AFTER_MS)
-    return () => clearTimeout(timer)
-  }, [auto])
-  if (auto && !late) return null
-  return (
-    <button type="button" class="button button--primary" onClick={onContinue}>
-      {label}
-    </button>
-  )
-}
+/** Fetches the outcome screens; main.tsx starts it once the first screen is up. */
+export const preloadResults = Results.preload
+/** Whether the outcome screens' chunk is in (fetching it while `wanted`). */
+export const useResultsLoaded = Results.useLoaded
 
 /** Every screen but the form: processing, redirecting, success, decline, expired and error. */
 export function StatusView({ view, payment, framed, t, onRetry, onContinue }: StatusViewProps) {
@@ -55,12 +43,7 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
       {t(key)}
     </h1>
   )
-  const card = payment?.last_attempt?.card
-  const cardLine = card ? <p class="muted">{t('card_ending', { card })}</p> : null
   const back = <ReturnLink url={payment?.return_url} framed={framed} label={t('return_to_shop')} />
-  // With no way back to the shop, a final screen still says what to do next: never a dead end.
-  const hasWayBack = Boolean(payment?.return_url && toWebUrl(payment.return_url))
-  const next = (key: MessageKey) => (hasWayBack ? back : <p class="muted">{t(key)}</p>)
 
   switch (view.kind) {
     case 'processing':
@@ -70,51 +53,6 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
           {title('processing_title')}
           <p>{t('processing_text')}</p>
           <p class="note" role="status">{view.connectionLost ? t('connection_lost') : ''}</p>
-        </section>
-      )
-    case 'redirecting': {
-      const bank = payment?.status === 'awaiting 3ds result'
-      return (
-        <section class="status" aria-busy={view.auto ? 'true' : undefined}>
-          {view.auto ? <Spinner /> : null}
-          {title(bank ? 'redirect_3ds_title' : 'redirect_title')}
-          <p>{t(bank ? 'redirect_3ds_text' : 'redirect_text')}</p>
-          <ContinueButton auto={view.auto} label={t('redirect_continue')} onContinue={onContinue} />
-        </section>
-      )
-    }
-    case 'success':
-      return (
-        <section class="status status--success">
-          <span class="status__icon" aria-hidden="true">✓</span>
-          {title('success_title')}
-          <p>{t('success_text')}</p>
-          {cardLine}
-          {next('success_next')}
-        </section>
-      )
-    case 'decline':
-      return (
-        <section class="status status--decline">
-          <span class="status__icon" aria-hidden="true">!</span>
-          {title('decline_title')}
-          <p role="alert" data-decline-code={payment?.last_attempt?.code}>{t(declineReason(payment?.last_attempt?.code))}</p>
-          {cardLine}
-          <p>{view.attemptsLeft > 0 ? t('attempts_left', { n: view.attemptsLeft }) : t('decline_final')}</p>
-          {view.attemptsLeft > 0 ? (
-            <button type="button" class="button button--primary" onClick={onRetry}>
-              {t('try_again')}
-            </button>
-          ) : null}
-          {view.attemptsLeft > 0 ? back : next('decline_next')}
-        </section>
-      )
-    case 'expired':
-      return (
-        <section class="status">
-          {title('expired_title')}
-          <p>{t('expired_text')}</p>
-          {back}
         </section>
       )
     case 'error':
@@ -129,6 +67,24 @@ export function StatusView({ view, payment, framed, t, onRetry, onContinue }: St
           ) : null}
           {back}
         </section>
+      )
+    default:
+      return (
+        <Results.View
+          // Until the chunk is in (fetched after the first screen, so rarely): the loading screen.
+          fallback={
+            <section class="status" aria-busy="true">
+              <Spinner />
+              <p role="status">{t('loading')}</p>
+            </section>
+          }
+          view={view}
+          payment={payment}
+          framed={framed}
+          t={t}
+          onRetry={onRetry}
+          onContinue={onContinue}
+        />
       )
   }
 }

@@ -45,7 +45,8 @@ export type CheckoutStore = {
 export type CheckoutDeps = {
   /** `null` when the page got no session token: only the error screen can be shown. */
   api: PageApi | null
-  connectParent: (session: SessionView) => ParentBridge
+  /** May load the bridge first (its own chunk); a failure to is a NetworkError. */
+  connectParent: (session: SessionView) => ParentBridge | Promise<ParentBridge>
   framed?: boolean
   /**
    * The session and language the server rendered the first screen with (boot block): the store
@@ -111,6 +112,8 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
   let polling = false
   let disposed = false
   let loadedPosted = false
+  /** A screen other than loading is on the page (rendered() was called for it). */
+  let screenUp = false
   let returned = false
   let lastReported = ''
   let stopResize = () => {}
@@ -121,7 +124,24 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     state = { ...state, ...next }
     for (const listener of listeners) listener()
   }
-  const show = (view: ViewState) => set({ view })
+  const show = (view: ViewState) => {
+    if (view.kind === 'loading') screenUp = false
+    set({ view })
+  }
+
+  /**
+   * `epframe.loaded` once both the first screen is up and the parent is connected, whichever
+   * comes last: the server's first screen can be up before the bridge (its own chunk) is in.
+   */
+  function postLoaded(): void {
+    if (loadedPosted || !parent || !screenUp) return
+    loadedPosted = true
+    // The size goes first: by the time the merchant's onLoaded runs, the frame has its height,
+    // so nothing on the merchant's page (its own Pay button in embedded mode) moves under a click.
+    stopResize = parent.watchSize()
+    parent.post('epframe.loaded', {})
+    for (const action of queued.splice(0)) action()
+  }
 
   /** Parent messages and navigations wait for `epframe.loaded`, so the widget sees `onLoaded` first. */
   function afterLoaded(action: () => void): void {
@@ -223,10 +243,11 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
     }
     try {
       const session = await withRetry(() => api.getSession())
-      parent = connectParent(session)
+      parent = await connectParent(session)
       const lang = await loadLang(deps.initial?.lang ?? pickLanguage(session.language, deps.browserLanguages))
       set({ session, lang })
       showPayment(session.state)
+      postLoaded()
     } catch (error) {
       await browserPick
       showError(error, 'load')
@@ -342,13 +363,9 @@ export function createCheckoutStore(deps: CheckoutDeps): CheckoutStore {
       if (state.view.kind === 'redirecting' && data) navigate(data)
     },
     rendered() {
-      if (loadedPosted || !parent || state.view.kind === 'loading') return
-      loadedPosted = true
-      // The size goes first: by the time the merchant's onLoaded runs, the frame has its height,
-      // so nothing on the merchant's page (its own Pay button in embedded mode) moves under a click.
-      stopResize = parent.watchSize()
-      parent.post('epframe.loaded', {})
-      for (const action of queued.splice(0)) action()
+      if (state.view.kind === 'loading') return
+      screenUp = true
+      postLoaded()
     },
     dispose() {
       disposed = true

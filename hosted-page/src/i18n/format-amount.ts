@@ -1,4 +1,4 @@
-import { CURRENCY_EXPONENTS, isCurrency } from '../../../protocol/money.ts'
+import { CURRENCY_EXPONENTS, isCurrency } from '../../../protocol/currencies.ts'
 import type { Language } from '../../../protocol/schemas/page-api.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { LANGUAGES, type Language } from '../../../protocol/schemas/page-api.ts'
+import { LANGUAGES, type Language } from '../../../protocol/languages.ts'
 import { provideCatalogue } from './catalogues.ts'
 import type { Catalogue } from './en.ts'
 

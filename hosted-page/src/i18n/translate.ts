@@ -1,4 +1,4 @@
-import { LANGUAGES, type Language } from '../../../protocol/schemas/page-api.ts'
+import { LANGUAGES, type Language } from '../../../protocol/languages.ts'
 import { catalogueFor } from './catalogues.ts'
 import type { MessageKey } from './en.ts'
 

@@ -1,5 +1,4 @@
-import * as v from 'valibot'
-import { WidgetMessageSchema, type PageMessage, type PageMessageName, type WidgetMessage } from '../../../protocol/messages.ts'
+import type { PageMessage, PageMessageName, WidgetMessage } from '../../../protocol/messages.ts'
 
 type DataOf<N extends PageMessageName> = Extract<PageMessage, { message: N }>['data']
 
@@ -29,6 +28,26 @@ export function isFramed(win: { parent: unknown }): boolean {
 }
 
 const NOOP_BRIDGE: ParentBridge = { post() {}, watchSize: () => () => {}, listen: () => () => {} }
+
+const WIDGET_MESSAGES: ReadonlySet<string> = new Set<WidgetMessage['message']>([
+  'epframe.close',
+  'epframe.focus',
+  'epframe.embedded_mode.check_validation',
+  'epframe.embedded_mode.submit',
+])
+
+/**
+ * A widget message exactly as WidgetMessageSchema (protocol/messages.ts) accepts it, else null:
+ * written out by hand so the first script needs no valibot; a property test holds the two equal.
+ * No message carries data, so `data` is any object and is handed on empty.
+ */
+export function readWidgetMessage(value: unknown): WidgetMessage | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { message, guid, data } = value as Record<string, unknown>
+  if (typeof message !== 'string' || !WIDGET_MESSAGES.has(message) || typeof guid !== 'string') return null
+  if (typeof data !== 'object' || data === null) return null
+  return { message: message as WidgetMessage['message'], guid, data: {} }
+}
 
 /** An http(s) origin exactly as `URL.origin` writes it, e.g. `https://shop.example`. */
 function isExactOrigin(value: string): boolean {
@@ -85,8 +104,8 @@ export function createParentBridge(
       // origin, with this session's guid and a known shape; anything else is ignored.
       const onMessage = (e: MessageEvent) => {
         if (e.source !== win.parent || e.origin !== parentOrigin) return
-        const parsed = v.safeParse(WidgetMessageSchema, e.data)
-        if (parsed.success && parsed.output.guid === guid) handle(parsed.output)
+        const message = readWidgetMessage(e.data)
+        if (message && message.guid === guid) handle(message)
       }
       const onKey = (e: KeyboardEvent) => {
         if (e.key === 'Escape' && !e.defaultPrevented) post('epframe.escape', {})

@@ -1,5 +1,4 @@
-import * as v from 'valibot'
-import { ThemeSchema, type Theme } from '../../../protocol/schemas/page-api.ts'
+import type { Theme } from '../../../protocol/schemas/page-api.ts'
 
 /** Font stacks per `theme.font`: the merchant picks a name, never a font-family string. */
 const FONTS: Record<NonNullable<Theme['font']>, string> = {
@@ -11,6 +10,25 @@ const FONTS: Record<NonNullable<Theme['font']>, string> = {
 
 /** Every property a theme may set; the rest of the look comes from styles.css only. */
 const PROPERTIES = ['--ep-accent', '--ep-accent-text', '--ep-bg', '--ep-surface', '--ep-text', '--ep-muted', '--ep-radius', '--ep-font'] as const
+
+const COLOUR = /^#[0-9a-fA-F]{6}$/
+const THEME_KEYS: ReadonlySet<string> = new Set(['accent', 'background', 'text', 'radius', 'font'])
+
+/**
+ * The theme exactly as ThemeSchema (protocol/schemas/page-api.ts) accepts it, else undefined:
+ * written out by hand so the first script needs no valibot; a property test holds the two equal.
+ */
+export function readTheme(value: unknown): Theme | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const theme = value as Record<string, unknown>
+  if (Object.keys(theme).some((key) => !THEME_KEYS.has(key))) return undefined
+  const { accent, background, text, radius, font } = theme
+  const colour = (c: unknown) => c === undefined || (typeof c === 'string' && COLOUR.test(c))
+  if (!colour(accent) || !colour(background) || !colour(text)) return undefined
+  if (radius !== undefined && !(Number.isInteger(radius) && (radius as number) >= 0 && (radius as number) <= 24)) return undefined
+  if (font !== undefined && !(typeof font === 'string' && Object.hasOwn(FONTS, font))) return undefined
+  return theme as Theme
+}
 
 /** WCAG relative luminance of a `#rrggbb` colour. */
 function luminance(hex: string): number {
@@ -30,16 +48,16 @@ function textOn(hex: string): string {
 /**
  * Applies the merchant's theme as CSS custom properties on `root` through the CSSOM, which the
  * page's CSP allows (unlike style attributes or `<style>` with merchant data). The value is
- * parsed again with ThemeSchema, so only `#rrggbb` colours, a 0–24 radius and a known font
+ * checked again as ThemeSchema checks it (readTheme), so only `#rrggbb` colours, a 0–24 radius and a known font
  * name ever reach the DOM: nothing a merchant sends can become a `url(…)`, an `expression` or
  * another declaration. Anything invalid, or no theme, leaves the built-in look.
  */
 export function applyTheme(root: HTMLElement, theme: unknown): void {
   for (const property of PROPERTIES) root.style.removeProperty(property)
   root.removeAttribute('data-ep-palette')
-  const parsed = v.safeParse(ThemeSchema, theme)
-  if (!parsed.success) return
-  const { accent, background, text, radius, font } = parsed.output
+  const parsed = readTheme(theme)
+  if (!parsed) return
+  const { accent, background, text, radius, font } = parsed
   const set = (property: (typeof PROPERTIES)[number], value: string) => root.style.setProperty(property, value)
   if (accent) {
     set('--ep-accent', accent)

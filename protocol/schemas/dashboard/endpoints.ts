@@ -1,7 +1,9 @@
 import * as v from 'valibot'
 import * as auth from './auth.ts'
+import { BalanceViewSchema, PayoutBodySchema, PayoutListQuerySchema, PayoutListSchema, PayoutResultSchema } from './balance.ts'
 import { OkSchema } from './common.ts'
 import { HomeQuerySchema, HomeViewSchema } from './home.ts'
+import * as inv from './invoices.ts'
 import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
 import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
@@ -9,6 +11,7 @@ import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSe
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
 import { ReconciliationQuerySchema, ReconciliationViewSchema } from './reconciliation.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
+import { SubscriptionBodySchema, SubscriptionListSchema, SubscriptionPatchSchema, SubscriptionViewSchema } from './subscriptions.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
 /** One JSON endpoint of `/api/dashboard/*`: the server validates with these schemas, the client parses with them. */
@@ -84,10 +87,23 @@ export const ENDPOINTS = {
   cancel: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/cancel', body: pay.CancelBodySchema, response: pay.ActionResultSchema }),
   resendCallback: e({ method: 'POST', path: '/api/dashboard/projects/:project/payments/:payment/callbacks/:callback/resend', response: OkSchema }),
 
+  invoices: e({ method: 'GET', path: '/api/dashboard/invoices', query: inv.InvoiceListQuerySchema, response: inv.InvoiceListSchema }),
+  createInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices', body: inv.InvoiceCreateBodySchema, response: inv.InvoiceViewSchema }),
+  invoice: e({ method: 'GET', path: '/api/dashboard/projects/:project/invoices/:invoice', response: inv.InvoiceDetailSchema }),
+  cancelInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices/:invoice/cancel', response: inv.InvoiceViewSchema }),
+  sendInvoice: e({ method: 'POST', path: '/api/dashboard/projects/:project/invoices/:invoice/send', body: inv.InvoiceSendBodySchema, response: inv.InvoiceViewSchema }),
+  balance: e({ method: 'GET', path: '/api/dashboard/balance', response: BalanceViewSchema }),
+  payouts: e({ method: 'GET', path: '/api/dashboard/payouts', query: PayoutListQuerySchema, response: PayoutListSchema }),
+  requestPayout: e({ method: 'POST', path: '/api/dashboard/projects/:project/payouts', body: PayoutBodySchema, response: PayoutResultSchema }),
+
   reports: e({ method: 'GET', path: '/api/dashboard/reports', response: ReportListSchema }),
   createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),
   /** The made file (CSV or XLSX), not JSON. */
   reportFile: e({ method: 'GET', path: '/api/dashboard/reports/:report/file', response: v.string() }),
+  subscriptions: e({ method: 'GET', path: '/api/dashboard/report-subscriptions', response: SubscriptionListSchema }),
+  subscribe: e({ method: 'POST', path: '/api/dashboard/report-subscriptions', body: SubscriptionBodySchema, response: SubscriptionViewSchema }),
+  updateSubscription: e({ method: 'PATCH', path: '/api/dashboard/report-subscriptions/:subscription', body: SubscriptionPatchSchema, response: SubscriptionViewSchema }),
+  deleteSubscription: e({ method: 'DELETE', path: '/api/dashboard/report-subscriptions/:subscription', response: OkSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

@@ -9,7 +9,7 @@ export const JOURNAL_ACTIONS = [
   'invitation_sent', 'invitation_accepted', 'member_updated', 'member_disabled', 'member_enabled', 'member_totp_reset',
   'project_created', 'project_updated', 'project_limits_updated', 'project_secret_rotated',
   'journal_exported', 'org_created',
-  'payment_refunded', 'payment_captured', 'payment_cancelled', 'callback_resent', 'payments_exported', 'report_requested', 'project_connected', 'project_disconnected', 'user_created', 'user_disabled', 'csrf_refused',
+  'payment_refunded', 'payment_captured', 'payment_cancelled', 'payout_requested', 'callback_resent', 'payments_exported', 'report_requested', 'report_subscribed', 'report_subscription_changed', 'report_unsubscribed', 'invoice_created', 'invoice_cancelled', 'invoice_sent', 'project_connected', 'project_disconnected', 'user_created', 'user_disabled', 'csrf_refused',
   'reconciliation_mismatch',
 ] as const
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number]

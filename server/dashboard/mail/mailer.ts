@@ -4,8 +4,9 @@ import type { DevMail } from '../../../protocol/schemas/dashboard/mail.ts'
 import type { Logger } from '../../logger.ts'
 import type { Sql } from '../../storage/sql.ts'
 
-/** One email: plain text always, HTML beside it. */
-export type MailMessage = { to: string; subject: string; text: string; html: string }
+/** One email: plain text always, HTML beside it; files attached (demo mode keeps the text only). */
+export type MailMessage = { to: string; subject: string; text: string; html: string; attachments?: MailAttachment[] }
+export type MailAttachment = { filename: string; content: Uint8Array; contentType: string }
 
 /** Sends dashboard mail; `kept` lists what demo mode stored instead of sending. */
 export type Mailer = {
@@ -28,7 +29,10 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
     keepsMail,
     async send(message) {
       if (transport) {
-        await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html })
+        await transport.sendMail({
+          from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html,
+          attachments: message.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
+        })
         return
       }
       if (keepsMail) {

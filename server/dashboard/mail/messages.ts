@@ -3,7 +3,8 @@ import type { MailMessage } from './mailer.ts'
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-function layout(to: string, subject: string, lines: string[], link: { url: string; label: string }, footer: string): MailMessage {
+/** The one mail layout: the lines, a button with the link (and the link in clear in the text part), a footer. */
+export function layout(to: string, subject: string, lines: string[], link: { url: string; label: string }, footer: string): MailMessage {
   const text = [...lines, '', link.url, '', footer].join('\n')
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111827;line-height:1.5">
 ${lines.map((l) => `<p>${esc(l)}</p>`).join('\n')}
@@ -50,4 +51,45 @@ export function resetMail(lang: DashboardLanguage, to: string, url: string): Mai
 export function inviteMail(lang: DashboardLanguage, to: string, url: string, org: string, by: string, role: keyof (typeof ROLE_NAMES)['en']): MailMessage {
   const t = TEXT[lang]
   return layout(to, t.inviteSubject(org), [...t.invite(org, by, ROLE_NAMES[lang][role])], { url, label: t.inviteButton }, t.inviteFooter)
+}
+
+const REPORT_TEXT = {
+  en: {
+    subject: (report: string, from: string, to: string) => `EPay report: ${report}, ${from === to ? from : `${from} – ${to}`}`,
+    kinds: { operations: 'operations', statistics: 'statistics' },
+    cadences: { daily: 'daily', weekly: 'weekly', monthly: 'monthly' },
+    modes: { test: 'test payments', live: 'live payments' },
+    lines: (cadence: string, report: string, from: string, to: string, tz: string, mode: string, file: string, by: string) => [
+      `Your ${cadence} report of ${report} for ${from === to ? from : `${from} – ${to}`} (${tz}, ${mode}) is attached: ${file}.`,
+      `${by} subscribed this address in the EPay dashboard.`,
+    ],
+    button: 'Manage subscriptions',
+    footer: 'To stop these mails, pause or delete the subscription on the Reports screen.',
+  },
+  ru: {
+    subject: (report: string, from: string, to: string) => `Отчёт EPay: ${report}, ${from === to ? from : `${from} – ${to}`}`,
+    kinds: { operations: 'операции', statistics: 'статистика' },
+    cadences: { daily: 'Ежедневный', weekly: 'Еженедельный', monthly: 'Ежемесячный' },
+    modes: { test: 'тестовые платежи', live: 'реальные платежи' },
+    lines: (cadence: string, report: string, from: string, to: string, tz: string, mode: string, file: string, by: string) => [
+      `${cadence} отчёт «${report}» за ${from === to ? from : `${from} – ${to}`} (${tz}, ${mode}) — во вложении: ${file}.`,
+      `Этот адрес подписал ${by} в кабинете EPay.`,
+    ],
+    button: 'Управлять подписками',
+    footer: 'Чтобы письма больше не приходили, приостановите или удалите подписку на экране «Отчёты».',
+  },
+} as const
+
+/** A subscribed report: what it covers in the text, the file attached. */
+export function reportMail(
+  lang: DashboardLanguage,
+  to: string,
+  r: { report: 'operations' | 'statistics'; cadence: 'daily' | 'weekly' | 'monthly'; from: string; to: string; tz: string; mode: 'test' | 'live'; by: string },
+  file: { filename: string; content: Uint8Array; contentType: string },
+  url: string,
+): MailMessage {
+  const t = REPORT_TEXT[lang]
+  const kind = t.kinds[r.report]
+  const lines = t.lines(t.cadences[r.cadence], kind, r.from, r.to, r.tz, t.modes[r.mode], file.filename, r.by)
+  return { ...layout(to, t.subject(kind, r.from, r.to), [...lines], { url, label: t.button }, t.footer), attachments: [file] }
 }

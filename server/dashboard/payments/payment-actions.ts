@@ -22,11 +22,11 @@ const LEASE_MS = 5 * 60_000
 export async function runOnce(
   deps: Pick<AppDeps, 'clock' | 'gate' | 'payments'>,
   project: Project,
-  click: { key: string; action: string; paymentRowId: string; amount: number | undefined; userId: string },
+  click: { key: string; action: string; target: string; amount: number | undefined; userId: string },
   run: (payments: PaymentStore) => Promise<{ payment: Payment; operation: Operation }>,
 ): Promise<{ result: ActionResult; replayed: boolean }> {
   const key = `dashboard:${click.key}`
-  const fingerprint = createHash('sha256').update(JSON.stringify([click.action, click.paymentRowId, click.amount ?? null, click.userId])).digest('hex')
+  const fingerprint = createHash('sha256').update(JSON.stringify([click.action, click.target, click.amount ?? null, click.userId])).digest('hex')
   const store = deps.gate.idempotencyKeys
   const begun = await store.begin(project.id, key, fingerprint, deps.clock.now(), LEASE_MS)
   if (!begun.claimed) {

@@ -23,7 +23,7 @@ const PAGE = 50
 const DEFAULT_COLUMNS: PaymentColumn[] = ['created_at', 'payment_id', 'project', 'status', 'amount', 'method', 'card', 'customer']
 
 /** The projects a user's lists cover: `undefined` for platform operators (every one). */
-export async function visibleProjects(deps: DashboardDeps, user: DashboardUser): Promise<number[] | undefined> {
+export async function visibleProjects(deps: Pick<DashboardDeps, 'projectSettings'>, user: DashboardUser): Promise<number[] | undefined> {
   if (user.role === 'platform') return undefined
   return (await deps.projectSettings.list(user.orgId!, user.projectIds)).filter((p) => projectInScope(user, p)).map((p) => p.id)
 }
@@ -99,7 +99,7 @@ export function paymentRoutes(router: Hono<AppEnv>, deps: DashboardDeps, app: Ap
     const project = await app.projects.get(payment.projectId)
     if (!project) throw new PaymentError('not_found', 'no such payment')
     const { result, replayed } = await runOnce(app, project, {
-      key: call.body.idempotency_key, action, paymentRowId: payment.id, amount, userId: call.user!.id,
+      key: call.body.idempotency_key, action, target: payment.id, amount, userId: call.user!.id,
     }, (payments) => run(project, payment, payments))
     if (!replayed) {
       app.notifyCallbacks()

@@ -53,6 +53,17 @@ describe('npm run cli -- project', { timeout: 120_000 }, () => {
     expect(project?.secrets[0]).not.toBe('stdin-secret-0123456789abcdef')
     expect(revoked.stdout).toContain(project!.secrets[0])
   })
+
+  it('sets the platform commission rate in basis points, and refuses one out of range', async () => {
+    const set = run(['commission', '--id', '301', '--bps', '150'])
+    expect(set.stderr).toBe('')
+    expect(set.stdout).toContain('commission 1.50 %')
+    expect(await stored(301)).toMatchObject({ commissionBps: 150 })
+    const bad = run(['commission', '--id', '301', '--bps', '10001'])
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain('--bps 0..10000')
+    expect(await stored(301)).toMatchObject({ commissionBps: 150 })
+  })
 })
 
 describe('parseOrigin', () => {

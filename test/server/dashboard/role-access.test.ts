@@ -28,6 +28,8 @@ let members: Record<Target, string>
 // per call), and a callback of the paid payment to resend.
 let payments: Record<Target, { paid: string; callback: string; authorised: string[] }>
 // A spare session of each actor (theirs to end), and sessions of members in and out of scope.
+// Per project: active invoices, one per call that may cancel or mail one.
+let invoices: Record<Target, string[]>
 let spare: Record<Actor, string>
 let foreignSessions: Record<'out' | 'other', string>
 
@@ -38,6 +40,8 @@ const paid = (method: string, suffix: string, body?: (n: number) => unknown) => 
   ({ method, path: `/api/dashboard/projects/${P[t!]}/payments/${payments[t!].paid}${suffix}`, body: body?.(n) })
 const authorised = (suffix: string, body: (n: number) => unknown) => (t: Target | undefined, n: number) =>
   ({ method: 'POST', path: `/api/dashboard/projects/${P[t!]}/payments/${payments[t!].authorised.pop()!}${suffix}`, body: body(n) })
+const invoice = (method: string, suffix: string, body?: unknown) => (t: Target | undefined) =>
+  ({ method, path: `/api/dashboard/projects/${P[t!]}/invoices/${invoices[t!].pop()!}${suffix}`, body })
 const key = (n: number) => `role-table-key-${String(n).padStart(6, '0')}`
 
 const ROWS: Row[] = [
@@ -91,6 +95,22 @@ const ROWS: Row[] = [
   // Someone else's report (or none): not even confirmed to exist; developers are refused first.
   { endpoint: 'GET /reports/:report/file', request: plain('GET', '/api/dashboard/reports/999999/file'),
     expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
+  // Balance is money, as Home is: developers get none. A payout moves money: owners and managers only.
+  { endpoint: 'GET /balance', request: plain('GET', '/api/dashboard/balance'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
+  { endpoint: 'GET /payouts', request: plain('GET', '/api/dashboard/payouts'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
+  { endpoint: 'POST /projects/:project/payouts', request: (t, n) => ({ method: 'POST', path: `/api/dashboard/projects/${P[t!]}/payouts`, body: { idempotency_key: key(n), amount: 100, currency: 'EUR', destination: { type: 'wallet', account: 'JT0000000001' } } }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'GET /report-subscriptions', request: plain('GET', '/api/dashboard/report-subscriptions'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 403, platform: 200 } },
+  { endpoint: 'POST /report-subscriptions', request: (t) => ({ method: 'POST', path: '/api/dashboard/report-subscriptions', body: { report: 'statistics', format: 'xlsx', mode: 'test', cadence: 'weekly', hour: 8, tz: 'Europe/Berlin', recipients: ['books@a.example'], project: P[t!] } }),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [403, 403, 403], platform: [200, 200, 200] } },
+  // Someone else's subscription (or none): not even confirmed to exist; developers are refused first.
+  { endpoint: 'PATCH /report-subscriptions/:subscription', request: plain('PATCH', '/api/dashboard/report-subscriptions/999999', { active: false }),
+    expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
+  { endpoint: 'DELETE /report-subscriptions/:subscription', request: plain('DELETE', '/api/dashboard/report-subscriptions/999999'),
+    expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 403, platform: 404 } },
   { endpoint: 'GET /me', request: plain('GET', '/api/dashboard/me'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'GET /me/sessions', request: plain('GET', '/api/dashboard/me/sessions'),
@@ -127,6 +147,18 @@ const ROWS: Row[] = [
   // The role is checked once the project is found, so a viewer is told 404 for what they cannot see.
   { endpoint: 'POST /projects/:project/payments/:payment/callbacks/:callback/resend', request: (t) => paid('POST', `/callbacks/${payments[t!].callback}/resend`)(t, 0),
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [403, 404, 404], developer: [200, 404, 404], platform: [403, 403, 403] } },
+  // Invoices (issue 12 item 6): seen by whoever sees payments; created, mailed and cancelled only
+  // by those who move money (owners and managers), within their scope.
+  { endpoint: 'GET /invoices', request: plain('GET', '/api/dashboard/invoices'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'POST /projects/:project/invoices', request: project('POST', '/invoices', { amount: 1500, currency: 'EUR', reusable: false }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'GET /projects/:project/invoices/:invoice', request: (t) => ({ method: 'GET', path: `/api/dashboard/projects/${P[t!]}/invoices/${invoices[t!][0]}` }),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [200, 404, 404], platform: [200, 200, 200] } },
+  { endpoint: 'POST /projects/:project/invoices/:invoice/send', request: invoice('POST', '/send', { email: 'shopper@example.com', language: 'en' }),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  { endpoint: 'POST /projects/:project/invoices/:invoice/cancel', request: invoice('POST', '/cancel'),
+    expect: { owner: [200, 200, 404], admin: [403, 403, 403], admin_all: [403, 403, 403], manager: [200, 404, 404], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
   // Last: it ends each actor's session.
   { endpoint: 'POST /auth/sign-out', request: plain('POST', '/api/dashboard/auth/sign-out'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
@@ -206,6 +238,18 @@ describe.each(testDatabases())('dashboard role × endpoint access ($name)', (db)
         [callback, P[target], paidRow!.id, op!.id, t.deps.clock.now()],
       )
       payments[target] = { paid: paidRow!.id, callback, authorised: auths.map((r) => r.id) }
+    }
+    invoices = { in: [], out: [], other: [] }
+    for (const target of ['in', 'out', 'other'] as const) {
+      for (let i = 0; i < 16; i++) {
+        const now = t.deps.clock.now()
+        const made = await t.d.invoices.create({
+          id: `inv_role_table_${target.padEnd(8, '_')}_${String(i).padStart(2, '0')}`, projectId: P[target], amount: 1500, currency: 'EUR', description: undefined, customerEmail: undefined,
+          customerPhone: undefined, reusable: false, expiresAt: undefined, status: 'active', version: 0, opened: 0, paidPaymentRowId: undefined, paidAt: undefined,
+          createdBy: undefined, createdAt: now, updatedAt: now, lastSentTo: undefined, lastSentAt: undefined,
+        })
+        invoices[target].push(made.id)
+      }
     }
   })
   afterAll(() => t.sql.close())

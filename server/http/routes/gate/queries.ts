@@ -54,12 +54,14 @@ export function queryRoutes(deps: AppDeps): Hono<GateEnv> {
   app.post('/v2/balance', async (c) => {
     const body = gateBody(c, BalanceRequestSchema)
     const { project } = c.get('gate')
-    // EPay charges no payout commission; the field is kept for ECommPay clients that read it.
+    // `commission` is what the platform kept of the project's paid money in the currency (the
+    // project's rate, posted to the ledger when the money arrived); payouts carry none.
     let answer: v.InferOutput<typeof BalanceResponseSchema>
     if (body.currency) {
-      answer = { status: 'success', balance: await deps.gate.ledger.balance(project.id, body.currency), currency: body.currency, commission: 0 }
+      const [line] = await deps.gate.ledger.balances(project.id, body.currency)
+      answer = { status: 'success', balance: line?.balance ?? 0, currency: body.currency, commission: line?.commission ?? 0 }
     } else {
-      answer = { status: 'success', balances: (await deps.gate.ledger.balances(project.id)).map((b) => ({ ...b, commission: 0 })) }
+      answer = { status: 'success', balances: await deps.gate.ledger.balances(project.id) }
     }
     return c.json(answer)
   })
