@@ -52,6 +52,18 @@ export async function dashboardScreenshots(browser: Browser, out: string): Promi
   // A year of payments for the home screen (figures, chart, countries, declines).
   const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--payments', '4000', '--project', '9500', '--project', '9501'], { cwd: ROOT, env, encoding: 'utf8' })
   if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`)
+  // A live project of another organisation (its owners would need a second factor), connected
+  // upstream, with a week of reconciliation runs (scripts/seed-reconciliation.ts) for its viewers.
+  const liveOrg = cli(env, ['org', 'add', '--name', 'Northwind Live']).trim().split('\n').at(-1)!
+  cli(env, ['project', 'add', '--id', '9502', '--name', 'Northwind EU', '--org', liveOrg])
+  cliWithPassword(env, ['project', 'connect', '--id', '9502', '--provider', 'ecommpay-gate', '--url', 'https://gate.upstream.example', '--upstream-project-id', '4410', '--methods', 'card,jeton', '--secret-stdin'], 'upstream-secret-for-screens')
+  for (const script of [['scripts/seed.ts', '--payments', '2500', '--project', '9502'], ['scripts/seed-reconciliation.ts', '--project', '9502', '--days', '7']]) {
+    const done = spawnSync(process.execPath, ['--import', 'tsx', ...script], { cwd: ROOT, env, encoding: 'utf8' })
+    if (done.status !== 0) throw new Error(`${script[0]} failed: ${done.stderr}`)
+  }
+  for (const lang of LANGS) for (const v of VIEWPORTS) {
+    cliWithPassword(env, ['user', 'add', '--email', `viewer-${lang}-${v.width}@northwind.example`, '--role', 'viewer', '--org', liveOrg, '--password-stdin'], SHOT_PASSWORD)
+  }
   const owners: string[] = []
   for (const lang of LANGS) for (const v of VIEWPORTS) {
     const email = `owner-${lang}-${v.width}@northwind.example`
@@ -258,6 +270,29 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await page.goto(`${base}/dashboard/reset`)
   await heading()
   await shot('reset-no-link')
+  await context.close()
+  files.push(...(await reconciliationPass(browser, base, out, lang, viewport)))
+  return files
+}
+
+/** The reconciliation tab of the live project, as one of its viewers sees it: the week, a clean day, a day with mismatches. */
+export async function reconciliationPass(browser: Browser, base: string, out: string, lang: 'en' | 'ru', viewport: { width: number; height: number }): Promise<string[]> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang })
+  const page = await context.newPage()
+  const files: string[] = []
+  const shot = async (name: string) => {
+    const file = `dashboard-${lang}-${viewport.width}-${name}.png`
+    await page.screenshot({ path: join(out, file), fullPage: true, animations: 'disabled', caret: 'hide' })
+    files.push(file)
+  }
+  await signIn(page, base, `viewer-${lang}-${viewport.width}@northwind.example`, SHOT_PASSWORD)
+  await page.locator('#lang').selectOption(lang)
+  await page.goto(`${base}/dashboard/projects/9502?tab=reconciliation`)
+  await page.locator('.panel .alert-success').waitFor()
+  await shot('project-reconciliation')
+  await page.locator('.panel table tbody tr:has(.recon-bad) a').first().click()
+  await page.locator('table.recon').waitFor()
+  await shot('project-reconciliation-mismatches')
   await context.close()
   return files
 }

@@ -38,6 +38,7 @@ import { declineUnstartedGatePayments } from './domain/resolve-unstarted.ts'
 import { composeDashboard } from './dashboard/compose-dashboard.ts'
 import { DEMO_ORG_ID, ensureDemoOrg, ensureDemoOwner } from './dashboard/bootstrap-demo.ts'
 import { DEMO_PROJECT_ID } from './bootstrap.ts'
+import { loggedReconciliationNotice, type ReconciliationNotice } from './reconciliation/reconciliation-notice.ts'
 
 /**
  * How long one call to an upstream gateway may take before EPay stops waiting: the attempt then
@@ -61,7 +62,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
 export async function composeDeps(
   config: Config,
   sql: Sql,
-  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets; live?: LiveConnections; upstreamTimeoutMs?: number } = {},
+  overrides: { clock?: Clock; ids?: Ids; logger?: Logger; assets?: Assets; live?: LiveConnections; upstreamTimeoutMs?: number; reconciliationNotice?: ReconciliationNotice } = {},
 ) {
   const clock = overrides.clock ?? systemClock
   const logger = overrides.logger ?? createLogger(config.logLevel)
@@ -133,7 +134,11 @@ export async function composeDeps(
     demo: config.demo,
     gate: createGateDeps(sql, cache),
     upstream,
-    dashboard: composeDashboard({ sql, clock, logger, vault, projects, connections: upstream.connections, config, root: REPO_ROOT }),
+    dashboard: composeDashboard({
+      sql, clock, logger, vault, projects, connections: upstream.connections, config, root: REPO_ROOT,
+      // Notifications plug in here: a ReconciliationNotice that tells the organisation's users.
+      reconciliation: { notice: overrides.reconciliationNotice ?? loggedReconciliationNotice(logger), upstreamTimeoutMs: overrides.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS },
+    }),
   }
   const jobs = {
     /** Resolves stalled attempts and expires unpaid payments; safe to run in every process at once. */

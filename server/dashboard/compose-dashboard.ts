@@ -23,6 +23,15 @@ import { createSignupStore } from './store/signup-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
 import { createSessionStore } from './store/session-store.ts'
 import { createUserStore } from './store/user-store.ts'
+import type { Pace } from '../reconciliation/bounded-map.ts'
+import { reconciliationJob } from '../reconciliation/reconciliation-job.ts'
+import type { ReconciliationNotice } from '../reconciliation/reconciliation-notice.ts'
+import { RECONCILIATION_JOB, reconciliationStore } from '../reconciliation/reconciliation-store.ts'
+import { scheduleReconciliation } from '../reconciliation/schedule-reconciliation.ts'
+import { upstreamPaymentsFor } from '../reconciliation/upstream-payments.ts'
+
+/** How often each process looks whether a reconciliation day is due (a claim makes it once anyway). */
+const SCHEDULE_EVERY_MS = 30_000
 
 /** Builds the dashboard's dependencies from the server's (the composition root calls it). */
 export function composeDashboard(options: {
@@ -34,11 +43,18 @@ export function composeDashboard(options: {
   connections: ConnectionStore
   config: { publicUrl: string; demo: boolean; trustProxy: number; smtpUrl: string | undefined; mailFrom: string; signup: boolean }
   root: string
+  /** The daily reconciliation with the upstream: where mismatches are announced, and how long one status query may take. */
+  reconciliation: { notice: ReconciliationNotice; upstreamTimeoutMs: number; pace?: Pace }
 }): DashboardDeps {
   const { sql, clock, logger, config } = options
   let assets: ReturnType<typeof loadDashboardAssets>
   let loaded = false
   const jobs = jobStore(sql)
+  const reconciliations = reconciliationStore(sql)
+  const reconcile = reconciliationJob({
+    store: reconciliations, upstreamFor: upstreamPaymentsFor(options.connections, options.reconciliation.upstreamTimeoutMs),
+    notice: options.reconciliation.notice, clock, logger, ...(options.reconciliation.pace ? { pace: options.reconciliation.pace } : {}),
+  })
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, demo: config.demo, sql, logger, clock })
   const users = createUserStore(sql)
   const projectSettings = createProjectSettingsStore(sql)
@@ -47,7 +63,9 @@ export function composeDashboard(options: {
   const worker = jobWorker(jobs, {
     report: async (job) => reportFile(sql, job.params as ReportParams),
     [SUBSCRIPTION_JOB]: subscriptionReportHandler({ sql, mailer, clock, logger, publicUrl: config.publicUrl }),
+    [RECONCILIATION_JOB]: reconcile,
   }, clock, logger)
+  let lastSchedule = -Infinity
   // One drain at a time: the once-a-second poll must not stack runs behind a long report.
   let draining = false
   const drain = async () => {
@@ -56,6 +74,12 @@ export function composeDashboard(options: {
     try {
       // A failing subscription query must not stop the queue's other jobs.
       await scheduler.tick().catch((error: unknown) => logger.error('report subscriptions not scheduled', { error }))
+      const now = clock.now()
+      if (now.getTime() - lastSchedule >= SCHEDULE_EVERY_MS) {
+        lastSchedule = now.getTime()
+        // A schedule that fails (database busy) must not hold up the reports behind it: next round.
+        await scheduleReconciliation(reconciliations, now).catch((error: unknown) => logger.error('reconciliation schedule failed', { error }))
+      }
       for (;;) if (!(await worker.tick())) return
     } finally {
       draining = false
@@ -96,6 +120,8 @@ export function composeDashboard(options: {
     jobWorker: worker,
     subscriptions,
     subscriptionScheduler: scheduler,
+    reconciliations,
+    scheduleReconciliation: () => scheduleReconciliation(reconciliations, clock.now()),
     runJobs() {
       drain().catch((error: unknown) => logger.error('background jobs failed', { error }))
     },

@@ -7,6 +7,7 @@ import type { JobStore } from '../jobs/job-store.ts'
 import type { createInvoiceStore } from '../storage/invoice-store.ts'
 import type { ConnectionStore } from '../storage/connection-store.ts'
 import type { JobWorker } from '../jobs/job-worker.ts'
+import type { ReconciliationStore } from '../reconciliation/reconciliation-store.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { DashboardAssets } from './dashboard-assets.ts'
 import type { Mailer } from './mail/mailer.ts'
@@ -56,6 +57,10 @@ export type DashboardDeps = {
   /** Background jobs (reports): the queue in the database, and this process's worker on it. */
   jobs: JobStore
   jobWorker: JobWorker
+  /** The daily reconciliation's runs and mismatches (issue 14 item 3). */
+  reconciliations: ReconciliationStore
+  /** Queues every due reconciliation day now (each process also does every 30 s); returns how many. */
+  scheduleReconciliation(): Promise<number>
   /** Report subscriptions, and what queues their due runs (polled with the jobs). */
   subscriptions: SubscriptionStore
   subscriptionScheduler: SubscriptionScheduler

@@ -13,6 +13,7 @@ import { balanceRoutes } from './routes/balance-routes.ts'
 import { paymentRoutes } from './routes/payment-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
+import { reconciliationRoutes } from './routes/reconciliation-routes.ts'
 import { reportRoutes } from './routes/report-routes.ts'
 import { subscriptionRoutes } from './routes/subscription-routes.ts'
 import { teamRoutes } from './routes/team-routes.ts'
@@ -30,6 +31,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   homeRoutes(router, deps)
   projectRoutes(router, deps)
   connectionRoutes(router, deps)
+  reconciliationRoutes(router, deps)
   teamRoutes(router, deps)
   journalRoutes(router, deps)
   paymentRoutes(router, deps, app)

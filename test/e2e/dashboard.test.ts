@@ -246,7 +246,7 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')
-      for (const tab of ['settings', 'limits', 'secret', 'connection']) {
+      for (const tab of ['settings', 'limits', 'secret', 'connection', 'reconciliation']) {
         await page.goto(`${server.url}/dashboard/projects/112?tab=${tab}`)
         await page.locator('.panel').first().waitFor()
         await check(`project-${tab}`)

@@ -8,13 +8,14 @@ import { errorText } from '../ui/error-text.ts'
 import { ConnectionPanel } from './ConnectionPanel.tsx'
 import { GoLivePanel } from './GoLivePanel.tsx'
 import { LimitsForm } from './LimitsForm.tsx'
+import { ReconciliationPanel } from './ReconciliationPanel.tsx'
 import { SecretPanel } from './SecretPanel.tsx'
 import { SettingsForm } from './SettingsForm.tsx'
 import { useResource } from './use-resource.ts'
 
-const TABS = ['settings', 'limits', 'secret', 'connection', 'golive'] as const
+const TABS = ['settings', 'limits', 'secret', 'connection', 'reconciliation', 'golive'] as const
 
-/** One project: settings, limits, secret and upstream connection, each a tab kept in the URL (`?tab=`). */
+/** One project: settings, limits, secret, upstream connection and reconciliation, each a tab kept in the URL (`?tab=`). */
 export function ProjectPage() {
   const { params } = useRoute()
   const location = useLocation()
@@ -46,6 +47,7 @@ export function ProjectPage() {
       {tab === 'secret' && <SecretPanel project={p} editable={can('projects.secret')} onRotated={project.setData} />}
       {tab === 'connection' && <ConnectionPanel project={p} editable={can('projects.connect')} />}
       {tab === 'golive' && <GoLivePanel project={p} editable={can('projects.golive')} canDownload={me.value?.user.role === 'owner' || can('platform.manage')} />}
+      {tab === 'reconciliation' && <ReconciliationPanel project={p} />}
     </section>
   )
 }

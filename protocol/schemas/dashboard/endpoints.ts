@@ -9,6 +9,7 @@ import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
+import { ReconciliationQuerySchema, ReconciliationViewSchema } from './reconciliation.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
 import { SubscriptionBodySchema, SubscriptionListSchema, SubscriptionPatchSchema, SubscriptionViewSchema } from './subscriptions.ts'
 import * as onb from './onboarding.ts'
@@ -59,6 +60,8 @@ export const ENDPOINTS = {
   connection: e({ method: 'GET', path: '/api/dashboard/projects/:project/connection', response: ConnectionViewSchema }),
   connect: e({ method: 'PUT', path: '/api/dashboard/projects/:project/connection', body: ConnectionBodySchema, response: ConnectionViewSchema }),
   disconnect: e({ method: 'DELETE', path: '/api/dashboard/projects/:project/connection', response: ConnectionViewSchema }),
+  /** The daily reconciliation with the upstream (issue 14 item 3): runs, and one day's mismatches. */
+  reconciliation: e({ method: 'GET', path: '/api/dashboard/projects/:project/reconciliation', query: ReconciliationQuerySchema, response: ReconciliationViewSchema }),
   rotateSecret: e({ method: 'POST', path: '/api/dashboard/projects/:project/rotate-secret', body: RotateSecretBodySchema, response: ProjectSecretSchema }),
 
   team: e({ method: 'GET', path: '/api/dashboard/team', response: TeamViewSchema }),

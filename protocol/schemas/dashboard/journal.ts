@@ -12,6 +12,7 @@ export const JOURNAL_ACTIONS = [
   'payment_refunded', 'payment_captured', 'payment_cancelled', 'payout_requested', 'callback_resent', 'payments_exported', 'report_requested', 'report_subscribed', 'report_subscription_changed', 'report_unsubscribed', 'invoice_created', 'invoice_cancelled', 'invoice_sent', 'project_connected', 'project_disconnected', 'user_created', 'user_disabled', 'csrf_refused',
   'org_registered', 'golive_document_uploaded', 'golive_document_removed', 'golive_document_downloaded', 'golive_requested', 'golive_approved', 'golive_rejected',
   'org_suspended', 'org_reinstated',
+  'reconciliation_mismatch',
 ] as const
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number]
 

@@ -7,7 +7,7 @@ import type { SimTickets } from '../sim-ticket.ts'
 import { createGateClient, UpstreamUnavailable, type UpstreamRefusal } from './gate-client.ts'
 import type { UpstreamKind, UpstreamRequest, UpstreamRequests } from './upstream-requests.ts'
 import type { UpstreamCardToken, UpstreamCardTokens } from './upstream-tokens.ts'
-import { attemptResult, followUpAnswer, mainOperation, readUpstreamStatus, refusedUpstream, type UpstreamStatus } from './upstream-status.ts'
+import { attemptResult, followUpAnswer, mainOperation, readUpstreamPayment, refusedUpstream, type UpstreamStatus } from './upstream-status.ts'
 
 /** The provider id the connector records on the operations it runs. */
 export const ECOMMPAY_GATE_PROVIDER_ID = 'ecommpay-gate'
@@ -64,14 +64,7 @@ export function createEcommpayGateConnector(options: EcommpayGateOptions): { car
     return answer
   }
 
-  async function upstreamStatus(paymentId: string): Promise<UpstreamStatus | undefined> {
-    const answer = await client.call('/v2/payment/status', { general: { payment_id: paymentId } })
-    if (answer.kind === 'refused') {
-      if (answer.code === 'payment_not_found') return undefined
-      throw new UpstreamUnavailable(`status refused: ${answer.code}`)
-    }
-    return readUpstreamStatus(answer.body)
-  }
+  const upstreamStatus = (paymentId: string) => readUpstreamPayment(client, paymentId)
 
   /** An attempt's (or payout's) result from the upstream's records; `pending` while it cannot be read. */
   async function chargeStatus(reference: string): Promise<AcquirerResult | undefined> {

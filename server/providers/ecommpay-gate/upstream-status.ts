@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { DECLINES } from '../../domain/decline-codes.ts'
 import type { AcquirerResult, ProviderAnswer } from '../../domain/ports.ts'
-import { UpstreamUnavailable } from './gate-client.ts'
+import { UpstreamUnavailable, type GateClient } from './gate-client.ts'
 
 /**
  * What the connector reads of an upstream `/v2/payment/status` answer. Lenient on purpose
@@ -15,6 +15,8 @@ const UpstreamOperationSchema = v.object({
   provider: v.optional(v.object({ payment_id: v.optional(v.string()), auth_code: v.optional(v.string()) })),
   code: v.optional(v.string()),
   message: v.optional(v.string()),
+  /** What the operation was for; read by the reconciliation only (absent: not compared). */
+  sum_initial: v.optional(v.object({ amount: v.optional(v.number()), currency: v.optional(v.string()) })),
 })
 export const UpstreamStatusSchema = v.object({
   payment: v.object({ id: v.string(), status: v.string() }),
@@ -29,6 +31,19 @@ export function readUpstreamStatus(body: unknown): UpstreamStatus {
   const parsed = v.safeParse(UpstreamStatusSchema, body)
   if (!parsed.success) throw new UpstreamUnavailable('a status answer that is not the protocol\'s')
   return parsed.output
+}
+
+/**
+ * Asks the upstream for one of its payments (`/v2/payment/status`); `undefined` when it has no
+ * such payment. Throws UpstreamUnavailable when it cannot tell.
+ */
+export async function readUpstreamPayment(client: GateClient, paymentId: string): Promise<UpstreamStatus | undefined> {
+  const answer = await client.call('/v2/payment/status', { general: { payment_id: paymentId } })
+  if (answer.kind === 'refused') {
+    if (answer.code === 'payment_not_found') return undefined
+    throw new UpstreamUnavailable(`status refused: ${answer.code}`)
+  }
+  return readUpstreamStatus(answer.body)
 }
 
 /** The upstream's own charge (or payout) operation of a payment. */

@@ -77,6 +77,9 @@ const ROWS: Row[] = [
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
   { endpoint: 'DELETE /projects/:project/connection', request: project('DELETE', '/connection'),
     expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [403, 403, 403], viewer: [403, 403, 403], developer: [403, 403, 403], platform: [403, 403, 403] } },
+  // Operations and their amounts, as the payments list shows them: whoever reads payments (issue 14 item 3).
+  { endpoint: 'GET /projects/:project/reconciliation', request: project('GET', '/reconciliation'),
+    expect: { owner: [200, 200, 404], admin: [200, 404, 404], admin_all: [200, 200, 404], manager: [200, 404, 404], viewer: [200, 404, 404], developer: [200, 404, 404], platform: [200, 200, 200] } },
   { endpoint: 'GET /team', request: plain('GET', '/api/dashboard/team'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 200 } },
   { endpoint: 'POST /team/invitations', request: (_t, n) => ({ method: 'POST', path: '/api/dashboard/team/invitations', body: { email: `invitee-${n}@example.com`, role: 'viewer', projects: [P.in] } }),
