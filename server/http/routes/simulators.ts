@@ -40,7 +40,11 @@ export function simulatorRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!view.decided) return html(c, acsChallengePage({ ...view, lang }, `/sim/acs/${ticket}/decide`, c.get('nonce')))
     const result = await card.status(view.reference)
     const cres = Buffer.from(JSON.stringify({ messageType: 'CRes', messageVersion: '2.2.0', transStatus: result?.kind === 'approved' ? 'Y' : 'N' })).toString('base64url')
-    return html(c, acsReturnPage(lang, view.back.termUrl, { MD: view.back.md, cres }, c.get('nonce')))
+    // The form goes to EPay's own TermUrl, whose answer redirects to the payment's return URL:
+    // for a Gate merchant (another EPay in front of this one) on another origin. Browsers hold a
+    // form's redirects to form-action too, so this one page lets the redirect leave, as a real
+    // ACS's page would; the form itself and every value on the page are EPay's own, escaped.
+    return html(c, acsReturnPage(lang, view.back.termUrl, { MD: view.back.md, cres }, c.get('nonce')), ['https:', 'http:'])
   })
 
   app.post('/sim/acs/:ticket/decide', async (c) => {
@@ -60,7 +64,9 @@ export function simulatorRoutes(deps: AppDeps): Hono<AppEnv> {
     // Decided already (Back from EPay's result page): the wallet only sends the shopper back.
     if (view.decided) return c.redirect(view.returnUrl, 303)
     const lang = simLanguage(view.language, c.req.header('accept-language'))
-    return html(c, walletPage({ ...view, lang }, `/sim/wallets/jeton/${ticket}/decide`, c.get('nonce')))
+    // The decision's answer redirects to the payment's return address, on another origin for a
+    // Gate merchant: let the form's redirect leave, as a real wallet's page would (see the ACS).
+    return html(c, walletPage({ ...view, lang }, `/sim/wallets/jeton/${ticket}/decide`, c.get('nonce')), ['https:', 'http:'])
   })
 
   app.post('/sim/wallets/jeton/:ticket/decide', async (c) => {
@@ -104,9 +110,9 @@ export function simulatorRoutes(deps: AppDeps): Hono<AppEnv> {
   return app
 }
 
-function html(c: Context<AppEnv>, body: string): Response {
+function html(c: Context<AppEnv>, body: string, formAction?: readonly string[]): Response {
   // Framed by any page: the widget's iframe shows these pages too, and they act only on their own ticket.
-  c.header('Content-Security-Policy', contentSecurityPolicy(c.get('nonce'), { frameAncestors: ['*'] }))
+  c.header('Content-Security-Policy', contentSecurityPolicy(c.get('nonce'), { frameAncestors: ['*'], ...(formAction ? { formAction } : {}) }))
   c.header('Cache-Control', 'no-store')
   return c.html(body)
 }
