@@ -10,6 +10,7 @@ import type { CardVault } from '../vault/card-vault.ts'
 import { loadDashboardAssets } from './dashboard-assets.ts'
 import type { DashboardDeps } from './dashboard-deps.ts'
 import { cookieFor } from './http/session-cookie.ts'
+import { PAYMENT_EXPORT_JOB, paymentExportFile } from './payments/payment-export-job.ts'
 import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
@@ -33,7 +34,10 @@ export function composeDashboard(options: {
   let assets: ReturnType<typeof loadDashboardAssets>
   let loaded = false
   const jobs = jobStore(sql)
-  const worker = jobWorker(jobs, { report: async (job) => reportFile(sql, job.params as ReportParams) }, clock, logger)
+  const worker = jobWorker(jobs, {
+    report: async (job) => reportFile(sql, job.params as ReportParams),
+    [PAYMENT_EXPORT_JOB]: async (job) => paymentExportFile(sql, job, (error) => logger.error('payments export failed', { job: job.id, error })),
+  }, clock, logger)
   // One drain at a time: the once-a-second poll must not stack runs behind a long report.
   let draining = false
   const drain = async () => {
