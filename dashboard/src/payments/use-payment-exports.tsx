@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
+import type * as v from 'valibot'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
-import type { ExportFormat, PaymentExportView } from '../../../protocol/schemas/dashboard/payment-exports.ts'
+import type { ExportFormat, PaymentExportRequestSchema, PaymentExportView } from '../../../protocol/schemas/dashboard/payment-exports.ts'
 import { call } from '../api/client.ts'
 import { formatTime, t } from '../i18n/i18n.ts'
 import { Alert } from '../ui/states.tsx'
@@ -44,7 +45,9 @@ export function usePaymentExports(query: Record<string, string | undefined>) {
     setError(undefined)
     try {
       const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
-      const started = await call(ENDPOINTS.startPaymentExport, { body: { ...query, tz, format } as never })
+      // The screen's filters as its URL holds them; the server validates each.
+      const body = { ...query, tz, format } as v.InferInput<typeof PaymentExportRequestSchema>
+      const started = await call(ENDPOINTS.startPaymentExport, { body })
       if (started.mode === 'direct') download(started.url)
       else setExports([started.export, ...exports.filter((e) => e.id !== started.export.id)])
     } catch (err) {

@@ -5,7 +5,7 @@ export const EXPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 /**
  * Above this many rows a CSV or XLSX export is made in the background rather than streamed to
- * the browser; a PDF always is (laying out text costs about a millisecond a row).
+ * the browser; a PDF always is (laying out text costs milliseconds a row).
  */
 export const DIRECT_EXPORT_ROWS = 10_000
 

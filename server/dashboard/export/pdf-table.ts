@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import PDFDocument from 'pdfkit'
 import type { Cell } from './spreadsheet.ts'
 import { pdfFonts } from './pdf-font.ts'
@@ -11,6 +12,8 @@ const MARGIN = 28
 const GAP = 4
 const SIZE = 7
 const ROW = 11
+/** Rows laid out between turns of the event loop: layout is CPU work, and requests must not wait behind a page of it. */
+const ROWS_PER_TURN = 100
 
 /** Resolves when `out` has room again, or has been closed by its reader. */
 function room(out: PassThrough): Promise<void> {
@@ -39,8 +42,11 @@ export function pdfTableStream(table: PdfTable, onError: (error: unknown) => voi
     size: 'A4', layout: 'landscape', margin: MARGIN, autoFirstPage: false, fontLayoutCache: false,
     compress: options.compress ?? true, info: { Title: table.title, Producer: 'EPay' },
   })
-  doc.on('data', (chunk: Buffer) => out.write(chunk))
-  doc.on('end', () => out.end())
+  // The document is read here, in paused mode, right after each database page is laid out:
+  // left flowing, it would hand its pages over only on a later tick, after the drain check.
+  const flush = () => {
+    for (let chunk = doc.read() as Buffer | null; chunk !== null; chunk = doc.read() as Buffer | null) out.write(chunk)
+  }
   const write = async () => {
     const fonts = pdfFonts()
     doc.registerFont('regular', fonts.regular)
@@ -88,14 +94,18 @@ export function pdfTableStream(table: PdfTable, onError: (error: unknown) => voi
     newPage()
     const bottom = doc.page.height - MARGIN
     for await (const rows of table.pages) {
-      for (const row of rows) {
+      for (const [i, row] of rows.entries()) {
         if (y + ROW > bottom) newPage()
         line(row)
+        if (i % ROWS_PER_TURN === ROWS_PER_TURN - 1) await nextTurn()
       }
+      flush()
       // The reader went away: stop reading the database (for-await closes the pages).
       if (out.destroyed) return
       if (out.writableNeedDrain) await room(out)
     }
+    doc.on('readable', flush)
+    doc.on('end', () => out.end())
     doc.end()
   }
   write().catch((error: unknown) => {
