@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os'
 import { paymentFilter, paymentPageSql, queryPayments, type PaymentFilter } from '../server/dashboard/payments/payment-query.ts'
-import { paymentsCsv, paymentsXlsx } from '../server/dashboard/payments/payment-export.ts'
+import { paymentsCsv, paymentsPdf, paymentsXlsx } from '../server/dashboard/payments/payment-export.ts'
 import { seedPayments } from '../server/storage/seed-payments.ts'
 import { openPostgresSchema } from '../test/fixtures/databases.ts'
 
@@ -18,7 +18,8 @@ async function p95(fn: () => Promise<unknown>, samples: number): Promise<number>
 }
 
 /** Drains an export stream, sampling the process's memory after GC (run with --expose-gc); returns bytes and the growth of RSS and live heap. */
-async function drain(stream: ReadableStream<Uint8Array>): Promise<{ bytes: number; rssGrowth: number; heapGrowth: number }> {
+async function drain(stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): Promise<{ bytes: number; rssGrowth: number; heapGrowth: number; seconds: number }> {
+  const started = performance.now()
   globalThis.gc?.()
   const base = process.memoryUsage()
   let peakRss = base.rss
@@ -35,13 +36,13 @@ async function drain(stream: ReadableStream<Uint8Array>): Promise<{ bytes: numbe
       peakHeap = Math.max(peakHeap, m.heapUsed)
     }
   }
-  return { bytes, rssGrowth: peakRss - base.rss, heapGrowth: peakHeap - base.heapUsed }
+  return { bytes, rssGrowth: peakRss - base.rss, heapGrowth: peakHeap - base.heapUsed, seconds: (performance.now() - started) / 1000 }
 }
 
 /**
  * The payments list at scale (issue 12): seeds `count` payments into a fresh PostgreSQL schema,
  * measures the first page and every filter (query time as the endpoint runs it, p95), then
- * streams CSV and XLSX exports of every row and reports how much memory grew.
+ * streams CSV, XLSX and PDF exports of every row and reports how much memory grew.
  */
 export async function dashboardPaymentsBench(url: string, options: { count: number; samples?: number }) {
   const sql = await openPostgresSchema(url, 4)
@@ -100,6 +101,8 @@ export async function dashboardPaymentsBench(url: string, options: { count: numb
     rows.push([`CSV export of ${options.count.toLocaleString('en')} rows: memory growth (RSS / live heap)`, `${mb(csv.rssGrowth)} / ${mb(csv.heapGrowth)} (${mb(csv.bytes)} written)`, 'a few MB', csv.heapGrowth < 16 * 2 ** 20 ? 'meets' : 'MISSES'])
     const xlsx = await drain(paymentsXlsx(sql, exportFilter, 'Europe/Moscow', () => undefined))
     rows.push([`XLSX export (streaming writer): memory growth (RSS / live heap)`, `${mb(xlsx.rssGrowth)} / ${mb(xlsx.heapGrowth)} (${mb(xlsx.bytes)} written)`, 'a few MB', xlsx.heapGrowth < 32 * 2 ** 20 ? 'meets' : 'MISSES'])
+    const pdf = await drain(paymentsPdf(sql, exportFilter, 'Europe/Moscow', new Date(), () => undefined))
+    rows.push([`PDF export (pdfkit, a background job): memory growth (RSS / live heap)`, `${mb(pdf.rssGrowth)} / ${mb(pdf.heapGrowth)} (${mb(pdf.bytes)} written in ${pdf.seconds.toFixed(0)} s)`, 'a few MB', pdf.heapGrowth < 16 * 2 ** 20 ? 'meets' : 'MISSES'])
   } finally {
     await sql.close()
   }

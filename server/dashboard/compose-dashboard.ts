@@ -11,6 +11,7 @@ import type { CardVault } from '../vault/card-vault.ts'
 import { loadDashboardAssets } from './dashboard-assets.ts'
 import type { DashboardDeps } from './dashboard-deps.ts'
 import { cookieFor } from './http/session-cookie.ts'
+import { PAYMENT_EXPORT_JOB, paymentExportFile } from './payments/payment-export-job.ts'
 import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
 import { SUBSCRIPTION_JOB, subscriptionReportHandler, subscriptionScheduler } from './reports/subscription-runs.ts'
@@ -64,6 +65,7 @@ export function composeDashboard(options: {
     report: async (job) => reportFile(sql, job.params as ReportParams),
     [SUBSCRIPTION_JOB]: subscriptionReportHandler({ sql, mailer, clock, logger, publicUrl: config.publicUrl }),
     [RECONCILIATION_JOB]: reconcile,
+    [PAYMENT_EXPORT_JOB]: async (job) => paymentExportFile(sql, job, (error) => logger.error('payments export failed', { job: job.id, error })),
   }, clock, logger)
   let lastSchedule = -Infinity
   // One drain at a time: the once-a-second poll must not stack runs behind a long report.

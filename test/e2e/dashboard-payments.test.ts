@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
+import ExcelJS from 'exceljs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +8,7 @@ import { cliWithPassword, signIn } from '../../scripts/dashboard-screens.ts'
 import { sign } from '../../server/signature/signature.ts'
 import { Callback } from '../fixtures/gate.ts'
 import { callbackReceiver } from '../fixtures/test-app.ts'
+import { pdfLines } from '../fixtures/pdf-text.ts'
 import { axeViolations } from './axe.ts'
 import { CHROMIUM_LAUNCH, ROOT, browserAvailable, cli, eventually, freePort, serverEnv, startServer, tempDir, type ServerProcess } from './harness.ts'
 
@@ -29,6 +31,7 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
   let browser: Browser
   let receiver: Awaited<ReturnType<typeof callbackReceiver>>
   let paymentId: string
+  let authorisedId: string
 
   beforeAll(async () => {
     receiver = await callbackReceiver()
@@ -47,6 +50,11 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
       const res = await fetch(`${server.url}/v2/payment/card/sale`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) })
       expect(res.status).toBe(200)
     }
+    // An authorisation of €30.00 to capture in part from its detail screen.
+    authorisedId = `tea-auth-${Date.now()}`
+    const auth = { general: { project_id: PROJECT, payment_id: authorisedId }, payment: { amount: 3000, currency: 'EUR', description: 'Tea set' }, customer: { id: 'cust-78' }, card: { pan: '4242424242424242', year: 2034, month: 12, card_holder: 'JANE DOE', cvv: '123' } }
+    const authorised = await fetch(`${server.url}/v2/payment/card/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...auth, general: { ...auth.general, signature: sign(auth, SECRET) } }) })
+    expect(authorised.status).toBe(200)
     browser = await chromium.launch(CHROMIUM_LAUNCH)
   }, 600_000)
   afterAll(async () => {
@@ -197,6 +205,71 @@ describe.skipIf(!browserAvailable())('dashboard payments in Chromium', () => {
     await hasText(page.locator('table.payouts tbody tr'), '3028')
     expect(await page.locator('table.payouts tbody tr').count()).toBe(1)
     expect(await page.locator('form.payout-form').count()).toBe(0)
+    await context.close()
+  })
+
+  it('the filtered list exports to an XLSX a spreadsheet library reads with the screen\'s rows, and to a PDF made in the background', async () => {
+    const context = await browser.newContext({ locale: 'en', timezoneId: 'Europe/Moscow', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await signIn(page, server.url, 'manager@tea.example', PASSWORD)
+    await page.goto(`${server.url}/dashboard/payments?currency=EUR&mode=test`)
+    await eventually(async () => (await page.locator('table.payments tbody tr').count()) === 3 || undefined, 10_000, 'three rows')
+    const screenIds = await page.locator('table.payments tbody th a').allTextContents()
+    const screenAmounts = (await page.locator('table.payments tbody td.num').allTextContents()).map((a) => Number(a.replace(/[^\d.]/g, '')))
+    // A small set downloads at once, streamed: open it with the spreadsheet library.
+    const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Excel' }).click()])
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(readFileSync(await xlsxDownload.path()) as unknown as ArrayBuffer)
+    const sheet = book.worksheets[0]!
+    const header = (sheet.getRow(1).values as unknown[]).slice(1)
+    const column = (name: string) => (sheet.getColumn(header.indexOf(name) + 1).values as unknown[]).slice(2)
+    expect(column('payment_id')).toEqual(screenIds)
+    expect(column('amount')).toEqual(screenAmounts)
+    expect(column('currency')).toEqual(['EUR', 'EUR', 'EUR'])
+    // Dates in the browser's zone (Moscow, UTC+3): the newest row's created time is 3 hours after UTC.
+    const newest = (await page.evaluate(async () => (await (await fetch('/api/dashboard/payments?currency=EUR&mode=test')).json()) as { payments: Array<{ created_at: string }> })).payments[0]!
+    expect(column('created')[0]).toBe(new Date(Date.parse(newest.created_at) + 3 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '))
+    // A PDF is made in the background; the list shows it being made, then offers it.
+    await page.getByRole('button', { name: 'Export PDF' }).click()
+    await hasText(page.locator('.exports'), 'PDF')
+    const link = page.locator('.exports a', { hasText: 'Download' })
+    await link.waitFor({ timeout: 60_000 })
+    expect(await axeViolations(page)).toEqual([])
+    await page.setViewportSize({ width: 360, height: 900 })
+    expect(await axeViolations(page)).toEqual([])
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await shoot(page, 'payments-exports')
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), link.click()])
+    const pages = pdfLines(readFileSync(await pdfDownload.path()))
+    expect(pages).toHaveLength(1)
+    expect(pages[0]!.slice(2).map((row) => row[1])).toEqual(screenIds)
+    await context.close()
+  })
+
+  it('a manager captures part of an authorised payment from its screen, and the rest of the authorisation is released', async () => {
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } })
+    const page = await context.newPage()
+    await signIn(page, server.url, 'manager@tea.example', PASSWORD)
+    await page.goto(`${server.url}/dashboard/payments?payment=${authorisedId}`)
+    await page.getByRole('link', { name: authorisedId }).click()
+    await hasText(page.locator('.lead'), 'Awaiting capture')
+    await page.getByRole('button', { name: 'Capture', exact: true }).click()
+    await page.getByLabel('Amount, EUR').fill('12.00')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await hasText(page.locator('.confirm'), 'the remaining €18.00 of the authorisation is released')
+    await shoot(page, 'payment-capture-confirm')
+    await page.getByRole('button', { name: 'Yes, do it' }).click()
+    await hasText(page.locator('.alert-success'), 'Done')
+    await hasText(page.locator('.timeline li').nth(1), 'Capture')
+    await hasText(page.locator('.lead'), 'Paid')
+    await hasText(page.locator('.totals'), '€12.00')
+    // Nothing is left to capture: the authorisation's rest is gone, not waiting.
+    expect(await page.getByRole('button', { name: 'Capture', exact: true }).count()).toBe(0)
+    expect(await axeViolations(page)).toEqual([])
+    const capture = await eventually(() => receiver.received.map((r) => JSON.parse(r.body) as { payment: { id: string; sum?: { amount: number } }; operation: { type: string; sum_initial?: { amount: number } } })
+      .find((b) => b.payment.id === authorisedId && b.operation.type === 'capture'), 15_000, 'capture callback')
+    expect(() => new Callback(SECRET, capture)).not.toThrow()
+    expect(capture.operation.sum_initial?.amount).toBe(1200)
     await context.close()
   })
 })

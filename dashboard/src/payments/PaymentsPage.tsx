@@ -4,7 +4,7 @@ import { CURRENCY_EXPONENTS } from '../../../protocol/money.ts'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { PAYMENT_COLUMNS, PAYMENT_FILTERS, type PaymentColumn, type PaymentRow } from '../../../protocol/schemas/dashboard/payments.ts'
 import { OPERATION_TYPES, PAYMENT_STATUSES } from '../../../protocol/schemas/statuses.ts'
-import { call, endpointUrl } from '../api/client.ts'
+import { call } from '../api/client.ts'
 import { me } from '../app/session.ts'
 import { formatTime, t, type MessageKey } from '../i18n/i18n.ts'
 import { useResource } from '../projects/use-resource.ts'
@@ -13,6 +13,7 @@ import { Alert, Empty, ErrorState, Loading } from '../ui/states.tsx'
 import { tableText } from '../ui/table-text.ts'
 import { errorText } from '../ui/error-text.ts'
 import { formatMoney } from './money.ts'
+import { usePaymentExports } from './use-payment-exports.tsx'
 
 type Filters = Partial<Record<(typeof PAYMENT_FILTERS)[number], string>>
 
@@ -59,6 +60,7 @@ export function PaymentsPage() {
     }, 30_000)
     return () => clearInterval(timer)
   }, [key])
+  const exports = usePaymentExports(apiQuery)
   const [draft, setDraft] = useState<Filters>(filters)
   const list = useRef<HTMLTableElement>(null)
   const [search, setSearch] = useState('')
@@ -107,12 +109,12 @@ export function PaymentsPage() {
           <p class="lead">{t('payments_lead')}</p>
         </div>
         <div class="row-actions no-print">
-          <a class="btn" href={endpointUrl(ENDPOINTS.exportPaymentsCsv, { query: { ...apiQuery, tz: Intl.DateTimeFormat().resolvedOptions().timeZone } })} download>{t('export_csv')}</a>
-          <a class="btn" href={endpointUrl(ENDPOINTS.exportPaymentsXlsx, { query: { ...apiQuery, tz: Intl.DateTimeFormat().resolvedOptions().timeZone } })} download>{t('export_xlsx')}</a>
+          {exports.buttons}
           <CopyButton class="btn" label={t('copy_list')} text={() => (list.current ? tableText(list.current) : '')} />
           <button type="button" class="btn" onClick={() => window.print()}>{t('print')}</button>
         </div>
       </div>
+      {exports.panel}
       <form
         class="filters payment-filters no-print"
         role="search"

@@ -7,6 +7,7 @@ import * as inv from './invoices.ts'
 import { JournalPageSchema, JournalQuerySchema, JournalVerifySchema } from './journal.ts'
 import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
+import { PaymentExportListSchema, PaymentExportRequestSchema, PaymentExportStartSchema } from './payment-exports.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
 import { ReconciliationQuerySchema, ReconciliationViewSchema } from './reconciliation.ts'
@@ -80,6 +81,11 @@ export const ENDPOINTS = {
   /** CSV and XLSX files, not JSON: the screen links to them with the current filters. */
   exportPaymentsCsv: e({ method: 'GET', path: '/api/dashboard/payments/export.csv', query: pay.PaymentExportQuerySchema, response: v.string() }),
   exportPaymentsXlsx: e({ method: 'GET', path: '/api/dashboard/payments/export.xlsx', query: pay.PaymentExportQuerySchema, response: v.string() }),
+  /** Asks for an export: a small one is a link to the files above, a large one or a PDF a background job. */
+  startPaymentExport: e({ method: 'POST', path: '/api/dashboard/payments/exports', body: PaymentExportRequestSchema, response: PaymentExportStartSchema }),
+  paymentExports: e({ method: 'GET', path: '/api/dashboard/payments/exports', response: PaymentExportListSchema }),
+  /** The file a background export made (CSV, XLSX or PDF), not JSON. */
+  paymentExportFile: e({ method: 'GET', path: '/api/dashboard/payments/exports/:export/file', response: v.string() }),
   paymentColumns: e({ method: 'GET', path: '/api/dashboard/me/payment-columns', response: pay.ColumnsSchema }),
   setPaymentColumns: e({ method: 'PUT', path: '/api/dashboard/me/payment-columns', body: pay.ColumnsSchema, response: pay.ColumnsSchema }),
   payment: e({ method: 'GET', path: '/api/dashboard/projects/:project/payments/:payment', response: pay.PaymentDetailSchema }),

@@ -2,8 +2,10 @@ import { Readable } from 'node:stream'
 import type { PaymentRow } from '../../../protocol/schemas/dashboard/payments.ts'
 import { PaymentError } from '../../domain/errors.ts'
 import type { Sql } from '../../storage/sql.ts'
+import { CURRENCY_EXPONENTS } from '../../../protocol/money.ts'
+import { pdfTableStream, type PdfColumn } from '../export/pdf-table.ts'
 import { csvBytes, majorUnits, pullStream, xlsxStream, type Cell, type Sheet } from '../export/spreadsheet.ts'
-import { queryPayments, type PaymentFilter } from './payment-query.ts'
+import { paymentPageSql, queryPayments, type PaymentFilter } from './payment-query.ts'
 
 /** Rows read per query: pages by keyset, so memory holds one page whatever the export's size. */
 const CHUNK = 1000
@@ -26,6 +28,13 @@ export function timeFormatter(tz: string | undefined): (iso: string) => string {
 function cells(r: PaymentRow, time: (iso: string) => string): Cell[] {
   return [time(r.created_at), r.payment_id, r.id, r.project_id, r.status, majorUnits(r.amount, r.currency), r.currency, r.method ?? '', r.card_mask ?? '', r.card_brand ?? '',
     r.customer_id ?? '', r.customer_email ?? '', r.description ?? '', r.test ? 'test' : 'live', r.operation_types.join(' ')]
+}
+
+/** How many rows a filter has, counted no further than `limit` (keyset order, so within an index). */
+export async function countUpTo(sql: Sql, filter: PaymentFilter, limit: number): Promise<number> {
+  const { text, params } = paymentPageSql(filter, limit)
+  const rows = await sql.query(`SELECT count(*) AS n FROM (${text}) AS page`, params)
+  return Number(rows[0]?.['n'] ?? 0)
 }
 
 /** Every row of a filter, page by page (keyset), up to EXPORT_MAX. */
@@ -60,4 +69,29 @@ export function paymentsCsv(sql: Sql, filter: PaymentFilter, tz: string | undefi
 /** The filtered payments as XLSX, streamed with flat memory (xlsxStream). */
 export function paymentsXlsx(sql: Sql, filter: PaymentFilter, tz: string | undefined, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
   return Readable.toWeb(xlsxStream(sheetOf(sql, filter, tz), onError)) as ReadableStream<Uint8Array>
+}
+
+/** The PDF's columns: the list's own, sized to an A4 landscape page (786 pt between margins). */
+const PDF_COLUMNS: PdfColumn[] = [
+  { header: 'created', width: 78 }, { header: 'payment_id', width: 112 }, { header: 'project', width: 36 }, { header: 'status', width: 72 },
+  { header: 'amount', width: 56, align: 'right' }, { header: 'currency', width: 40 }, { header: 'method', width: 36 }, { header: 'card', width: 78 },
+  { header: 'customer', width: 108 }, { header: 'description', width: 100 }, { header: 'mode', width: 24 },
+]
+
+/** An amount in the currency's exponent, all its digits written (12.50, 1250 for JPY). */
+export function amountText(amount: number, currency: string): string {
+  return majorUnits(amount, currency).toFixed(CURRENCY_EXPONENTS[currency as keyof typeof CURRENCY_EXPONENTS] ?? 2)
+}
+
+/** The filtered payments as a PDF table, streamed with flat memory (pdfTableStream). */
+export function paymentsPdf(sql: Sql, filter: PaymentFilter, tz: string | undefined, made: Date, onError: (error: unknown) => void, options: { compress?: boolean } = {}): Readable {
+  const time = timeFormatter(tz)
+  async function* pages(): AsyncGenerator<Cell[][]> {
+    for await (const rows of rowsOf(sql, filter)) {
+      yield rows.map((r) => [time(r.created_at), r.payment_id, r.project_id, r.status, amountText(r.amount, r.currency), r.currency, r.method ?? '',
+        r.card_mask ?? '', r.customer_email ?? r.customer_id ?? '', r.description ?? '', r.test ? 'test' : 'live'])
+    }
+  }
+  const subtitle = `${time(made.toISOString())} (${tz ?? 'UTC'})`
+  return pdfTableStream({ title: 'EPay payments', subtitle, columns: PDF_COLUMNS, pages: pages() }, onError, options)
 }

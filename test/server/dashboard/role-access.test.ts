@@ -145,6 +145,14 @@ const ROWS: Row[] = [
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'GET /payments/export.xlsx', request: plain('GET', '/api/dashboard/payments/export.xlsx'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  // A PDF is always a background job: every role that reads payments may ask for one.
+  { endpoint: 'POST /payments/exports', request: plain('POST', '/api/dashboard/payments/exports', { format: 'pdf', tz: 'UTC' }),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /payments/exports', request: plain('GET', '/api/dashboard/payments/exports'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  // Someone else's export (or none): not even confirmed to exist.
+  { endpoint: 'GET /payments/exports/:export/file', request: plain('GET', '/api/dashboard/payments/exports/999999/file'),
+    expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 404, platform: 404 } },
   { endpoint: 'GET /me/payment-columns', request: plain('GET', '/api/dashboard/me/payment-columns'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'PUT /me/payment-columns', request: plain('PUT', '/api/dashboard/me/payment-columns', { columns: ['created_at', 'amount'] }),
