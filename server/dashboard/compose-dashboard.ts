@@ -12,6 +12,8 @@ import type { DashboardDeps } from './dashboard-deps.ts'
 import { cookieFor } from './http/session-cookie.ts'
 import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
+import { notificationStore } from './notifications/notification-store.ts'
+import { notificationWorker } from './notifications/notification-worker.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
 import { createOrgStore } from './store/org-store.ts'
 import { createProjectSettingsStore } from './store/project-settings-store.ts'
@@ -40,12 +42,14 @@ export function composeDashboard(options: {
     if (draining) return
     draining = true
     try {
-      for (;;) if (!(await worker.tick())) return
+      for (;;) if (!(await worker.tick())) break
+      // After the jobs: a report finished just now is announced in the same drain.
+      await deps.notifier.tick()
     } finally {
       draining = false
     }
   }
-  return {
+  const deps: DashboardDeps = {
     sql,
     clock,
     logger,
@@ -72,6 +76,9 @@ export function composeDashboard(options: {
     },
     jobs,
     jobWorker: worker,
+    notifications: notificationStore(sql),
+    // Through deps, so the mailer in use is the one sent with (tests swap it for real SMTP).
+    notifier: notificationWorker({ sql, clock, logger, publicUrl: config.publicUrl, send: (m) => deps.mailer.send(m) }),
     runJobs() {
       drain().catch((error: unknown) => logger.error('background jobs failed', { error }))
     },
@@ -79,4 +86,5 @@ export function composeDashboard(options: {
       task().catch((error: unknown) => logger.error('dashboard background task failed', { error }))
     },
   }
+  return deps
 }

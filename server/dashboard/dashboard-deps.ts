@@ -9,6 +9,8 @@ import type { JobWorker } from '../jobs/job-worker.ts'
 import type { CardVault } from '../vault/card-vault.ts'
 import type { DashboardAssets } from './dashboard-assets.ts'
 import type { Mailer } from './mail/mailer.ts'
+import type { NotificationStore } from './notifications/notification-store.ts'
+import type { NotificationWorker } from './notifications/notification-worker.ts'
 import type { OrgStore } from './store/org-store.ts'
 import type { ProjectSettingsStore } from './store/project-settings-store.ts'
 import type { LinkTokenStore } from './store/link-token-store.ts'
@@ -42,6 +44,9 @@ export type DashboardDeps = {
   /** Background jobs (reports): the queue in the database, and this process's worker on it. */
   jobs: JobStore
   jobWorker: JobWorker
+  /** The signed-in user's notifications, and the background pass that fans events out and mails them. */
+  notifications: NotificationStore
+  notifier: NotificationWorker
   /** Runs waiting jobs now in this process, after the answer is sent (every process also polls). */
   runJobs(): void
   /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */

@@ -7,6 +7,7 @@ import { homeRoutes } from './routes/home-routes.ts'
 import { journalRoutes } from './routes/journal-routes.ts'
 import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
+import { notificationRoutes } from './routes/notification-routes.ts'
 import { pageRoutes } from './routes/page-routes.ts'
 import { paymentRoutes } from './routes/payment-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
@@ -27,6 +28,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   journalRoutes(router, deps)
   paymentRoutes(router, deps, app)
   reportRoutes(router, deps)
+  notificationRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)
   return router

@@ -7,6 +7,7 @@ import { DevMailSchema } from './mail.ts'
 import * as pay from './payments.ts'
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
+import * as note from './notifications.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
 import { InviteBodySchema, MemberViewSchema, TeamViewSchema, UpdateMemberBodySchema } from './team.ts'
 
@@ -85,6 +86,13 @@ export const ENDPOINTS = {
   createReport: e({ method: 'POST', path: '/api/dashboard/reports', body: ReportRequestSchema, response: ReportViewSchema }),
   /** The made file (CSV or XLSX), not JSON. */
   reportFile: e({ method: 'GET', path: '/api/dashboard/reports/:report/file', response: v.string() }),
+
+  notifications: e({ method: 'GET', path: '/api/dashboard/notifications', query: note.NotificationQuerySchema, response: note.NotificationPageSchema }),
+  unreadNotifications: e({ method: 'GET', path: '/api/dashboard/notifications/unread', response: note.UnreadCountSchema }),
+  readNotification: e({ method: 'POST', path: '/api/dashboard/notifications/:notification/read', response: note.UnreadCountSchema }),
+  readAllNotifications: e({ method: 'POST', path: '/api/dashboard/notifications/read-all', response: note.UnreadCountSchema }),
+  notificationSettings: e({ method: 'GET', path: '/api/dashboard/me/notification-settings', response: note.NotificationSettingsSchema }),
+  setNotificationSettings: e({ method: 'PUT', path: '/api/dashboard/me/notification-settings', body: note.NotificationSettingsSchema, response: note.NotificationSettingsSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

@@ -3,7 +3,8 @@ import type { MailMessage } from './mailer.ts'
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-function layout(to: string, subject: string, lines: string[], link: { url: string; label: string }, footer: string): MailMessage {
+/** The shared shape of dashboard mail: lines, one button, a quiet footer; text and HTML. */
+export function layout(to: string, subject: string, lines: string[], link: { url: string; label: string }, footer: string): MailMessage {
   const text = [...lines, '', link.url, '', footer].join('\n')
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111827;line-height:1.5">
 ${lines.map((l) => `<p>${esc(l)}</p>`).join('\n')}
