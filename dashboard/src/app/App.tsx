@@ -19,6 +19,7 @@ const JournalPage = lazy(() => import('../journal/JournalPage.tsx').then((m) => 
 const PaymentsPage = lazy(() => import('../payments/PaymentsPage.tsx').then((m) => m.PaymentsPage))
 const PaymentPage = lazy(() => import('../payments/PaymentPage.tsx').then((m) => m.PaymentPage))
 const ReportsPage = lazy(() => import('../reports/ReportsPage.tsx').then((m) => m.ReportsPage))
+const NotificationsPage = lazy(() => import('../notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage))
 const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
 const DevMailPage = lazy(() => import('../dev/DevMailPage.tsx').then((m) => m.DevMailPage))
 
@@ -72,6 +73,7 @@ function Routes() {
         <Route path="/dashboard/reports" component={ReportsPage} />
         <Route path="/dashboard/team" component={TeamPage} />
         <Route path="/dashboard/journal" component={JournalPage} />
+        <Route path="/dashboard/notifications" component={NotificationsPage} />
         <Route path="/dashboard/security" component={SecurityPage} />
         <Route default component={NotFound} />
       </Router>
