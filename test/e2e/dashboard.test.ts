@@ -226,6 +226,24 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
         expect(file.replace(/^\ufeff/, '').split('\r\n')[0]).toBe('created,payment_id,operation_id,project_id,type,status,amount,currency,method,code,message,card,customer_id')
         expect(download.suggestedFilename()).toMatch(/^epay-operations-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/)
       }
+      // Notifications (issue 13 item 6): the ready report is the manager's one unread notification;
+      // the bell says so, the list shows it, marking it read clears the bell.
+      await page.goto(`${server.url}/dashboard/notifications`)
+      await eventually(async () => {
+        await page.reload()
+        await page.locator('.notes, .empty').first().waitFor()
+        return (await page.locator('.note-unread').count()) > 0 || undefined
+      }, 30_000, 'the report_ready notification')
+      const bell = page.locator('a.bell')
+      expect(await page.locator('.note-unread').count()).toBe(1)
+      expect(await bell.locator('.bell-count').textContent()).toBe('1')
+      expect(await bell.getAttribute('aria-label')).toBe(lang === 'ru' ? 'Уведомления, непрочитанных: 1' : 'Notifications, 1 unread')
+      expect(await page.locator('.note-unread .note-title').textContent()).toContain(lang === 'ru' ? 'Отчёт готов' : 'Report ready')
+      await check('notifications')
+      await page.locator('.note-unread .btn').click()
+      await bell.locator('.bell-count').waitFor({ state: 'detached' })
+      expect(await page.locator('.note-unread').count()).toBe(0)
+      await check('notifications-read')
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')
