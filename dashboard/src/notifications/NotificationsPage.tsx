@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import type { NotificationPage, NotificationView } from '../../../protocol/schemas/dashboard/notifications.ts'
 import { call } from '../api/client.ts'
@@ -51,7 +51,10 @@ export function NotificationsPage() {
     list.setData(page)
     unread.value = page.unread
   }
-  if (list.data && unread.value !== list.data.unread && !busy) unread.value = list.data.unread
+  // The list's own count is the freshest the bell can have when the screen opens.
+  useEffect(() => {
+    if (list.data) unread.value = list.data.unread
+  }, [list.data])
 
   const act = async (work: () => Promise<void>) => {
     setBusy(true)

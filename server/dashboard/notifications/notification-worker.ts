@@ -76,10 +76,15 @@ export function notificationWorker(deps: { sql: Sql; clock: Clock; logger: Logge
       const id = toSafeInt(row['id'], 'notifications.id')
       const [m] = await sql.query(
         `SELECT u.email, u.language, e.kind, e.params, p.name AS project
-           FROM notification_events e JOIN dashboard_users u ON u.id = $2 LEFT JOIN projects p ON p.id = e.project_id WHERE e.id = $1`,
+           FROM notification_events e JOIN dashboard_users u ON u.id = $2 LEFT JOIN projects p ON p.id = e.project_id
+          WHERE e.id = $1 AND u.disabled_at IS NULL`,
         [row['event_id'], row['user_id']],
       )
-      if (!m || !(NOTIFICATION_KINDS as readonly string[]).includes(String(m['kind']))) continue
+      // A user disabled since the event is mailed nothing.
+      if (!m || !(NOTIFICATION_KINDS as readonly string[]).includes(String(m['kind']))) {
+        await sql.query("UPDATE notifications SET email = 'none', email_locked_until = NULL WHERE id = $1", [id])
+        continue
+      }
       const params = (typeof m['params'] === 'string' ? JSON.parse(m['params']) : m['params']) as Record<string, unknown>
       try {
         await deps.send(notificationMail({

@@ -77,7 +77,7 @@ describe.each(testDatabases())('notifications ($name)', (db) => {
     }
     await settings(agents.manager, { refund_large: false })
     await settings(agents.viewer, { report_ready: true })
-  })
+  }, 180_000)
   afterAll(async () => {
     await callbacks.close()
     await smtp.close()
@@ -127,7 +127,7 @@ describe.each(testDatabases())('notifications ($name)', (db) => {
     const mail = await smtp.mailTo(emails.owner, /Callback not delivered: Tea Shop/)
     expect(mail.text).toContain('HTTP 500')
     expect(mail.text).toContain('/dashboard/notifications')
-  })
+  }, 180_000)
 
   it('tells owners, admins and managers in scope when a payout is declined for the balance (3028)', async () => {
     const res = await gate(t.app, '/v2/payment/wallet/jeton/payout', { general: general(orderId('po')), payment: { amount: 1_001, currency: 'GBP' }, account: { number: 'JT0000012345' } })
