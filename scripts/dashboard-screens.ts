@@ -5,12 +5,23 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { totpCode } from '../server/dashboard/auth/totp.ts'
+import { sign } from '../server/signature/signature.ts'
 import { ROOT, cli, freePort, serverEnv, startServer, tempDir, type ServerProcess } from '../test/e2e/harness.ts'
 import { onboardingScreenshots } from './onboarding-screens.ts'
 
 export const SHOT_PASSWORD = 'harbour-violet-38-compass'
 const LANGS = ['en', 'ru'] as const
 const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 360, height: 740 }] as const
+/** Project 9500's secret, so the script can ask the Gate for a payout as a merchant would. */
+const SHOP_SECRET = 'northwind-screens-secret'
+
+/** A card payout far above the balance through the Gate: declined with 3028, a notification. */
+async function payoutAboveBalance(base: string): Promise<void> {
+  const body = { general: { project_id: 9500, payment_id: `shot-payout-${Date.now()}` }, payment: { amount: 900_000_000, currency: 'EUR' }, card: { pan: '5555555555554444', year: 2034, month: 1 } }
+  const signed = { ...body, general: { ...body.general, signature: sign(body, SHOP_SECRET) } }
+  const res = await fetch(`${base}/v2/payment/card/payout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) })
+  if (!res.ok) throw new Error(`payout for the screenshots failed: ${res.status} ${await res.text()}`)
+}
 
 /** Runs the CLI with a password on stdin, as an operator would. */
 export function cliWithPassword(env: Record<string, string>, args: string[], password: string): string {
@@ -47,7 +58,7 @@ export async function dashboardScreenshots(browser: Browser, out: string): Promi
   const port = await freePort()
   const env = { ...serverEnv(port, { dataDir: tempDir('epay-dash-shots-') }), EPAY_DEMO: '1', LOG_LEVEL: 'warn' }
   const org = cli(env, ['org', 'add', '--name', 'Northwind Audio']).trim().split('\n').at(-1)!
-  cli(env, ['project', 'add', '--id', '9500', '--name', 'Northwind web shop', '--org', org, '--test', '--callback-url', 'https://northwind.example/epay/callbacks', '--origin', 'https://northwind.example', '--return-host', 'northwind.example'])
+  cli(env, ['project', 'add', '--id', '9500', '--name', 'Northwind web shop', '--org', org, '--test', '--secret-stdin', '--callback-url', 'https://northwind.example/epay/callbacks', '--origin', 'https://northwind.example', '--return-host', 'northwind.example'], `${SHOP_SECRET}\n`)
   cli(env, ['project', 'add', '--id', '9501', '--name', 'Northwind mobile app', '--org', org, '--test'])
   // A year of payments for the home screen (figures, chart, countries, declines).
   const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--payments', '4000', '--project', '9500', '--project', '9501'], { cwd: ROOT, env, encoding: 'utf8' })
@@ -169,6 +180,19 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await page.locator('table.invoices tbody tr').first().waitFor()
   await shot('invoices')
   await balanceShots(page, base, shot)
+  // Notifications: the two ready reports and a payout declined for the balance, all unread.
+  await payoutAboveBalance(base)
+  await page.goto(`${base}/dashboard/notifications`)
+  for (let tries = 0; (await page.locator('.notes .note').count()) < 3 && tries < 30; tries++) {
+    await page.waitForTimeout(1_000)
+    await page.reload()
+    await page.locator('h1').first().waitFor()
+  }
+  await page.locator('.bell-count').waitFor()
+  await shot('notifications')
+  await page.locator('.page-head .btn').click()
+  await page.locator('.bell-count').waitFor({ state: 'detached' })
+  await shot('notifications-read')
   await page.goto(`${base}/dashboard/projects`)
   await page.locator('table').first().waitFor()
   await shot('projects')

@@ -52,7 +52,7 @@ export function createDispatcher(deps: DispatcherDeps) {
       deps.logger.info('callback delivered', { event: event.id, status: result.status })
     } else {
       const next = nextAttemptAt(event.createdAt, event.attempts + 1, now)
-      await deps.outbox.markFailed(event.id, { ...(result.status ? { httpStatus: result.status } : {}), error: result.error, next })
+      await deps.outbox.markFailed(event.id, { ...(result.status ? { httpStatus: result.status } : {}), error: result.error, next }, now)
       // The raw socket text goes to the operator's log only; the merchant sees the stable word.
       deps.logger.warn('callback failed', { event: event.id, status: result.status, error: result.error, detail: result.detail, retry: next?.toISOString() })
     }

@@ -16,6 +16,9 @@ import { reportFile, type ReportParams } from './reports/report-files.ts'
 import { createMailer } from './mail/mailer.ts'
 import { SUBSCRIPTION_JOB, subscriptionReportHandler, subscriptionScheduler } from './reports/subscription-runs.ts'
 import { createSubscriptionStore } from './store/subscription-store.ts'
+import { goLiveDecided } from './notifications/go-live-decided.ts'
+import { notificationStore } from './notifications/notification-store.ts'
+import { notificationWorker } from './notifications/notification-worker.ts'
 import { createLinkTokenStore } from './store/link-token-store.ts'
 import { mailGoLiveDecision } from './onboarding/go-live-decided.ts'
 import { createGoLiveStore } from './store/golive-store.ts'
@@ -82,7 +85,9 @@ export function composeDashboard(options: {
         // A schedule that fails (database busy) must not hold up the reports behind it: next round.
         await scheduleReconciliation(reconciliations, now).catch((error: unknown) => logger.error('reconciliation schedule failed', { error }))
       }
-      for (;;) if (!(await worker.tick())) return
+      for (;;) if (!(await worker.tick())) break
+      // After the jobs: a report finished just now is announced in the same drain.
+      await deps.notifier.tick()
     } finally {
       draining = false
     }
@@ -102,7 +107,11 @@ export function composeDashboard(options: {
     signups: createSignupStore(sql),
     goLive: createGoLiveStore(sql),
     // The one place a go-live decision reaches people: in-app notifications join the mail here.
-    onGoLiveDecided: (decision) => mailGoLiveDecision({ users, mailer: () => deps.mailer, publicUrl: config.publicUrl }, decision),
+    onGoLiveDecided: async (decision) => {
+      // In the dashboard for the organisation's people, keyed by the request (once), and the owners' mail.
+      await sql.transaction((tx) => goLiveDecided(tx, { reviewId: decision.requestId, projectId: decision.projectId, approved: decision.decision === 'approved', reason: decision.reason ?? undefined, decidedAt: clock.now() }))
+      await mailGoLiveDecision({ users, mailer: () => deps.mailer, publicUrl: config.publicUrl }, decision)
+    },
     mailer,
     projects: options.projects,
     limits: createLimitStore(sql),
@@ -124,6 +133,9 @@ export function composeDashboard(options: {
     subscriptionScheduler: scheduler,
     reconciliations,
     scheduleReconciliation: () => scheduleReconciliation(reconciliations, clock.now()),
+    notifications: notificationStore(sql),
+    // Through deps, so the mailer in use is the one sent with (tests swap it for real SMTP).
+    notifier: notificationWorker({ sql, clock, logger, publicUrl: config.publicUrl, send: (m) => deps.mailer.send(m) }),
     runJobs() {
       drain().catch((error: unknown) => logger.error('background jobs failed', { error }))
     },

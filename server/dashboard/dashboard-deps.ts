@@ -13,6 +13,8 @@ import type { DashboardAssets } from './dashboard-assets.ts'
 import type { Mailer } from './mail/mailer.ts'
 import type { GoLiveDecided } from './onboarding/go-live-decided.ts'
 import type { GoLiveStore } from './store/golive-store.ts'
+import type { NotificationStore } from './notifications/notification-store.ts'
+import type { NotificationWorker } from './notifications/notification-worker.ts'
 import type { OrgStore } from './store/org-store.ts'
 import type { SignupStore } from './store/signup-store.ts'
 import type { ProjectSettingsStore } from './store/project-settings-store.ts'
@@ -64,6 +66,9 @@ export type DashboardDeps = {
   /** Report subscriptions, and what queues their due runs (polled with the jobs). */
   subscriptions: SubscriptionStore
   subscriptionScheduler: SubscriptionScheduler
+  /** The signed-in user's notifications, and the background pass that fans events out and mails them. */
+  notifications: NotificationStore
+  notifier: NotificationWorker
   /** Queues due subscribed reports, then runs waiting jobs now in this process, after the answer is sent (every process also polls). */
   runJobs(): void
   /** Runs work after the answer is sent (mail), so response times say nothing about it; errors are logged. */

@@ -8,6 +8,7 @@ import { invoiceRoutes } from './routes/invoice-routes.ts'
 import { journalRoutes } from './routes/journal-routes.ts'
 import { linkRoutes } from './routes/link-routes.ts'
 import { meRoutes } from './routes/me-routes.ts'
+import { notificationRoutes } from './routes/notification-routes.ts'
 import { pageRoutes } from './routes/page-routes.ts'
 import { balanceRoutes } from './routes/balance-routes.ts'
 import { paymentRoutes } from './routes/payment-routes.ts'
@@ -41,6 +42,7 @@ export function dashboardRoutes(deps: DashboardDeps, app: AppDeps): Hono<AppEnv>
   subscriptionRoutes(router, deps)
   goLiveRoutes(router, deps)
   platformRoutes(router, deps)
+  notificationRoutes(router, deps)
   devMailRoutes(router, deps)
   pageRoutes(router, deps)
   return router

@@ -1,4 +1,5 @@
 import { holderDeadSql } from '../storage/lease-holder.ts'
+import { recordNotificationEvent } from '../storage/notification-events.ts'
 import { optional, optionalDate, toSafeInt, type Sql } from '../storage/sql.ts'
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed'
@@ -80,15 +81,26 @@ export function jobStore(sql: Sql) {
       return rows.length === 1
     },
 
+    /** Marks the job done; a finished report tells its maker, in the same transaction. */
     async finish(jobId: number, file: JobFile, now: Date): Promise<boolean> {
       const me = await sql.leaseHolder()
       const expires = new Date(now.getTime() + JOB_FILE_DAYS * 86_400_000)
-      const rows = await sql.query(
-        `UPDATE jobs SET status = 'done', file_name = $2, content_type = $3, size = $4, finished_at = $5, expires_at = $6, holder = NULL
-          WHERE id = $1 AND status = 'running' AND holder = $7 RETURNING id`,
-        [jobId, file.fileName, file.contentType, file.size, now, expires, me],
-      )
-      return rows.length === 1
+      return sql.transaction(async (tx) => {
+        const rows = await tx.query(
+          `UPDATE jobs SET status = 'done', file_name = $2, content_type = $3, size = $4, finished_at = $5, expires_at = $6, holder = NULL
+            WHERE id = $1 AND status = 'running' AND holder = $7 RETURNING id, kind, org_id, user_id`,
+          [jobId, file.fileName, file.contentType, file.size, now, expires, me],
+        )
+        const row = rows[0]
+        if (!row) return false
+        if (row['kind'] === 'report' && row['user_id']) {
+          await recordNotificationEvent(tx, {
+            key: `report_ready:${jobId}`, kind: 'report_ready', orgId: optional(row['org_id']), userId: String(row['user_id']), now,
+            params: { report_id: String(jobId), file_name: file.fileName },
+          })
+        }
+        return true
+      })
     },
 
     /** Gives the job up with a stable reason; the detail goes to the log, never to the screen. */

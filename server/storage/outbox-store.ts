@@ -1,3 +1,4 @@
+import { recordNotificationEvent } from './notification-events.ts'
 import { optional, toSafeInt, type Sql } from './sql.ts'
 
 /** A callback claimed for delivery by one process. */
@@ -54,13 +55,30 @@ export function createOutboxStore(sql: Sql) {
         [id, httpStatus, now],
       )
     },
-    async markFailed(id: string, result: { httpStatus?: number; error: string; next: Date | undefined }): Promise<void> {
-      await sql.query(
-        `UPDATE callback_outbox SET attempts = attempts + 1, last_status = $2, last_error = $3,
-           status = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-           next_attempt_at = COALESCE($4::timestamptz, next_attempt_at), locked_until = NULL WHERE id = $1`,
-        [id, result.httpStatus ?? null, result.error.slice(0, 500), result.next ?? null],
-      )
+    /**
+     * Records a failed try; without a next attempt the event is failed for good, and the
+     * organisation is told in the same transaction (SPEC §8: after the last retry).
+     */
+    async markFailed(id: string, result: { httpStatus?: number; error: string; next: Date | undefined }, now: Date): Promise<void> {
+      await sql.transaction(async (tx) => {
+        const rows = await tx.query(
+          `UPDATE callback_outbox o SET attempts = attempts + 1, last_status = $2, last_error = $3,
+             status = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+             next_attempt_at = COALESCE($4::timestamptz, next_attempt_at), locked_until = NULL WHERE id = $1
+           RETURNING o.project_id, o.payment_row_id, o.status, o.attempts, o.operation_id, (SELECT payment_id FROM payments WHERE id = o.payment_row_id) AS payment_id,
+             (SELECT test FROM payments WHERE id = o.payment_row_id) AS test`,
+          [id, result.httpStatus ?? null, result.error.slice(0, 500), result.next ?? null],
+        )
+        const row = rows[0]
+        if (row?.['status'] !== 'failed') return
+        await recordNotificationEvent(tx, {
+          key: `callback_failed:${id}`, kind: 'callback_failed', projectId: toSafeInt(row['project_id'], 'project_id'), now,
+          params: {
+            payment_id: optional(row['payment_id']) ?? null, payment_ref: optional(row['payment_row_id']) ?? null, callback_id: id, attempts: toSafeInt(row['attempts'], 'attempts'),
+            http_status: result.httpStatus ?? null, error: result.error.slice(0, 100), test: row['test'] === true,
+          },
+        })
+      })
     },
     async forPayment(paymentRowId: string): Promise<CallbackState[]> {
       const rows = await sql.query(

@@ -7,6 +7,7 @@ import { paymentCountry } from '../domain/payment-country.ts'
 import { bindEffect } from './idempotency-store.ts'
 import { recordPaymentOnInvoice } from './invoice-store.ts'
 import { lockAndCheckBalance } from './ledger-store.ts'
+import { recordOperationNotice } from './notification-events.ts'
 import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
 
 /** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
@@ -144,6 +145,7 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   if (change.updateOperation) await updateOperation(tx, change.updateOperation)
   const touched = change.insertOperation ?? change.updateOperation
   if (touched) await indexForSearch(tx, p, touched, change.insertOperation !== undefined)
+  if (touched) await recordOperationNotice(tx, p, touched)
   for (const posting of change.postings ?? []) {
     const op = change.updateOperation ?? change.insertOperation
     if (!op) throw new Error('postings need an operation')

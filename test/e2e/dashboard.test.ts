@@ -211,6 +211,15 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await hasUrl(page, /\/dashboard\/home$/)
       await page.locator('.home .kpis, .home .empty').first().waitFor()
       await check('home')
+      if (lang === 'ru') {
+        // The English runs' ready reports, read, so this run's report is the one unread.
+        await page.goto(`${server.url}/dashboard/notifications`)
+        await page.locator('.notes, .empty').first().waitFor()
+        if ((await page.locator('.note-unread').count()) > 0) {
+          await page.locator('.page-head .btn').click()
+          await page.locator('a.bell .bell-count').waitFor({ state: 'detached' })
+        }
+      }
       // Reports: empty, then one made in the background and downloaded (issue 13 item 4).
       await page.goto(`${server.url}/dashboard/reports`)
       await page.locator('.report-form').waitFor()
@@ -243,6 +252,28 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await check('reports-subscription-paused')
       await row.locator('.btn-danger').click()
       await row.waitFor({ state: 'detached' })
+      // Notifications (issue 13 item 6), axe in every run. The bell is counted in the Russian run
+      // only: it runs alone, after the English ones (side by side, each making a report), so
+      // its ready report is the manager's one unread notification.
+      await page.goto(`${server.url}/dashboard/notifications`)
+      await page.locator('.notes, .empty').first().waitFor()
+      await check('notifications')
+      if (lang === 'ru') {
+        await eventually(async () => {
+          await page.reload()
+          await page.locator('.notes, .empty').first().waitFor()
+          return (await page.locator('.note-unread').count()) > 0 || undefined
+        }, 30_000, 'the report_ready notification')
+        const bell = page.locator('a.bell')
+        expect(await page.locator('.note-unread').count()).toBe(1)
+        expect(await bell.locator('.bell-count').textContent()).toBe('1')
+        expect(await bell.getAttribute('aria-label')).toBe('Уведомления, непрочитанных: 1')
+        expect(await page.locator('.note-unread .note-title').textContent()).toContain('Отчёт готов')
+        await page.locator('.note-unread .btn').click()
+        await bell.locator('.bell-count').waitFor({ state: 'detached' })
+        expect(await page.locator('.note-unread').count()).toBe(0)
+        await check('notifications-read')
+      }
       await page.goto(`${server.url}/dashboard/projects`)
       await page.locator('table').waitFor()
       await check('projects')

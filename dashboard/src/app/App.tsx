@@ -24,6 +24,7 @@ const InvoiceNewPage = lazy(() => import('../invoices/InvoiceNewPage.tsx').then(
 const InvoicePage = lazy(() => import('../invoices/InvoicePage.tsx').then((m) => m.InvoicePage))
 const BalancePage = lazy(() => import('../balance/BalancePage.tsx').then((m) => m.BalancePage))
 const ReportsPage = lazy(() => import('../reports/ReportsPage.tsx').then((m) => m.ReportsPage))
+const NotificationsPage = lazy(() => import('../notifications/NotificationsPage.tsx').then((m) => m.NotificationsPage))
 const SecurityPage = lazy(() => import('../account/SecurityPage.tsx').then((m) => m.SecurityPage))
 const WelcomePage = lazy(() => import('../onboarding/WelcomePage.tsx').then((m) => m.WelcomePage))
 const PlatformPage = lazy(() => import('../platform/PlatformPage.tsx').then((m) => m.PlatformPage))
@@ -86,6 +87,7 @@ function Routes() {
         <Route path="/dashboard/reports" component={ReportsPage} />
         <Route path="/dashboard/team" component={TeamPage} />
         <Route path="/dashboard/journal" component={JournalPage} />
+        <Route path="/dashboard/notifications" component={NotificationsPage} />
         <Route path="/dashboard/security" component={SecurityPage} />
         <Route path="/dashboard/welcome" component={WelcomePage} />
         <Route path="/dashboard/platform" component={PlatformPage} />

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import { call } from '../api/client.ts'
 import { language, setLanguage, t } from '../i18n/i18n.ts'
+import { Bell } from '../notifications/Bell.tsx'
 import { Logo } from '../ui/Logo.tsx'
 import { can, landingPath, me, signOut } from './session.ts'
 
@@ -39,6 +40,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         </a>
         <span class="org">{view.organisation?.name ?? t('platform')}</span>
         <div class="topbar-end">
+          <Bell current={location.path === '/dashboard/notifications'} />
           <label class="sr-only" for="lang">{t('language')}</label>
           <select
             id="lang"

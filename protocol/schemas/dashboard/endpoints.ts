@@ -11,6 +11,7 @@ import { PaymentExportListSchema, PaymentExportRequestSchema, PaymentExportStart
 import { LimitsBodySchema, ProjectCreateBodySchema, ProjectListSchema, ProjectSecretSchema, ProjectSettingsPatchSchema, ProjectViewSchema, RotateSecretBodySchema } from './projects.ts'
 import { ConnectionBodySchema, ConnectionViewSchema } from './connection.ts'
 import { ReconciliationQuerySchema, ReconciliationViewSchema } from './reconciliation.ts'
+import * as note from './notifications.ts'
 import { ReportListSchema, ReportRequestSchema, ReportViewSchema } from './reports.ts'
 import { SubscriptionBodySchema, SubscriptionListSchema, SubscriptionPatchSchema, SubscriptionViewSchema } from './subscriptions.ts'
 import * as onb from './onboarding.ts'
@@ -131,6 +132,13 @@ export const ENDPOINTS = {
   reinstateOrg: e({ method: 'POST', path: '/api/dashboard/platform/organisations/:org/reinstate', response: onb.PlatformOrgDetailSchema }),
   approveGoLive: e({ method: 'POST', path: '/api/dashboard/platform/go-live/:request/approve', response: onb.GoLiveRequestViewSchema }),
   rejectGoLive: e({ method: 'POST', path: '/api/dashboard/platform/go-live/:request/reject', body: onb.DecisionReasonSchema, response: onb.GoLiveRequestViewSchema }),
+
+  notifications: e({ method: 'GET', path: '/api/dashboard/notifications', query: note.NotificationQuerySchema, response: note.NotificationPageSchema }),
+  unreadNotifications: e({ method: 'GET', path: '/api/dashboard/notifications/unread', response: note.UnreadCountSchema }),
+  readNotification: e({ method: 'POST', path: '/api/dashboard/notifications/:notification/read', response: note.UnreadCountSchema }),
+  readAllNotifications: e({ method: 'POST', path: '/api/dashboard/notifications/read-all', response: note.UnreadCountSchema }),
+  notificationSettings: e({ method: 'GET', path: '/api/dashboard/me/notification-settings', response: note.NotificationSettingsSchema }),
+  setNotificationSettings: e({ method: 'PUT', path: '/api/dashboard/me/notification-settings', body: note.NotificationSettingsSchema, response: note.NotificationSettingsSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

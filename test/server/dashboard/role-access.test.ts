@@ -205,6 +205,21 @@ const ROWS: Row[] = [
   { endpoint: 'POST /platform/organisations/:org/reinstate', request: () => ({ method: 'POST', path: `/api/dashboard/platform/organisations/${orgC}/reinstate` }),
     expect: { owner: 403, admin: 403, admin_all: 403, manager: 403, viewer: 403, developer: 403, platform: 200 } },
 
+  // Notifications (issue 13 item 6): every signed-in user reads and marks their own; who gets an
+  // event is decided when it is fanned out (notifications.test.ts), so there is no role to refuse.
+  { endpoint: 'GET /notifications', request: plain('GET', '/api/dashboard/notifications'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /notifications/unread', request: plain('GET', '/api/dashboard/notifications/unread'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  // Not the caller's (or none): not even confirmed to exist.
+  { endpoint: 'POST /notifications/:notification/read', request: plain('POST', '/api/dashboard/notifications/999999/read'),
+    expect: { owner: 404, admin: 404, admin_all: 404, manager: 404, viewer: 404, developer: 404, platform: 404 } },
+  { endpoint: 'POST /notifications/read-all', request: plain('POST', '/api/dashboard/notifications/read-all'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'GET /me/notification-settings', request: plain('GET', '/api/dashboard/me/notification-settings'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  { endpoint: 'PUT /me/notification-settings', request: plain('PUT', '/api/dashboard/me/notification-settings', { email: { callback_failed: false, payout_declined: true, refund_large: true, go_live_decided: true, report_ready: true } }),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   // Last: it ends each actor's session.
   { endpoint: 'POST /auth/sign-out', request: plain('POST', '/api/dashboard/auth/sign-out'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
