@@ -35,7 +35,13 @@ export function lazyComponent<P extends object>(load: () => Promise<ComponentTyp
   function useLoaded(wanted: boolean): boolean {
     const [, setLoaded] = useState(Component !== undefined)
     useEffect(() => {
-      if (Component || !wanted) return
+      if (!wanted) return
+      // In already (another caller's fetch ended between this render and this effect, as on a
+      // reload from cache): render again, or the fallback drawn before it would stay.
+      if (Component) {
+        setLoaded(true)
+        return
+      }
       let live = true
       let timer: ReturnType<typeof setTimeout> | undefined
       const attempt = () =>
