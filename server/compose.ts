@@ -38,7 +38,7 @@ import { declineUnstartedGatePayments } from './domain/resolve-unstarted.ts'
 import { composeDashboard } from './dashboard/compose-dashboard.ts'
 import { DEMO_ORG_ID, ensureDemoOrg, ensureDemoOwner } from './dashboard/bootstrap-demo.ts'
 import { DEMO_PROJECT_ID } from './bootstrap.ts'
-import { loggedReconciliationNotice, type ReconciliationNotice } from './reconciliation/reconciliation-notice.ts'
+import { notifiedReconciliationNotice, type ReconciliationNotice } from './reconciliation/reconciliation-notice.ts'
 
 /**
  * How long one call to an upstream gateway may take before EPay stops waiting: the attempt then
@@ -137,7 +137,7 @@ export async function composeDeps(
     dashboard: composeDashboard({
       sql, clock, logger, vault, projects, connections: upstream.connections, config, root: REPO_ROOT,
       // Notifications plug in here: a ReconciliationNotice that tells the organisation's users.
-      reconciliation: { notice: overrides.reconciliationNotice ?? loggedReconciliationNotice(logger), upstreamTimeoutMs: overrides.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS },
+      reconciliation: { notice: overrides.reconciliationNotice ?? notifiedReconciliationNotice(sql, logger, () => clock.now()), upstreamTimeoutMs: overrides.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS },
     }),
   }
   const jobs = {

@@ -20,6 +20,7 @@ function sentence(n: NotificationView): string {
     case 'refund_large': return t('note_refund_large', { money, payment })
     case 'go_live_decided': return t(n.decision === 'approved' ? 'note_go_live_approved' : 'note_go_live_rejected')
     case 'report_ready': return t('note_report_ready')
+    case 'reconciliation_mismatch': return t('note_reconciliation_mismatch', { day: n.day ?? '', count: n.mismatches ?? 0 })
   }
 }
 
@@ -34,6 +35,7 @@ function detail(n: NotificationView): string | undefined {
 function link(n: NotificationView): { href: string; label: string } | undefined {
   if (n.project && n.payment_ref) return { href: `/dashboard/payments/${n.project.id}/${n.payment_ref}`, label: t('note_open_payment') }
   if (n.kind === 'report_ready') return { href: '/dashboard/reports', label: t('note_open_reports') }
+  if (n.kind === 'reconciliation_mismatch' && n.project) return { href: `/dashboard/projects/${n.project.id}?tab=reconciliation`, label: t('note_open_reconciliation') }
   if (n.kind === 'go_live_decided' && n.project) return { href: `/dashboard/projects/${n.project.id}`, label: t('note_open_project') }
   return undefined
 }

@@ -2,12 +2,13 @@ import * as v from 'valibot'
 import { CurrencySchema } from '../../money.ts'
 
 /** What a user can be told about (SPEC §14 Notifications, issue 13 item 6). */
-export const NOTIFICATION_KINDS = ['callback_failed', 'payout_declined', 'refund_large', 'go_live_decided', 'report_ready'] as const
+export const NOTIFICATION_KINDS = ['callback_failed', 'payout_declined', 'refund_large', 'go_live_decided', 'report_ready', 'reconciliation_mismatch'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 export const NotificationKindSchema = v.picklist(NOTIFICATION_KINDS)
 
 /**
- * Email without a choice of the user's: on for the three alerts about money and integration;
+ * Email without a choice of the user's: on for the alerts about money and integration (callbacks, payouts, large refunds,
+ * reconciliation mismatches);
  * off for a ready report (its maker asked for it on the screen and is usually still there) and
  * for a go-live decision, whose own mail every owner always gets (onboarding): a second one
  * would say the same. Admins and developers may choose it.
@@ -18,6 +19,7 @@ export const EMAIL_BY_DEFAULT: Readonly<Record<NotificationKind, boolean>> = {
   refund_large: true,
   go_live_decided: false,
   report_ready: false,
+  reconciliation_mismatch: true,
 }
 
 /** One notification of the signed-in user; the fields besides kind are what its kind carries. */
@@ -39,6 +41,9 @@ export const NotificationViewSchema = v.object({
   decision: v.nullable(v.picklist(['approved', 'rejected'])),
   reason: v.nullable(v.string()),
   report_id: v.nullable(v.string()),
+  /** The UTC day a reconciliation compared, and how many mismatches it found. */
+  day: v.nullable(v.string()),
+  mismatches: v.nullable(v.number()),
   test: v.boolean(),
 })
 export type NotificationView = v.InferOutput<typeof NotificationViewSchema>

@@ -82,6 +82,8 @@ function toView(r: Record<string, unknown>): NotificationView {
     decision: decision === 'approved' || decision === 'rejected' ? decision : null,
     reason: text('reason'),
     report_id: text('report_id'),
+    day: text('day'),
+    mismatches: num('mismatches'),
     test: p['test'] === true,
   }
 }

@@ -17,6 +17,8 @@ export const RECIPIENT_ROLES: Readonly<Record<NotificationKind, readonly Role[]>
   refund_large: ['owner', 'admin', 'manager'],
   go_live_decided: ['owner', 'admin', 'developer'],
   report_ready: [],
+  // Local and upstream records disagree about money: whoever answers for money looks into it.
+  reconciliation_mismatch: ['owner', 'admin', 'manager'],
 }
 
 /** Events fanned out, and mails claimed, per pass. */

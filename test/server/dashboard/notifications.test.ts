@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NotificationPageSchema, NotificationSettingsSchema, type NotificationKind } from '../../../protocol/schemas/dashboard/notifications.ts'
 import { createMailer } from '../../../server/dashboard/mail/mailer.ts'
 import { goLiveDecided } from '../../../server/dashboard/notifications/go-live-decided.ts'
+import { notifiedReconciliationNotice } from '../../../server/reconciliation/reconciliation-notice.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
@@ -198,7 +199,8 @@ describe.each(testDatabases())('notifications ($name)', (db) => {
     const events = await sql.query<{ kind: string; n: string }>('SELECT kind, count(*) AS n FROM notification_events GROUP BY kind ORDER BY kind')
     expect(events.map((e) => [e.kind, Number(e.n)])).toEqual([['callback_failed', 1], ['go_live_decided', 2], ['payout_declined', 1], ['refund_large', 1], ['report_ready', 2]])
     await mailsSettled()
-    expect(smtp.received.filter((m) => m.to.includes(emails.owner))).toHaveLength(4)
+    // Callback failed, payout declined, large refund; the go-live notice is not mailed by default.
+    expect(smtp.received.filter((m) => m.to.includes(emails.owner))).toHaveLength(3)
   })
 
   it('counts unread notifications and marks one or all read, only the user\'s own', async () => {
@@ -219,5 +221,18 @@ describe.each(testDatabases())('notifications ($name)', (db) => {
     expect(await (await t.call(await agents.owner, 'POST', '/api/dashboard/notifications/read-all')).json()).toEqual({ unread: 0 })
     expect(await unread(agents.owner)).toBe(0)
     expect(await unread(agents.admin)).toBe(4)
+  })
+
+  // Last: the counts above are of the five kinds before it.
+  it('tells owners, admins and managers in scope of a reconciliation that found mismatches, once per project and day', async () => {
+    const notice = notifiedReconciliationNotice(sql, t.deps.logger, () => clock.now())
+    const report = { projectId: TEST_PROJECT.id, orgId: undefined, day: '2030-01-05', checked: 40, mismatches: [{} as never, {} as never] }
+    await notice.onReconciliationMismatch(report)
+    await notice.onReconciliationMismatch(report)
+    expect(await whoGot('reconciliation_mismatch')).toEqual(['admin', 'manager', 'owner'])
+    await mailsSettled()
+    expect(mailedFor(/Reconciliation mismatches/)).toEqual(['admin', 'manager', 'owner'])
+    const page = v.parse(NotificationPageSchema, await (await t.call(await agents.manager, 'GET', '/api/dashboard/notifications')).json())
+    expect(page.notifications.find((n) => n.kind === 'reconciliation_mismatch')).toMatchObject({ day: '2030-01-05', mismatches: 2, project: { id: TEST_PROJECT.id } })
   })
 })

@@ -218,7 +218,7 @@ const ROWS: Row[] = [
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'GET /me/notification-settings', request: plain('GET', '/api/dashboard/me/notification-settings'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
-  { endpoint: 'PUT /me/notification-settings', request: plain('PUT', '/api/dashboard/me/notification-settings', { email: { callback_failed: false, payout_declined: true, refund_large: true, go_live_decided: true, report_ready: true } }),
+  { endpoint: 'PUT /me/notification-settings', request: plain('PUT', '/api/dashboard/me/notification-settings', { email: { callback_failed: false, payout_declined: true, refund_large: true, go_live_decided: true, report_ready: true, reconciliation_mismatch: true } }),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   // Last: it ends each actor's session.
   { endpoint: 'POST /auth/sign-out', request: plain('POST', '/api/dashboard/auth/sign-out'),
