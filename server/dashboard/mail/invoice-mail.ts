@@ -1,7 +1,7 @@
-import { CURRENCY_EXPONENTS, type Currency } from '../../../protocol/money.ts'
+import type { Currency } from '../../../protocol/money.ts'
 import type { DashboardLanguage } from '../../../protocol/schemas/dashboard/common.ts'
 import type { MailMessage } from './mailer.ts'
-import { layout } from './messages.ts'
+import { layout, mailMoney } from './messages.ts'
 
 type InvoiceMailFacts = { merchant: string; amount: number; currency: Currency; description: string | undefined; expiresAt: Date | undefined; url: string }
 
@@ -32,9 +32,7 @@ const LOCALES = { en: 'en-GB', ru: 'ru-RU' } as const
  */
 export function invoiceMail(lang: DashboardLanguage, to: string, facts: InvoiceMailFacts): MailMessage {
   const t = TEXT[lang]
-  const exponent = CURRENCY_EXPONENTS[facts.currency]
-  const amount = new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency: facts.currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent })
-    .format(facts.amount / 10 ** exponent)
+  const amount = mailMoney(facts.amount, facts.currency, LOCALES[lang])
   const lines: string[] = [...t.lines(facts.merchant, amount)]
   if (facts.description) lines.push(t.purpose(facts.description))
   // The shopper's zone is unknown here: the time is written in UTC and says so.

@@ -1,9 +1,16 @@
+import { CURRENCY_EXPONENTS, type Currency } from '../../../protocol/money.ts'
 import type { DashboardLanguage } from '../../../protocol/schemas/dashboard/common.ts'
 import type { MailMessage } from './mailer.ts'
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** The one mail layout: the lines, a button with the link (and the link in clear in the text part), a footer. */
+/** An amount in minor units as a mail writes it: the currency's own decimals (ISO 4217 exponent), never a guessed 2. */
+export function mailMoney(amount: number, currency: Currency, locale: string): string {
+  const exponent = CURRENCY_EXPONENTS[currency]
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(amount / 10 ** exponent)
+}
+
 export function layout(to: string, subject: string, lines: string[], link: { url: string; label: string }, footer: string): MailMessage {
   const text = [...lines, '', link.url, '', footer].join('\n')
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111827;line-height:1.5">

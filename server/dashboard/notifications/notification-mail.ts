@@ -1,7 +1,7 @@
-import { CURRENCY_EXPONENTS, isCurrency } from '../../../protocol/money.ts'
+import { isCurrency } from '../../../protocol/money.ts'
 import type { DashboardLanguage } from '../../../protocol/schemas/dashboard/common.ts'
 import type { NotificationKind } from '../../../protocol/schemas/dashboard/notifications.ts'
-import { layout } from '../mail/messages.ts'
+import { layout, mailMoney } from '../mail/messages.ts'
 import type { MailMessage } from '../mail/mailer.ts'
 
 /** What a notification mail is made from: the event as stored, and where the reader's dashboard is. */
@@ -74,9 +74,8 @@ export function notificationMail(input: NotificationMailInput): MailMessage {
   return layout(input.to, w.subject[input.kind](project), lines, { url: `${input.publicUrl}/dashboard/notifications`, label: w.button }, w.footer)
 }
 
-// Minor units to the currency's own decimals: the exponent says how many, never a guessed 2.
+// The event's stored amount, when it carries one.
 function money(amount: unknown, currency: unknown, language: DashboardLanguage): string {
   if (typeof amount !== 'number' || typeof currency !== 'string' || !isCurrency(currency)) return ''
-  const exponent = CURRENCY_EXPONENTS[currency]
-  return new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(amount / 10 ** exponent)
+  return mailMoney(amount, currency, language)
 }
