@@ -44,6 +44,13 @@ describe('dashboard catalogues', () => {
     }
   })
 
+  it('words a count so that one reads right: the number after its label, as in Russian', () => {
+    // The catalogues have no plural forms: "{n} payments" shows "1 payments" on a first day.
+    const counts = (Object.keys(en) as Array<keyof typeof en>).filter((k) => k.endsWith('_n'))
+    expect(counts).toEqual(expect.arrayContaining(['home_payments_n', 'home_operations_n']))
+    for (const k of counts) expect(en[k], `en.${k}`).not.toMatch(/\{n\} \w+s\b/)
+  })
+
   it('has a key for every value the screens turn into a key at run time', () => {
     const families: Array<[string, readonly string[]]> = [
       ['action_', JOURNAL_ACTIONS],
