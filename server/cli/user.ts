@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import * as v from 'valibot'
-import { EmailSchema, OrgIdSchema, RoleSchema } from '../../protocol/schemas/dashboard/common.ts'
+import { EmailSchema, OrgIdSchema, RoleSchema, type Role } from '../../protocol/schemas/dashboard/common.ts'
 import { openDatabase } from '../compose.ts'
 import { loadConfig } from '../config.ts'
+import type { DashboardUser } from '../dashboard/access/dashboard-user.ts'
 import { hashPassword } from '../dashboard/auth/password-hash.ts'
 import { assertAcceptablePassword } from '../dashboard/auth/password-policy.ts'
 import { appendJournal } from '../dashboard/journal/journal-store.ts'
@@ -11,6 +12,7 @@ import { createOrgStore } from '../dashboard/store/org-store.ts'
 import { createSessionStore } from '../dashboard/store/session-store.ts'
 import { createUserStore } from '../dashboard/store/user-store.ts'
 import { systemClock } from '../ids.ts'
+import type { Sql } from '../storage/sql.ts'
 
 const USAGE = `usage: npm run cli -- user <command>
   user add --email E --role owner|admin|manager|viewer|developer|platform [--org ID] [--project N]... --password-stdin
@@ -72,17 +74,25 @@ export async function userCommand(args: string[], io: { stdin: NodeJS.ReadableSt
     }
     if (!values['password-stdin']) throw new Error(`--password-stdin is required (the password is read from stdin, never from the command line)\n${USAGE}`)
     const password = (await readAll(io.stdin)).replace(/\r?\n$/, '')
-    assertAcceptablePassword(password, { email })
-    const hash = await hashPassword(password)
-    const user = await sql.transaction(async (tx) => {
-      const created = await createUserStore(tx).add({ id: `usr_${randomBytes(12).toString('base64url')}`, orgId, email, role, projectIds: projects, passwordHash: hash, now })
-      await appendJournal(tx, { at: now, orgId, ...cliActor, action: 'user_created', target: email, after: { role, projects } })
-      return created
-    })
+    const user = await addUser(sql, { email, role, orgId, projects, password, now })
     io.stdout.write(`user ${user.email} (${user.role}) created\n${user.id}\n`)
   } finally {
     await sql.close()
   }
+}
+
+/**
+ * `user add` after its argument checks: the password policy, the hash, and the user journalled
+ * as the CLI's act in one transaction. For callers that already hold the database open too.
+ */
+export async function addUser(sql: Sql, u: { email: string; role: Role; orgId: string | null; projects: number[] | null; password: string; now: Date }): Promise<DashboardUser> {
+  assertAcceptablePassword(u.password, { email: u.email })
+  const hash = await hashPassword(u.password)
+  return sql.transaction(async (tx) => {
+    const created = await createUserStore(tx).add({ id: `usr_${randomBytes(12).toString('base64url')}`, orgId: u.orgId, email: u.email, role: u.role, projectIds: u.projects, passwordHash: hash, now: u.now })
+    await appendJournal(tx, { at: u.now, orgId: u.orgId, ...cliActor, action: 'user_created', target: u.email, after: { role: u.role, projects: u.projects } })
+    return created
+  })
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
