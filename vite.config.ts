@@ -68,6 +68,9 @@ export default defineConfig(({ mode }) => {
         target: 'es2020',
         modulePreload: false,
         sourcemap: false,
+        // .vite/manifest.json: which chunks and stylesheets each screen loads, for the bench's
+        // per-screen sizes (bench/sizes.ts). Never served: the server reads only assets/ and index.html.
+        manifest: true,
       },
     }
   }

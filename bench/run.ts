@@ -16,7 +16,7 @@ import { dashboardHomeBench } from './dashboard-home.ts'
 import { dashboardPaymentsBench } from './dashboard-payments.ts'
 import { summariseProfile } from './profile.ts'
 import { rawInsertLoop } from './raw-inserts.ts'
-import { criticalPath, dashboardFirstScreen, dashboardHome, widgetSize } from './sizes.ts'
+import { sizeRows } from './sizes.ts'
 import { statementsPerPayment, type StatementCount } from './statements.ts'
 
 // `npm run bench` (SPEC §13, issues #6 and #15): sizes, page LCP and layout shift, GET /payment
@@ -46,7 +46,6 @@ const GOALS = {
 }
 const rows: Array<[string, string, string, string]> = []
 const notes: string[] = []
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`
 const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES')
@@ -184,19 +183,9 @@ async function main(): Promise<void> {
   }
 
   // 1. Sizes.
-  const widget = widgetSize(ROOT)
-  rows.push(['widget script, gzip (dist/widget/merchant.js)', `${kb(widget.gzip)} (${kb(widget.raw)} raw)`, '≤ 3 KB', verdict(widget.gzip <= 3 * 1024)])
-  const path = criticalPath(ROOT)
-  rows.push(['hosted page critical path, gzip (HTML + JS + CSS at start)', kb(path.gzip), '≤ 20 KB', verdict(path.gzip <= 20 * 1024)])
-  rows.push(['  of which before the first paint (the HTML, CSS inline; + session and catalogue per answer)', kb(path.firstPaint), '—', '—'])
-  rows.push(['  the same uncompressed', kb(path.files.reduce((s, f) => s + f.raw, 0)), '—', '—'])
-  log(`  critical path: ${path.files.map((f) => `${f.name} ${kb(f.gzip)}`).join(', ')}`)
-  const dashboard = dashboardFirstScreen(ROOT)
-  rows.push(['dashboard first screen (sign-in), gzip JS + CSS', kb(dashboard.gzip), '≤ 60 KB', verdict(dashboard.gzip <= 60 * 1024)])
-  const home = dashboardHome(ROOT)
-  rows.push(['  Home after sign-in (its figures), gzip JS + CSS', kb(home.gzip), '—', '—'])
-  rows.push(['  + Home\'s chart, loaded once the figures show', kb(home.later.gzip), '—', '—'])
-  log(`  dashboard Home: ${home.files.join(', ')}; later ${home.later.files.join(', ')}`)
+  const sizes = sizeRows(ROOT)
+  rows.push(...sizes.rows)
+  for (const line of sizes.lines) log(line)
 
   // 2. EPay on PGlite, the callback receiver and a merchant origin for the inline widget.
   const receiver = await startReceiver(PROJECTS[0].secret)

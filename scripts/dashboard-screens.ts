@@ -193,6 +193,12 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   await page.locator('.page-head .btn').click()
   await page.locator('.bell-count').waitFor({ state: 'detached' })
   await shot('notifications-read')
+  // The organisation's large-refund threshold, as its owners change it: a number out of range.
+  const threshold = page.locator('section[aria-labelledby="large-refund-title"]')
+  await threshold.locator('input').fill('0')
+  await threshold.locator('button[type="submit"]').click()
+  await threshold.locator('.field-error').waitFor()
+  await shot('notifications-threshold-error')
   await page.goto(`${base}/dashboard/projects`)
   await page.locator('table').first().waitFor()
   await shot('projects')
@@ -299,7 +305,7 @@ async function pass(browser: Browser, server: ServerProcess, out: string, lang: 
   return files
 }
 
-/** The reconciliation tab of the live project, as one of its viewers sees it: the week, a clean day, a day with mismatches. */
+/** The reconciliation tab of the live project, as one of its viewers sees it: the week, a clean day, a day with mismatches; then their notifications. */
 export async function reconciliationPass(browser: Browser, base: string, out: string, lang: 'en' | 'ru', viewport: { width: number; height: number }): Promise<string[]> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: lang })
   const page = await context.newPage()
@@ -317,6 +323,10 @@ export async function reconciliationPass(browser: Browser, base: string, out: st
   await page.locator('.panel table tbody tr:has(.recon-bad) a').first().click()
   await page.locator('table.recon').waitFor()
   await shot('project-reconciliation-mismatches')
+  // A viewer's notifications: the large-refund threshold read-only.
+  await page.goto(`${base}/dashboard/notifications`)
+  await page.locator('section[aria-labelledby="large-refund-title"] .alert-info').waitFor()
+  await shot('notifications-viewer')
   await context.close()
   return files
 }

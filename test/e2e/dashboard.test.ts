@@ -257,6 +257,8 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       // its ready report is the manager's one unread notification.
       await page.goto(`${server.url}/dashboard/notifications`)
       await page.locator('.notes, .empty').first().waitFor()
+      // A manager sees the organisation's large-refund threshold and may not change it.
+      await page.locator('section[aria-labelledby="large-refund-title"] .alert-info').waitFor()
       await check('notifications')
       if (lang === 'ru') {
         await eventually(async () => {
@@ -317,6 +319,18 @@ describe.skipIf(!browserAvailable())('merchant dashboard in Chromium', () => {
       await page.locator('table').waitFor()
       await page.getByRole('button', { name: 'Invite' }).click()
       await check('team-invite')
+      // The large-refund threshold, as owners change it: a bad number marked at its field, then saved.
+      await page.goto(`${server.url}/dashboard/notifications`)
+      const threshold = page.locator('section[aria-labelledby="large-refund-title"]')
+      await threshold.locator('input').waitFor()
+      await check('notifications-threshold')
+      await threshold.locator('input').fill('0')
+      await threshold.locator('button[type="submit"]').click()
+      await threshold.locator('.field-error').waitFor()
+      await check('notifications-threshold-error')
+      await threshold.locator('input').fill(String(width * 10))
+      await threshold.locator('button[type="submit"]').click()
+      await threshold.locator('.alert-success').waitFor()
       await page.goto(`${server.url}/dashboard/journal`)
       await page.locator('table.journal').waitFor()
       await page.locator('.verify .alert').waitFor()

@@ -793,6 +793,15 @@ export const en = {
   notification_settings_lead: 'Send these to {email} too:',
   notification_settings_save: 'Save',
   notification_settings_saved: 'Saved.',
+  large_refund_title: 'Large refunds',
+  large_refund_label: 'A successful refund is large from (units of its currency)',
+  large_refund_explain: 'For every project of {org}, in each refund’s own currency: 1000 means €1,000.00, ¥1,000 or 1,000.000 KWD.',
+  large_refund_current: 'Refunds of {amount} or more units of their currency are notified as large.',
+  large_refund_read_only: 'Only owners and admins of the whole organisation can change this.',
+  large_refund_invalid: 'Enter a whole number from 1 to {max}.',
+  large_refund_saved: 'Saved: refunds of {amount} or more are now large.',
+  action_notification_settings_changed: 'Notification email choices changed',
+  action_large_refund_threshold_changed: 'Large-refund threshold changed',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -795,4 +795,13 @@ export const ru: Record<MessageKey, string> = {
   notification_settings_lead: 'Отправлять также на {email}:',
   notification_settings_save: 'Сохранить',
   notification_settings_saved: 'Сохранено.',
+  large_refund_title: 'Крупные возвраты',
+  large_refund_label: 'Успешный возврат крупный от (единиц его валюты)',
+  large_refund_explain: 'Для всех проектов {org}, в валюте каждого возврата: 1000 — это 1 000,00 €, 1 000 ¥ или 1 000,000 KWD.',
+  large_refund_current: 'Крупными считаются возвраты от {amount} единиц их валюты.',
+  large_refund_read_only: 'Изменить порог могут только владельцы и администраторы всей организации.',
+  large_refund_invalid: 'Введите целое число от 1 до {max}.',
+  large_refund_saved: 'Сохранено: крупными теперь считаются возвраты от {amount}.',
+  action_notification_settings_changed: 'Изменён выбор уведомлений по почте',
+  action_large_refund_threshold_changed: 'Изменён порог крупного возврата',
 }

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'preact/hooks'
 import { ENDPOINTS } from '../../../protocol/schemas/dashboard/endpoints.ts'
 import type { NotificationPage, NotificationView } from '../../../protocol/schemas/dashboard/notifications.ts'
 import { call } from '../api/client.ts'
+import { me } from '../app/session.ts'
 import { formatTime, t } from '../i18n/i18n.ts'
 import { formatMoney } from '../payments/money.ts'
 import { useResource } from '../projects/use-resource.ts'
 import { Alert, Empty, ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
+import { LargeRefundForm } from './LargeRefundForm.tsx'
 import { NotificationSettingsForm } from './NotificationSettingsForm.tsx'
 import { unread } from './unread.ts'
 
@@ -132,6 +134,7 @@ export function NotificationsPage() {
           </>
         )}
       <NotificationSettingsForm />
+      {me.value?.organisation && <LargeRefundForm orgName={me.value.organisation.name} />}
     </section>
   )
 }

@@ -139,6 +139,9 @@ export const ENDPOINTS = {
   readAllNotifications: e({ method: 'POST', path: '/api/dashboard/notifications/read-all', response: note.UnreadCountSchema }),
   notificationSettings: e({ method: 'GET', path: '/api/dashboard/me/notification-settings', response: note.NotificationSettingsSchema }),
   setNotificationSettings: e({ method: 'PUT', path: '/api/dashboard/me/notification-settings', body: note.NotificationSettingsSchema, response: note.NotificationSettingsSchema }),
+  /** The organisation's own: the large-refund threshold (owners and admins change it, every member reads it). */
+  orgNotificationSettings: e({ method: 'GET', path: '/api/dashboard/organisation/notification-settings', response: note.OrgNotificationSettingsSchema }),
+  setOrgNotificationSettings: e({ method: 'PUT', path: '/api/dashboard/organisation/notification-settings', body: note.OrgNotificationSettingsBodySchema, response: note.OrgNotificationSettingsSchema }),
 
   devMail: e({ method: 'GET', path: '/api/dashboard/dev/mail', response: DevMailSchema }),
 } as const satisfies Record<string, Endpoint>

@@ -13,6 +13,7 @@ export const JOURNAL_ACTIONS = [
   'org_registered', 'golive_document_uploaded', 'golive_document_removed', 'golive_document_downloaded', 'golive_requested', 'golive_approved', 'golive_rejected',
   'org_suspended', 'org_reinstated',
   'reconciliation_mismatch',
+  'notification_settings_changed', 'large_refund_threshold_changed',
 ] as const
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number]
 

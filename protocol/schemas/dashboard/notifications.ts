@@ -67,3 +67,28 @@ export const NotificationSettingsSchema = v.object({
   email: v.object(Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, v.boolean()])) as Record<NotificationKind, v.BooleanSchema<undefined>>),
 })
 export type NotificationSettings = v.InferOutput<typeof NotificationSettingsSchema>
+
+/**
+ * The most the large-refund threshold may be, in major units. A billion leaves room for
+ * currencies whose unit is worth little (1 000 000 000 VND ≈ 37 000 EUR), and times the largest
+ * exponent (3) it stays far inside `bigint`, where the refund's check multiplies it.
+ */
+export const LARGE_REFUND_MAX_MAJOR = 1_000_000_000
+
+/** The organisation's large-refund threshold: a whole number of major units of the refund's currency. */
+export const LargeRefundMajorSchema = v.pipe(
+  v.number('must be a number'),
+  v.integer('must be a whole number of major units'),
+  v.minValue(1, 'must be at least 1'),
+  v.maxValue(LARGE_REFUND_MAX_MAJOR, `must be at most ${LARGE_REFUND_MAX_MAJOR}`),
+)
+
+/** `PUT /api/dashboard/organisation/notification-settings`: what owners and admins change for the whole organisation. */
+export const OrgNotificationSettingsBodySchema = v.object({ large_refund_major: LargeRefundMajorSchema })
+
+/**
+ * The organisation's notification settings as its members see them; `editable` says whether
+ * this user may change them (owners, and admins over every project of the organisation).
+ */
+export const OrgNotificationSettingsSchema = v.object({ large_refund_major: v.number(), editable: v.boolean() })
+export type OrgNotificationSettings = v.InferOutput<typeof OrgNotificationSettingsSchema>

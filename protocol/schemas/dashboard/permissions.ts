@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'journal.read',
   'payments.read',
   'payments.manage',
+  /** The organisation's own settings, for all its projects: the large-refund threshold of notifications. */
+  'org.settings',
   /** Platform operators: organisations, go-live decisions, suspension. */
   'platform.manage',
 ] as const

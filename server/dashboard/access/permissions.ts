@@ -11,10 +11,12 @@ import type { Permission } from '../../../protocol/schemas/dashboard/permissions
  * where live money goes, which a developer's project settings do not.
  * Asking to go live is the owner's (issue 13 item 7): it hands the organisation's documents to
  * the platform and commits it to live money; deciding is the platform's alone.
+ * The organisation's own settings (the large-refund threshold) are the owners' and admins';
+ * the routes also refuse an admin narrowed to some projects, since the setting spans them all.
  */
 export const ROLE_PERMISSIONS = {
-  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'projects.golive', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage'],
-  admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'team.read', 'team.manage', 'journal.read', 'payments.read'],
+  owner: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'projects.golive', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'payments.manage', 'org.settings'],
+  admin: ['home.read', 'projects.read', 'projects.create', 'projects.settings', 'projects.limits', 'projects.secret', 'projects.connect', 'team.read', 'team.manage', 'journal.read', 'payments.read', 'org.settings'],
   manager: ['home.read', 'projects.read', 'payments.read', 'payments.manage'],
   viewer: ['home.read', 'projects.read', 'payments.read'],
   developer: ['projects.read', 'projects.settings', 'projects.secret', 'payments.read'],

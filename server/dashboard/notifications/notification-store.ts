@@ -46,14 +46,25 @@ export function notificationStore(sql: Sql) {
       return { email }
     },
 
-    async setSettings(userId: string, settings: NotificationSettings): Promise<void> {
+    /**
+     * Saves the user's choices. `changed` runs in the same transaction when any choice differs
+     * from before (kind by kind, `email.<kind>`), so the journal row commits with the change.
+     */
+    async setSettings(userId: string, settings: NotificationSettings, changed?: (tx: Sql, before: Record<string, boolean>, after: Record<string, boolean>) => Promise<unknown>): Promise<void> {
       await sql.transaction(async (tx) => {
+        // The user's row lock: two saves of one user take turns, so each reads the other's result as its "before".
+        await tx.query('SELECT 1 FROM dashboard_users WHERE id = $1 FOR UPDATE', [userId])
+        const current = await notificationStore(tx).settings(userId)
         for (const kind of NOTIFICATION_KINDS) {
           await tx.query(
             `INSERT INTO notification_preferences (user_id, kind, email) VALUES ($1, $2, $3)
              ON CONFLICT (user_id, kind) DO UPDATE SET email = EXCLUDED.email`,
             [userId, kind, settings.email[kind]],
           )
+        }
+        const kinds = NOTIFICATION_KINDS.filter((k) => current.email[k] !== settings.email[k])
+        if (kinds.length > 0 && changed) {
+          await changed(tx, Object.fromEntries(kinds.map((k) => [`email.${k}`, current.email[k]])), Object.fromEntries(kinds.map((k) => [`email.${k}`, settings.email[k]])))
         }
       })
     },

@@ -1,4 +1,4 @@
-import { optionalDate, type Sql } from '../../storage/sql.ts'
+import { optionalDate, toSafeInt, type Sql } from '../../storage/sql.ts'
 
 export type Organisation = { id: string; name: string; createdAt: Date; suspendedAt: Date | null; suspendedReason: string | null }
 
@@ -54,6 +54,21 @@ export function createOrgStore(sql: Sql) {
         ? await sql.query('UPDATE organisations SET suspended_at = $2, suspended_reason = $3 WHERE id = $1 AND suspended_at IS NULL RETURNING id', [id, suspension.at, suspension.reason])
         : await sql.query('UPDATE organisations SET suspended_at = NULL, suspended_reason = NULL WHERE id = $1 AND suspended_at IS NOT NULL RETURNING id', [id])
       return rows.length > 0
+    },
+    /** A refund of at least this many major units of its currency is notified as large (migration 0027). */
+    async largeRefundMajor(id: string): Promise<number | undefined> {
+      const rows = await sql.query('SELECT large_refund_major FROM organisations WHERE id = $1', [id])
+      return rows[0] ? toSafeInt(rows[0]['large_refund_major'], 'large_refund_major') : undefined
+    },
+    /**
+     * Sets the large-refund threshold and answers the value it replaced. Run it in a transaction:
+     * the row lock keeps the "before" of a concurrent change from being read twice.
+     */
+    async setLargeRefundMajor(id: string, major: number): Promise<number | undefined> {
+      const rows = await sql.query('SELECT large_refund_major FROM organisations WHERE id = $1 FOR UPDATE', [id])
+      if (!rows[0]) return undefined
+      await sql.query('UPDATE organisations SET large_refund_major = $2 WHERE id = $1', [id, major])
+      return toSafeInt(rows[0]['large_refund_major'], 'large_refund_major')
     },
     /** Whether any project of the organisation is live (owners and admins then need a second factor). */
     async hasLiveProject(id: string): Promise<boolean> {

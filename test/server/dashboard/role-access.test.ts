@@ -220,6 +220,13 @@ const ROWS: Row[] = [
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
   { endpoint: 'PUT /me/notification-settings', request: plain('PUT', '/api/dashboard/me/notification-settings', { email: { callback_failed: false, payout_declined: true, refund_large: true, go_live_decided: true, report_ready: true, reconciliation_mismatch: true } }),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
+  // The organisation's large-refund threshold: read by every member (the screen shows it), not
+  // by the platform, which has no organisation; changed by owners and admins over the whole
+  // organisation only — an admin narrowed to one project would change what the others are told.
+  { endpoint: 'GET /organisation/notification-settings', request: plain('GET', '/api/dashboard/organisation/notification-settings'),
+    expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 404 } },
+  { endpoint: 'PUT /organisation/notification-settings', request: (_t, n) => ({ method: 'PUT', path: '/api/dashboard/organisation/notification-settings', body: { large_refund_major: 1000 + n } }),
+    expect: { owner: 200, admin: 403, admin_all: 200, manager: 403, viewer: 403, developer: 403, platform: 403 } },
   // Last: it ends each actor's session.
   { endpoint: 'POST /auth/sign-out', request: plain('POST', '/api/dashboard/auth/sign-out'),
     expect: { owner: 200, admin: 200, admin_all: 200, manager: 200, viewer: 200, developer: 200, platform: 200 } },
