@@ -350,7 +350,10 @@ export async function balanceShots(page: Page, base: string, shot: (name: string
   await page.locator('.confirm .btn-primary').click()
   await page.locator('.alert-success').waitFor()
   await page.locator('table.payouts tbody tr').first().waitFor()
-  await form.locator('input[name="amount"]').fill('99999.00')
+  // More than the EUR balance, whatever the seed has paid in: the payout is declined with 3028.
+  const eur = page.locator('table.balances tbody tr', { hasText: 'EUR' }).first().locator('td').nth(1)
+  const availableCents = Number((await eur.innerText()).replace(/\D/g, ''))
+  await form.locator('input[name="amount"]').fill(((availableCents + 100_000) / 100).toFixed(2))
   await form.locator('button[type="submit"]').click()
   await page.locator('.confirm .btn-primary').click()
   await page.locator('.alert-error').waitFor()
