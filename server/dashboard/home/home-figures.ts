@@ -47,21 +47,29 @@ const byMethod = (t: string) => `($6::text IS NULL OR ${t}.method = $6)`
  * snapshot so they agree with each other. JIT is off: each query is a short index range scan,
  * and compiling it costs more (10–20 ms) than it could save.
  */
-export function homeView(sql: Sql, f: HomeFilter): Promise<HomeView> {
+export function homeView(sql: Sql, f: HomeFilter, path: HomePath = 'fastest'): Promise<HomeView> {
   return sql.transaction(async (tx) => {
     // PGlite runs one transaction at a time, so its reads agree as they are, and it has no JIT.
     if (tx.dialect === 'postgres') {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
       await tx.query('SET LOCAL jit = off')
     }
-    return viewOf(tx, f)
+    const days = path === 'fastest' && f.granularity !== 'hour' && (await tx.query('SELECT 1 FROM home_zones WHERE zone = $1', [f.tz])).length > 0
+    return viewOf(tx, f, days ? DAYS : INDEX)
   })
 }
 
-async function viewOf(sql: Sql, f: HomeFilter): Promise<HomeView> {
+/**
+ * Where the figures are read: `fastest` takes the daily aggregates (migration 0033) when the
+ * user's zone is kept and the chart is by day or month — hours need the rows, and a month of
+ * them is within budget — and the covering indexes otherwise; `index` always reads the indexes.
+ */
+export type HomePath = 'fastest' | 'index'
+
+async function viewOf(sql: Sql, f: HomeFilter, q: Queries): Promise<HomeView> {
   const prev = previousPeriod(f.from, f.to)
   const base = [f.tz, prev.from, f.from, f.to, f.projects, f.method ?? null, f.country ?? null, f.mode === 'test']
-  const currencies = await currenciesOf(sql, base)
+  const currencies = (await sql.query<{ currency: string }>(q.currencies, base)).map((r) => ({ currency: r.currency.trim() }))
   const currency = f.currency ?? currencies[0]?.currency
   const buckets = bucketsOf(f.from, f.to, f.granularity)
   const prevBuckets = bucketsOf(prev.from, prev.to, f.granularity)
@@ -81,21 +89,7 @@ async function viewOf(sql: Sql, f: HomeFilter): Promise<HomeView> {
   const params = [...base, f.granularity, currency]
 
   const money = await sql.query<{ period: string; flow: string; bucket: string | null; country: string | null; by_country: number; total: unknown; count: unknown }>(
-    `SELECT CASE WHEN lp.created_at >= ${START} THEN 'c' ELSE 'p' END AS period,
-            CASE WHEN lp.kind IN ${PAID} THEN 'paid' ELSE lp.kind END AS flow,
-            -- grouped by the timestamp, named once per group: to_char on every row costs more than the sum
-            to_char(date_trunc($9, lp.created_at AT TIME ZONE $1), 'YYYY-MM-DD"T"HH24:00') AS bucket,
-            lp.country, GROUPING(lp.country) = 0 AS by_country,
-            SUM(CASE WHEN lp.kind IN ${PAID} THEN lp.amount ELSE -lp.amount END) AS total,
-            -- paid counts payments where their money first arrived (two partial captures are one paid
-            -- payment); refunds and payouts count operations (one acquirer posting each)
-            COUNT(*) FILTER (WHERE lp.first_paid OR lp.kind NOT IN ${PAID}) AS count
-       FROM ledger_postings lp
-      WHERE lp.account = 'acquirer' AND lp.currency = $10
-        AND lp.created_at >= ${PREV_START} AND lp.created_at < ${STOP}
-        AND lp.kind IN ('sale', 'recurring', 'capture', 'refund', 'payout')
-        AND ${scope('lp')} AND ${byMethod('lp')}
-      GROUP BY GROUPING SETS ((period, flow, date_trunc($9, lp.created_at AT TIME ZONE $1)), (period, flow), (period, flow, lp.country))`,
+    q.money,
     params,
   )
   const prevIndex = new Map(prevBuckets.map((bucket, i) => [bucket, i]))
@@ -122,15 +116,8 @@ async function viewOf(sql: Sql, f: HomeFilter): Promise<HomeView> {
   }
   view.countries.sort((a, b) => b.paid_sum - a.paid_sum || (a.country ?? '~').localeCompare(b.country ?? '~'))
 
-  // Opened purchases are counted under the method they were last tried with (the payment's own
-  // method, set with each charge attempt); one tried with no method yet counts under any method only.
   const opened = await sql.query<{ period: string; opened: unknown; converted: unknown }>(
-    `SELECT CASE WHEN p.created_at >= ${START} THEN 'c' ELSE 'p' END AS period, COUNT(*) AS opened,
-            COUNT(*) FILTER (WHERE p.charged) AS converted
-       FROM payments p
-      WHERE p.type = 'purchase' AND p.currency = $10 AND p.created_at >= ${PREV_START} AND p.created_at < ${STOP}
-        AND ${scope('p')} AND ${byMethod('p')} AND $9::text IS NOT NULL
-      GROUP BY 1`,
+    q.opened,
     params,
   )
   for (const r of opened) {
@@ -143,44 +130,111 @@ async function viewOf(sql: Sql, f: HomeFilter): Promise<HomeView> {
   }
 
   const declines = await sql.query<{ code: string | null; message: string | null; count: unknown }>(
-    `SELECT o.code, o.message, COUNT(*) AS count
-       FROM operations o JOIN payments p ON p.id = o.payment_row_id
-      WHERE o.status = 'decline' AND o.type IN ${CHARGE} AND o.currency = $10
-        AND o.created_at >= ${START} AND o.created_at < ${STOP}
-        AND ${scope('p')} AND ${byMethod('o')} AND $9::text IS NOT NULL AND ${TYPED}
-      GROUP BY o.code, o.message ORDER BY count DESC, o.code NULLS LAST LIMIT 5`,
+    q.declines,
     params,
   )
   view.declines = declines.map((r) => ({ code: r.code, message: r.message, count: toSafeInt(r.count, 'count') }))
   return view
 }
 
-/**
- * Currencies with money or purchases in the period, the most paid first. The currencies present
- * at all are found by skipping through the indexes (one probe per currency, PostgreSQL has no
- * skip scan of its own); each is then summed over the period's range of the same index.
- */
-async function currenciesOf(sql: Sql, base: unknown[]): Promise<Array<{ currency: string }>> {
-  const rows = await sql.query<{ currency: string; paid: unknown }>(
-    `WITH RECURSIVE
-     lc AS (SELECT min(currency) AS c FROM ledger_postings WHERE account = 'acquirer'
-            UNION ALL SELECT (SELECT min(currency) FROM ledger_postings WHERE account = 'acquirer' AND currency > lc.c) FROM lc WHERE lc.c IS NOT NULL),
-     pc AS (SELECT min(currency) AS c FROM payments WHERE type = 'purchase'
-            UNION ALL SELECT (SELECT min(currency) FROM payments WHERE type = 'purchase' AND currency > pc.c) FROM pc WHERE pc.c IS NOT NULL),
-     cs AS (SELECT c FROM lc WHERE c IS NOT NULL UNION SELECT c FROM pc WHERE c IS NOT NULL)
-     SELECT cs.c AS currency, m.paid
-       FROM cs,
-            LATERAL (SELECT COALESCE(SUM(lp.amount) FILTER (WHERE lp.kind IN ${PAID}), 0) AS paid, COUNT(*) AS moved
-                       FROM ledger_postings lp
-                      WHERE lp.account = 'acquirer' AND lp.currency = cs.c AND lp.created_at >= ${START} AND lp.created_at < ${STOP}
-                        AND ${scope('lp')} AND ${byMethod('lp')}) m
-      WHERE m.moved > 0 OR EXISTS (SELECT 1 FROM payments p WHERE p.type = 'purchase' AND p.currency = cs.c
-                                     AND p.created_at >= ${START} AND p.created_at < ${STOP} AND ${scope('p')})
-        AND ${TYPED}
-      ORDER BY m.paid DESC, cs.c`,
-    base,
-  )
-  return rows.map((r) => ({ currency: r.currency.trim() }))
+type Queries = { currencies: string; money: string; opened: string; declines: string }
+
+/** The rows themselves, by the covering indexes of migration 0018. */
+const INDEX: Queries = {
+  /**
+   * Currencies with money or purchases in the period, the most paid first. The currencies present
+   * at all are found by skipping through the indexes (one probe per currency, PostgreSQL has no
+   * skip scan of its own); each is then summed over the period's range of the same index.
+   */
+  currencies:
+  `WITH RECURSIVE
+   lc AS (SELECT min(currency) AS c FROM ledger_postings WHERE account = 'acquirer'
+          UNION ALL SELECT (SELECT min(currency) FROM ledger_postings WHERE account = 'acquirer' AND currency > lc.c) FROM lc WHERE lc.c IS NOT NULL),
+   pc AS (SELECT min(currency) AS c FROM payments WHERE type = 'purchase'
+          UNION ALL SELECT (SELECT min(currency) FROM payments WHERE type = 'purchase' AND currency > pc.c) FROM pc WHERE pc.c IS NOT NULL),
+   cs AS (SELECT c FROM lc WHERE c IS NOT NULL UNION SELECT c FROM pc WHERE c IS NOT NULL)
+   SELECT cs.c AS currency, m.paid
+     FROM cs,
+          LATERAL (SELECT COALESCE(SUM(lp.amount) FILTER (WHERE lp.kind IN ${PAID}), 0) AS paid, COUNT(*) AS moved
+                     FROM ledger_postings lp
+                    WHERE lp.account = 'acquirer' AND lp.currency = cs.c AND lp.created_at >= ${START} AND lp.created_at < ${STOP}
+                      AND ${scope('lp')} AND ${byMethod('lp')}) m
+    WHERE m.moved > 0 OR EXISTS (SELECT 1 FROM payments p WHERE p.type = 'purchase' AND p.currency = cs.c
+                                   AND p.created_at >= ${START} AND p.created_at < ${STOP} AND ${scope('p')})
+      AND ${TYPED}
+    ORDER BY m.paid DESC, cs.c`,
+  money:
+  `SELECT CASE WHEN lp.created_at >= ${START} THEN 'c' ELSE 'p' END AS period,
+          CASE WHEN lp.kind IN ${PAID} THEN 'paid' ELSE lp.kind END AS flow,
+          -- grouped by the timestamp, named once per group: to_char on every row costs more than the sum
+          to_char(date_trunc($9, lp.created_at AT TIME ZONE $1), 'YYYY-MM-DD"T"HH24:00') AS bucket,
+          lp.country, GROUPING(lp.country) = 0 AS by_country,
+          SUM(CASE WHEN lp.kind IN ${PAID} THEN lp.amount ELSE -lp.amount END) AS total,
+          -- paid counts payments where their money first arrived (two partial captures are one paid
+          -- payment); refunds and payouts count operations (one acquirer posting each)
+          COUNT(*) FILTER (WHERE lp.first_paid OR lp.kind NOT IN ${PAID}) AS count
+     FROM ledger_postings lp
+    WHERE lp.account = 'acquirer' AND lp.currency = $10
+      AND lp.created_at >= ${PREV_START} AND lp.created_at < ${STOP}
+      AND lp.kind IN ('sale', 'recurring', 'capture', 'refund', 'payout')
+      AND ${scope('lp')} AND ${byMethod('lp')}
+    GROUP BY GROUPING SETS ((period, flow, date_trunc($9, lp.created_at AT TIME ZONE $1)), (period, flow), (period, flow, lp.country))`,
+  // Opened purchases are counted under the method they were last tried with (the payment's own
+  // method, set with each charge attempt); one tried with no method yet counts under any method only.
+  opened:
+  `SELECT CASE WHEN p.created_at >= ${START} THEN 'c' ELSE 'p' END AS period, COUNT(*) AS opened,
+          COUNT(*) FILTER (WHERE p.charged) AS converted
+     FROM payments p
+    WHERE p.type = 'purchase' AND p.currency = $10 AND p.created_at >= ${PREV_START} AND p.created_at < ${STOP}
+      AND ${scope('p')} AND ${byMethod('p')} AND $9::text IS NOT NULL
+    GROUP BY 1`,
+  declines:
+  `SELECT o.code, o.message, COUNT(*) AS count
+     FROM operations o JOIN payments p ON p.id = o.payment_row_id
+    WHERE o.status = 'decline' AND o.type IN ${CHARGE} AND o.currency = $10
+      AND o.created_at >= ${START} AND o.created_at < ${STOP}
+      AND ${scope('p')} AND ${byMethod('o')} AND $9::text IS NOT NULL AND ${TYPED}
+    GROUP BY o.code, o.message ORDER BY count DESC, o.code NULLS LAST, o.message NULLS LAST LIMIT 5`,
+}
+
+// The daily aggregates of a kept zone (migration 0033): the period is whole days of the user's
+// zone, so its rows cover it exactly. Aggregates are spread over slots and moved between keys as
+// facts change, so every figure is a sum of its rows; a key moved away sums to zero.
+const DAY_CURRENT = `d.day >= $3::date AND d.day <= $4::date`
+const DAY_BOTH = `d.day >= $2::date AND d.day <= $4::date`
+const DAYS: Queries = {
+  currencies:
+    `WITH m AS (SELECT d.currency, SUM(d.total) FILTER (WHERE d.flow = 'paid') AS paid, SUM(d.postings) AS moved
+                  FROM home_money_days d
+                 WHERE d.zone = $1 AND ${DAY_CURRENT} AND ${scope('d')} AND ${byMethod('d')}
+                 GROUP BY d.currency),
+          o AS (SELECT d.currency, SUM(d.opened) AS opened
+                  FROM home_purchase_days d
+                 WHERE d.zone = $1 AND ${DAY_CURRENT} AND ${scope('d')}
+                 GROUP BY d.currency)
+     SELECT COALESCE(m.currency, o.currency) AS currency, COALESCE(m.paid, 0) AS paid
+       FROM m FULL JOIN o ON o.currency = m.currency
+      WHERE (COALESCE(m.moved, 0) > 0 OR COALESCE(o.opened, 0) > 0) AND ${TYPED}
+      ORDER BY 2 DESC, 1`,
+  money:
+    `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, d.flow,
+            to_char(date_trunc($9, d.day::timestamp), 'YYYY-MM-DD"T"HH24:00') AS bucket,
+            d.country, GROUPING(d.country) = 0 AS by_country, SUM(d.total) AS total, SUM(d.count) AS count
+       FROM home_money_days d
+      WHERE d.zone = $1 AND d.currency = $10 AND ${DAY_BOTH} AND d.flow IN ('paid', 'refund', 'payout')
+        AND ${scope('d')} AND ${byMethod('d')}
+      GROUP BY GROUPING SETS ((period, d.flow, date_trunc($9, d.day::timestamp)), (period, d.flow), (period, d.flow, d.country))`,
+  opened:
+    `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, SUM(d.opened) AS opened, SUM(d.converted) AS converted
+       FROM home_purchase_days d
+      WHERE d.zone = $1 AND d.currency = $10 AND ${DAY_BOTH} AND ${scope('d')} AND ${byMethod('d')} AND $9::text IS NOT NULL
+      GROUP BY 1`,
+  declines:
+    `SELECT d.code, d.message, SUM(d.count) AS count
+       FROM home_decline_days d
+      WHERE d.zone = $1 AND d.currency = $10 AND ${DAY_CURRENT} AND ${scope('d')} AND ${byMethod('d')} AND $9::text IS NOT NULL AND ${TYPED}
+      GROUP BY d.code, d.message HAVING SUM(d.count) > 0
+      ORDER BY count DESC, d.code NULLS LAST, d.message NULLS LAST LIMIT 5`,
 }
 
 function emptyFigures(): HomeFigures {
