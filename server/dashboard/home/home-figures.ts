@@ -88,10 +88,9 @@ async function viewOf(sql: Sql, f: HomeFilter, q: Queries): Promise<HomeView> {
   if (!currency) return view
   const params = [...base, f.granularity, currency]
 
-  const money = await sql.query<{ period: string; flow: string; bucket: string | null; country: string | null; by_country: number; total: unknown; count: unknown }>(
-    q.money,
-    params,
-  )
+  type Money = { period: string; flow: string; bucket: string | null; country: string | null; by_country: number; total: unknown; count: unknown }
+  const money = await sql.query<Money>(q.money, params)
+  if (q.daySeries && f.granularity === 'day') money.push(...(await sql.query<Money>(q.daySeries, params)))
   const prevIndex = new Map(prevBuckets.map((bucket, i) => [bucket, i]))
   const index = new Map(buckets.map((bucket, i) => [bucket, i]))
   for (const r of money) {
@@ -116,10 +115,7 @@ async function viewOf(sql: Sql, f: HomeFilter, q: Queries): Promise<HomeView> {
   }
   view.countries.sort((a, b) => b.paid_sum - a.paid_sum || (a.country ?? '~').localeCompare(b.country ?? '~'))
 
-  const opened = await sql.query<{ period: string; opened: unknown; converted: unknown }>(
-    q.opened,
-    params,
-  )
+  const opened = await sql.query<{ period: string; opened: unknown; converted: unknown }>(q.opened, params)
   for (const r of opened) {
     const figures = r.period === 'c' ? view.current : view.previous
     figures.opened = toSafeInt(r.opened, 'opened')
@@ -129,15 +125,13 @@ async function viewOf(sql: Sql, f: HomeFilter, q: Queries): Promise<HomeView> {
     figures.average_ticket = figures.paid_count === 0 ? 0 : Math.floor((2 * figures.paid_sum + figures.paid_count) / (2 * figures.paid_count))
   }
 
-  const declines = await sql.query<{ code: string | null; message: string | null; count: unknown }>(
-    q.declines,
-    params,
-  )
+  const declines = await sql.query<{ code: string | null; message: string | null; count: unknown }>(q.declines, params)
   view.declines = declines.map((r) => ({ code: r.code, message: r.message, count: toSafeInt(r.count, 'count') }))
   return view
 }
 
-type Queries = { currencies: string; money: string; opened: string; declines: string }
+// daySeries: the paid series of a day chart, when `money` does not give it.
+type Queries = { currencies: string; money: string; daySeries?: string; opened: string; declines: string }
 
 /** The rows themselves, by the covering indexes of migration 0018. */
 const INDEX: Queries = {
@@ -197,42 +191,70 @@ const INDEX: Queries = {
     GROUP BY o.code, o.message ORDER BY count DESC, o.code NULLS LAST, o.message NULLS LAST LIMIT 5`,
 }
 
-// The daily aggregates of a kept zone (migration 0033): the period is whole days of the user's
-// zone, so its rows cover it exactly. Aggregates are spread over slots and moved between keys as
-// facts change, so every figure is a sum of its rows; a key moved away sums to zero.
-const DAY_CURRENT = `d.day >= $3::date AND d.day <= $4::date`
-const DAY_BOTH = `d.day >= $2::date AND d.day <= $4::date`
+// The aggregates of a kept zone (migration 0033). A period is whole days of the user's zone, so
+// its rows cover it exactly: month rows for the local months wholly inside a period, day rows for
+// the days around them. A year reads about 12 + 60 row sets instead of 366. Aggregates are spread
+// over slots and moved between keys as facts change, so every figure is a sum of rows (a key moved
+// away sums to zero).
+const MONTH_END = (day: string) => `(${day} + interval '1 month')::date`
+/** Whole months of the period `a`..`b` (SQL dates); `m` is a month's first day. */
+const wholeMonth = (m: string, a: string, b: string) => `(${m} >= ${a} AND ${MONTH_END(m)} <= ${b} + 1)`
+const CURRENT = (m: string) => wholeMonth(m, '$3::date', '$4::date')
+const BOTH = (m: string) => `(${CURRENT(m)} OR ${wholeMonth(m, '$2::date', '$3::date - 1')})`
+/**
+ * The rows of `table` (as `d`, with `columns`) that cover the current period, or both periods:
+ * two range scans of its key, month rows then day rows, each bounded by the period.
+ */
+function covering(table: string, columns: string, where: string, periods: 'current' | 'both'): string {
+  const [from, whole] = periods === 'current' ? ['$3::date', CURRENT] : ['$2::date', BOTH]
+  return `(SELECT ${columns} FROM ${table} d
+            WHERE d.zone = $1 AND ${where} AND d.span = 'month' AND d.day >= ${from} AND d.day <= $4::date AND ${whole('d.day')}
+           UNION ALL
+           SELECT ${columns} FROM ${table} d
+            WHERE d.zone = $1 AND ${where} AND d.span = 'day' AND d.day >= ${from} AND d.day <= $4::date
+              AND NOT ${whole(`date_trunc('month', d.day)::date`)})`
+}
+const MONEY = 'd.currency, d.day, d.span, d.project_id, d.test, d.country, d.method, d.flow, d.total, d.count, d.postings'
 const DAYS: Queries = {
   currencies:
     `WITH m AS (SELECT d.currency, SUM(d.total) FILTER (WHERE d.flow = 'paid') AS paid, SUM(d.postings) AS moved
-                  FROM home_money_days d
-                 WHERE d.zone = $1 AND ${DAY_CURRENT} AND ${scope('d')} AND ${byMethod('d')}
+                  FROM ${covering('home_money_days', MONEY, `d.test = $8`, 'current')} d
+                 WHERE ${scope('d')} AND ${byMethod('d')}
                  GROUP BY d.currency),
           o AS (SELECT d.currency, SUM(d.opened) AS opened
-                  FROM home_purchase_days d
-                 WHERE d.zone = $1 AND ${DAY_CURRENT} AND ${scope('d')}
+                  FROM ${covering('home_purchase_days', 'd.currency, d.project_id, d.test, d.country, d.opened', 'd.test = $8', 'current')} d
+                 WHERE ${scope('d')}
                  GROUP BY d.currency)
      SELECT COALESCE(m.currency, o.currency) AS currency, COALESCE(m.paid, 0) AS paid
        FROM m FULL JOIN o ON o.currency = m.currency
       WHERE (COALESCE(m.moved, 0) > 0 OR COALESCE(o.opened, 0) > 0) AND ${TYPED}
       ORDER BY 2 DESC, 1`,
+  // The series of a month chart comes with the totals (its buckets are the month rows and the
+  // days at the edges); a day chart's comes from the day rows alone, below.
   money:
     `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, d.flow,
-            to_char(date_trunc($9, d.day::timestamp), 'YYYY-MM-DD"T"HH24:00') AS bucket,
+            to_char(date_trunc('month', d.day::timestamp), 'YYYY-MM-DD"T"HH24:00') AS bucket,
             d.country, GROUPING(d.country) = 0 AS by_country, SUM(d.total) AS total, SUM(d.count) AS count
+       FROM ${covering('home_money_days', MONEY, `d.currency = $10 AND d.test = $8 AND d.flow IN ('paid', 'refund', 'payout')`, 'both')} d
+      WHERE ${scope('d')} AND ${byMethod('d')}
+      GROUP BY GROUPING SETS ((period, d.flow, date_trunc('month', d.day::timestamp)), (period, d.flow), (period, d.flow, d.country))
+     HAVING $9::text = 'month' OR GROUPING(date_trunc('month', d.day::timestamp)) = 1`,
+  daySeries:
+    `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, 'paid' AS flow,
+            to_char(d.day, 'YYYY-MM-DD"T"00:00') AS bucket, NULL AS country, false AS by_country, SUM(d.total) AS total, SUM(d.count) AS count
        FROM home_money_days d
-      WHERE d.zone = $1 AND d.currency = $10 AND ${DAY_BOTH} AND d.flow IN ('paid', 'refund', 'payout')
-        AND ${scope('d')} AND ${byMethod('d')}
-      GROUP BY GROUPING SETS ((period, d.flow, date_trunc($9, d.day::timestamp)), (period, d.flow), (period, d.flow, d.country))`,
+      WHERE d.zone = $1 AND d.currency = $10 AND d.test = $8 AND d.span = 'day' AND d.day >= $2::date AND d.day <= $4::date
+        AND d.flow = 'paid' AND ${scope('d')} AND ${byMethod('d')} AND $9::text = 'day'
+      GROUP BY 1, d.day`,
   opened:
     `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, SUM(d.opened) AS opened, SUM(d.converted) AS converted
-       FROM home_purchase_days d
-      WHERE d.zone = $1 AND d.currency = $10 AND ${DAY_BOTH} AND ${scope('d')} AND ${byMethod('d')} AND $9::text IS NOT NULL
+       FROM ${covering('home_purchase_days', 'd.day, d.project_id, d.test, d.country, d.method, d.opened, d.converted', 'd.currency = $10 AND d.test = $8', 'both')} d
+      WHERE ${scope('d')} AND ${byMethod('d')} AND $9::text IS NOT NULL
       GROUP BY 1`,
   declines:
     `SELECT d.code, d.message, SUM(d.count) AS count
-       FROM home_decline_days d
-      WHERE d.zone = $1 AND d.currency = $10 AND ${DAY_CURRENT} AND ${scope('d')} AND ${byMethod('d')} AND $9::text IS NOT NULL AND ${TYPED}
+       FROM ${covering('home_decline_days', 'd.project_id, d.test, d.country, d.method, d.code, d.message, d.count', 'd.currency = $10 AND d.test = $8', 'current')} d
+      WHERE ${scope('d')} AND ${byMethod('d')} AND $9::text IS NOT NULL AND ${TYPED}
       GROUP BY d.code, d.message HAVING SUM(d.count) > 0
       ORDER BY count DESC, d.code NULLS LAST, d.message NULLS LAST LIMIT 5`,
 }

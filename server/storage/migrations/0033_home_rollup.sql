@@ -27,6 +27,7 @@ CREATE TABLE home_money_days (
   zone       text NOT NULL,
   currency   char(3) NOT NULL,
   test       boolean,
+  span       text NOT NULL CHECK (span IN ('day', 'month')),
   day        date NOT NULL,
   project_id bigint NOT NULL,
   country    text,
@@ -36,15 +37,16 @@ CREATE TABLE home_money_days (
   total      bigint NOT NULL,
   count      bigint NOT NULL,
   postings   bigint NOT NULL,
-  CONSTRAINT home_money_days_key UNIQUE NULLS NOT DISTINCT (zone, currency, test, day, project_id, country, method, flow, slot)
+  CONSTRAINT home_money_days_key UNIQUE NULLS NOT DISTINCT (zone, currency, test, span, day, project_id, country, method, flow, slot)
 );
-CREATE INDEX home_money_days_by_day ON home_money_days (zone, test, day);
+CREATE INDEX home_money_days_by_day ON home_money_days (zone, test, span, day);
 
 -- Purchases opened on the day, under their current method, country and charged flag.
 CREATE TABLE home_purchase_days (
   zone       text NOT NULL,
   currency   char(3) NOT NULL,
   test       boolean,
+  span       text NOT NULL CHECK (span IN ('day', 'month')),
   day        date NOT NULL,
   project_id bigint NOT NULL,
   country    text,
@@ -52,9 +54,9 @@ CREATE TABLE home_purchase_days (
   slot       smallint NOT NULL,
   opened     bigint NOT NULL,
   converted  bigint NOT NULL,
-  CONSTRAINT home_purchase_days_key UNIQUE NULLS NOT DISTINCT (zone, currency, test, day, project_id, country, method, slot)
+  CONSTRAINT home_purchase_days_key UNIQUE NULLS NOT DISTINCT (zone, currency, test, span, day, project_id, country, method, slot)
 );
-CREATE INDEX home_purchase_days_by_day ON home_purchase_days (zone, test, day);
+CREATE INDEX home_purchase_days_by_day ON home_purchase_days (zone, test, span, day);
 
 -- Declined charges (sale, auth, recurring) by code and message, under the operation's method and
 -- the payment's current project, mode and country (as the index path joins them).
@@ -62,6 +64,7 @@ CREATE TABLE home_decline_days (
   zone       text NOT NULL,
   currency   char(3) NOT NULL,
   test       boolean,
+  span       text NOT NULL CHECK (span IN ('day', 'month')),
   day        date NOT NULL,
   project_id bigint NOT NULL,
   country    text,
@@ -70,20 +73,26 @@ CREATE TABLE home_decline_days (
   message    text,
   slot       smallint NOT NULL,
   count      bigint NOT NULL,
-  CONSTRAINT home_decline_days_key UNIQUE NULLS NOT DISTINCT (zone, currency, test, day, project_id, country, method, code, message, slot)
+  CONSTRAINT home_decline_days_key UNIQUE NULLS NOT DISTINCT (zone, currency, test, span, day, project_id, country, method, code, message, slot)
 );
+
+-- Each fact is counted twice: on its local day, and on its local month (day = the 1st), so a
+-- year reads about twelve month rows per key and the days at its edges, not 366 days of rows.
+CREATE FUNCTION home_day(at timestamptz, zone text, span text) RETURNS date LANGUAGE sql STABLE AS $$
+  SELECT CASE span WHEN 'day' THEN (at AT TIME ZONE zone)::date ELSE date_trunc('month', at AT TIME ZONE zone)::date END
+$$;
 
 CREATE FUNCTION home_money_days_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO home_money_days AS d (zone, currency, test, day, project_id, country, method, flow, slot, total, count, postings)
-  SELECT z.zone, n.currency, n.test, (n.created_at AT TIME ZONE z.zone)::date, n.project_id, n.country, n.method,
+  INSERT INTO home_money_days AS d (zone, currency, test, span, day, project_id, country, method, flow, slot, total, count, postings)
+  SELECT z.zone, n.currency, n.test, s.span, home_day(n.created_at, z.zone, s.span), n.project_id, n.country, n.method,
          CASE WHEN n.kind IN ('sale', 'recurring', 'capture') THEN 'paid' ELSE n.kind END, (pg_backend_pid() % 4)::smallint,
          SUM(CASE WHEN n.kind IN ('sale', 'recurring', 'capture') THEN n.amount ELSE -n.amount END),
          COUNT(*) FILTER (WHERE n.first_paid OR n.kind NOT IN ('sale', 'recurring', 'capture')),
          COUNT(*)
-    FROM home_new_rows n CROSS JOIN home_zones z
+    FROM home_new_rows n CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.account = 'acquirer'
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
   ON CONFLICT ON CONSTRAINT home_money_days_key
   DO UPDATE SET total = d.total + EXCLUDED.total, count = d.count + EXCLUDED.count, postings = d.postings + EXCLUDED.postings;
   RETURN NULL;
@@ -93,12 +102,12 @@ CREATE TRIGGER ledger_postings_home_days AFTER INSERT ON ledger_postings
 
 CREATE FUNCTION home_purchase_days_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO home_purchase_days AS d (zone, currency, test, day, project_id, country, method, slot, opened, converted)
-  SELECT z.zone, n.currency, n.test, (n.created_at AT TIME ZONE z.zone)::date, n.project_id, n.country, n.method,
+  INSERT INTO home_purchase_days AS d (zone, currency, test, span, day, project_id, country, method, slot, opened, converted)
+  SELECT z.zone, n.currency, n.test, s.span, home_day(n.created_at, z.zone, s.span), n.project_id, n.country, n.method,
          (pg_backend_pid() % 4)::smallint, COUNT(*), COUNT(*) FILTER (WHERE n.charged)
-    FROM home_new_rows n CROSS JOIN home_zones z
+    FROM home_new_rows n CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.type = 'purchase'
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ON CONFLICT ON CONSTRAINT home_purchase_days_key
   DO UPDATE SET opened = d.opened + EXCLUDED.opened, converted = d.converted + EXCLUDED.converted;
   RETURN NULL;
@@ -109,15 +118,15 @@ CREATE TRIGGER payments_home_days AFTER INSERT ON payments
 -- A purchase's method, country and charged flag change after it opened: its count moves.
 CREATE FUNCTION home_purchase_days_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO home_purchase_days AS d (zone, currency, test, day, project_id, country, method, slot, opened, converted)
-  SELECT z.zone, r.currency, r.test, (r.created_at AT TIME ZONE z.zone)::date, r.project_id, r.country, r.method,
+  INSERT INTO home_purchase_days AS d (zone, currency, test, span, day, project_id, country, method, slot, opened, converted)
+  SELECT z.zone, r.currency, r.test, s.span, home_day(r.created_at, z.zone, s.span), r.project_id, r.country, r.method,
          (pg_backend_pid() % 4)::smallint, SUM(r.sign), COALESCE(SUM(r.sign) FILTER (WHERE r.charged), 0)
     FROM (VALUES (OLD.type, OLD.currency, OLD.test, OLD.created_at, OLD.project_id, OLD.country, OLD.method, OLD.charged, -1),
                  (NEW.type, NEW.currency, NEW.test, NEW.created_at, NEW.project_id, NEW.country, NEW.method, NEW.charged, 1))
            AS r (type, currency, test, created_at, project_id, country, method, charged, sign)
-         CROSS JOIN home_zones z
+         CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE r.type = 'purchase'
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   HAVING SUM(r.sign) <> 0 OR COALESCE(SUM(r.sign) FILTER (WHERE r.charged), 0) <> 0
   ON CONFLICT ON CONSTRAINT home_purchase_days_key
   DO UPDATE SET opened = d.opened + EXCLUDED.opened, converted = d.converted + EXCLUDED.converted;
@@ -131,12 +140,12 @@ CREATE TRIGGER payments_home_days_moved AFTER UPDATE ON payments FOR EACH ROW
 
 CREATE FUNCTION home_decline_days_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO home_decline_days AS d (zone, currency, test, day, project_id, country, method, code, message, slot, count)
-  SELECT z.zone, n.currency, p.test, (n.created_at AT TIME ZONE z.zone)::date, p.project_id, p.country, n.method, n.code, n.message,
+  INSERT INTO home_decline_days AS d (zone, currency, test, span, day, project_id, country, method, code, message, slot, count)
+  SELECT z.zone, n.currency, p.test, s.span, home_day(n.created_at, z.zone, s.span), p.project_id, p.country, n.method, n.code, n.message,
          (pg_backend_pid() % 4)::smallint, COUNT(*)
-    FROM home_new_rows n JOIN payments p ON p.id = n.payment_row_id CROSS JOIN home_zones z
+    FROM home_new_rows n JOIN payments p ON p.id = n.payment_row_id CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.status = 'decline' AND n.type IN ('sale', 'auth', 'recurring')
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   ON CONFLICT ON CONSTRAINT home_decline_days_key DO UPDATE SET count = d.count + EXCLUDED.count;
   RETURN NULL;
 END $$;
@@ -146,15 +155,15 @@ CREATE TRIGGER operations_home_days AFTER INSERT ON operations
 -- An operation that becomes (or stops being) a declined charge, or whose reason changes.
 CREATE FUNCTION home_decline_days_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO home_decline_days AS d (zone, currency, test, day, project_id, country, method, code, message, slot, count)
-  SELECT z.zone, r.currency, p.test, (r.created_at AT TIME ZONE z.zone)::date, p.project_id, p.country, r.method, r.code, r.message,
+  INSERT INTO home_decline_days AS d (zone, currency, test, span, day, project_id, country, method, code, message, slot, count)
+  SELECT z.zone, r.currency, p.test, s.span, home_day(r.created_at, z.zone, s.span), p.project_id, p.country, r.method, r.code, r.message,
          (pg_backend_pid() % 4)::smallint, SUM(r.sign)
     FROM (VALUES (OLD.status, OLD.type, OLD.payment_row_id, OLD.currency, OLD.created_at, OLD.method, OLD.code, OLD.message, -1),
                  (NEW.status, NEW.type, NEW.payment_row_id, NEW.currency, NEW.created_at, NEW.method, NEW.code, NEW.message, 1))
            AS r (status, type, payment_row_id, currency, created_at, method, code, message, sign)
-         JOIN payments p ON p.id = r.payment_row_id CROSS JOIN home_zones z
+         JOIN payments p ON p.id = r.payment_row_id CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE r.status = 'decline' AND r.type IN ('sale', 'auth', 'recurring')
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING SUM(r.sign) <> 0
   ON CONFLICT ON CONSTRAINT home_decline_days_key DO UPDATE SET count = d.count + EXCLUDED.count;
   RETURN NULL;
@@ -169,13 +178,13 @@ CREATE TRIGGER operations_home_days_moved AFTER UPDATE ON operations FOR EACH RO
 -- the payment's current facts). Rare: the country changes when a card of another country is tried.
 CREATE FUNCTION home_decline_days_payment_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO home_decline_days AS d (zone, currency, test, day, project_id, country, method, code, message, slot, count)
-  SELECT z.zone, o.currency, r.test, (o.created_at AT TIME ZONE z.zone)::date, r.project_id, r.country, o.method, o.code, o.message,
+  INSERT INTO home_decline_days AS d (zone, currency, test, span, day, project_id, country, method, code, message, slot, count)
+  SELECT z.zone, o.currency, r.test, s.span, home_day(o.created_at, z.zone, s.span), r.project_id, r.country, o.method, o.code, o.message,
          (pg_backend_pid() % 4)::smallint, SUM(r.sign)
     FROM (VALUES (OLD.test, OLD.project_id, OLD.country, -1), (NEW.test, NEW.project_id, NEW.country, 1)) AS r (test, project_id, country, sign)
-         CROSS JOIN operations o CROSS JOIN home_zones z
+         CROSS JOIN operations o CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE o.payment_row_id = NEW.id AND o.status = 'decline' AND o.type IN ('sale', 'auth', 'recurring')
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING SUM(r.sign) <> 0
   ON CONFLICT ON CONSTRAINT home_decline_days_key DO UPDATE SET count = d.count + EXCLUDED.count;
   RETURN NULL;
@@ -207,29 +216,31 @@ CREATE TRIGGER payments_home_days_truncated AFTER TRUNCATE ON payments
 CREATE FUNCTION home_keep_zone(kept text) RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM now() AT TIME ZONE kept;
+  -- Every server process asks at start: one that finds the zone kept takes no lock.
+  IF EXISTS (SELECT 1 FROM home_zones WHERE zone = kept) THEN RETURN false; END IF;
   LOCK TABLE payments, operations, ledger_postings IN SHARE MODE;
   IF EXISTS (SELECT 1 FROM home_zones WHERE zone = kept) THEN RETURN false; END IF;
   INSERT INTO home_zones (zone) VALUES (kept);
-  INSERT INTO home_money_days (zone, currency, test, day, project_id, country, method, flow, slot, total, count, postings)
-  SELECT kept, n.currency, n.test, (n.created_at AT TIME ZONE kept)::date, n.project_id, n.country, n.method,
+  INSERT INTO home_money_days (zone, currency, test, span, day, project_id, country, method, flow, slot, total, count, postings)
+  SELECT kept, n.currency, n.test, s.span, home_day(n.created_at, kept, s.span), n.project_id, n.country, n.method,
          CASE WHEN n.kind IN ('sale', 'recurring', 'capture') THEN 'paid' ELSE n.kind END, 0,
          SUM(CASE WHEN n.kind IN ('sale', 'recurring', 'capture') THEN n.amount ELSE -n.amount END),
          COUNT(*) FILTER (WHERE n.first_paid OR n.kind NOT IN ('sale', 'recurring', 'capture')),
          COUNT(*)
-    FROM ledger_postings n
+    FROM ledger_postings n CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.account = 'acquirer'
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
-  INSERT INTO home_purchase_days (zone, currency, test, day, project_id, country, method, slot, opened, converted)
-  SELECT kept, n.currency, n.test, (n.created_at AT TIME ZONE kept)::date, n.project_id, n.country, n.method, 0,
-         COUNT(*), COUNT(*) FILTER (WHERE n.charged)
-    FROM payments n
-   WHERE n.type = 'purchase'
-   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-  INSERT INTO home_decline_days (zone, currency, test, day, project_id, country, method, code, message, slot, count)
-  SELECT kept, n.currency, p.test, (n.created_at AT TIME ZONE kept)::date, p.project_id, p.country, n.method, n.code, n.message, 0, COUNT(*)
-    FROM operations n JOIN payments p ON p.id = n.payment_row_id
-   WHERE n.status = 'decline' AND n.type IN ('sale', 'auth', 'recurring')
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+  INSERT INTO home_purchase_days (zone, currency, test, span, day, project_id, country, method, slot, opened, converted)
+  SELECT kept, n.currency, n.test, s.span, home_day(n.created_at, kept, s.span), n.project_id, n.country, n.method, 0,
+         COUNT(*), COUNT(*) FILTER (WHERE n.charged)
+    FROM payments n CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
+   WHERE n.type = 'purchase'
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+  INSERT INTO home_decline_days (zone, currency, test, span, day, project_id, country, method, code, message, slot, count)
+  SELECT kept, n.currency, p.test, s.span, home_day(n.created_at, kept, s.span), p.project_id, p.country, n.method, n.code, n.message, 0, COUNT(*)
+    FROM operations n JOIN payments p ON p.id = n.payment_row_id CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
+   WHERE n.status = 'decline' AND n.type IN ('sale', 'auth', 'recurring')
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
   RETURN true;
 END $$;
 

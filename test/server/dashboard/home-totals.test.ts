@@ -302,6 +302,66 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     expect(test.current).toMatchObject({ paid_sum: 5000, paid_count: 1, opened: 1 })
   })
 
+  // The aggregates follow what changes after a row is written: a purchase's method, country and
+  // charged flag, an attempt that turns into a decline, a decline's reason, and a zone added later.
+  it('keep the daily aggregates exact as facts change, and count the history of a zone kept later', async () => {
+    const at = Date.parse('2026-03-28T18:20:00Z') // 00:05 on the 29th in Kathmandu (+05:45), still the 28th in London
+    const purchase = (id: string): Purchase => ({ id, project: P1, currency: 'EUR', createdAt: at, charged: false, method: 'card', country: 'DE', test: true })
+    await write([
+      { p: purchase('moving'), ops: [{ opType: 'sale', status: 'processing', amount: 900, at, postings: [] }] },
+      { p: purchase('staying'), ops: [{ opType: 'sale', status: 'decline', amount: 500, at, code: '20105', postings: [] }] },
+    ])
+    const filter = (f: Partial<HomeFilter>): HomeFilter => ({ from: '2026-03-29', to: '2026-03-29', tz: 'Asia/Kathmandu', granularity: 'day', currency: 'EUR',
+      projects: [P1, P2], method: undefined, country: undefined, mode: 'test', ...f })
+    const both = async (f: Partial<HomeFilter>) => {
+      const view = await homeView(sql, filter(f))
+      expect(await homeView(sql, filter(f), 'index')).toEqual(view)
+      return view
+    }
+    const declined = async (f: Partial<HomeFilter>) => (await both(f)).declines.map((d) => [d.code, d.count])
+
+    // The attempt is declined later, then its payment is retried with a jeton of another country.
+    await sql.query(`UPDATE operations SET status = 'decline', code = '20101', message = 'Declined' WHERE payment_row_id = 'moving'`)
+    expect(await declined({})).toEqual([['20101', 1], ['20105', 1]])
+    await sql.query(`UPDATE payments SET country = 'US', method = 'jeton' WHERE id = 'moving'`)
+    expect(await declined({ country: 'DE' })).toEqual([['20105', 1]])
+    expect(await declined({ country: 'US' })).toEqual([['20101', 1]])
+    expect((await both({ method: 'jeton' })).current).toMatchObject({ opened: 1, converted: 0 })
+    expect((await both({ method: 'card' })).current).toMatchObject({ opened: 1, converted: 0 })
+
+    // Paid on the retry: the charged flag (set by the operations trigger) converts it where it now is.
+    await sql.query(`INSERT INTO operations (id, payment_row_id, type, status, amount, currency, request_id, provider_id, code, method, created_at, updated_at)
+      VALUES (${++seq}, 'moving', 'sale', 'success', 900, 'EUR', 'r-moving', 'sim', '0', 'jeton', $1, $1)`, [new Date(at + 60_000)])
+    await sql.query('INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [P1, 'EUR', seq, 'acquirer', 900, new Date(at + 60_000)])
+    expect((await both({ country: 'US' })).current).toMatchObject({ opened: 1, converted: 1, paid_sum: 900, paid_count: 1 })
+    expect((await both({ country: 'DE' })).current).toMatchObject({ opened: 1, converted: 0, paid_sum: 0 })
+    // A decline's reason corrected, and one that stops being a decline.
+    await sql.query(`UPDATE operations SET code = '3001' WHERE payment_row_id = 'staying'`)
+    expect(await declined({})).toEqual([['20101', 1], ['3001', 1]])
+    await sql.query(`UPDATE operations SET status = 'processing' WHERE payment_row_id = 'moving' AND status = 'decline'`)
+    expect(await declined({})).toEqual([['3001', 1]])
+    // The same instants are the 28th in London: a zone kept now counts what was written before.
+    const [kept] = await sql.query<{ added: boolean }>(`SELECT home_keep_zone('Europe/London') AS added`)
+    expect(kept!.added).toBe(true)
+    try {
+      const [again] = await sql.query<{ added: boolean }>(`SELECT home_keep_zone('Europe/London') AS added`)
+      expect(again!.added).toBe(false)
+      const london = await both({ tz: 'Europe/London', from: '2026-03-28', to: '2026-03-28' })
+      expect(london.current).toMatchObject({ opened: 2, converted: 1, paid_sum: 900, paid_count: 1 })
+      expect(london.declines.map((d) => [d.code, d.count])).toEqual([['3001', 1]])
+      const month = await both({ tz: 'Europe/London', from: '2026-03-01', to: '2026-03-31', granularity: 'month' })
+      expect(month.series.paid_sum).toEqual([900])
+      const [rows] = await sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM home_purchase_days WHERE zone = 'Europe/London'`)
+      expect(Number(rows!.n)).toBeGreaterThan(0)
+    } finally {
+      await sql.query(`SELECT home_forget_zone('Europe/London')`)
+    }
+    const [left] = await sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM home_money_days WHERE zone = 'Europe/London'`)
+    expect(Number(left!.n)).toBe(0)
+    await expect(sql.query(`SELECT home_keep_zone('Mars/Olympus')`)).rejects.toThrow()
+  })
+
   it('refuses a project of another organisation, and a period too long for hours', async () => {
     const other = await t.call(agent, 'GET', `/api/dashboard/home?from=2026-03-01&to=2026-03-02&tz=UTC&project=${OTHER_ORG}`)
     expect(other.status).toBe(404)
