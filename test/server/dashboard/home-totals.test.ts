@@ -4,6 +4,7 @@ import type { HomeView } from '../../../protocol/schemas/dashboard/home.ts'
 import { capturePostings, payoutHoldPostings, payoutPaidPostings, payoutReleasePostings, refundPostings } from '../../../server/domain/ledger.ts'
 import type { Posting } from '../../../server/domain/ports.ts'
 import { homeView, type HomeFilter } from '../../../server/dashboard/home/home-figures.ts'
+import { keepHomeZones } from '../../../server/dashboard/home/home-zones.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
@@ -78,7 +79,7 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     const owner = await t.user('totals@shop.example', 'owner', org)
     await t.d.users.setTotp(owner.id, null, true, t.deps.clock.now())
     agent = await t.signedIn(owner)
-    for (const zone of KEPT) await sql.query('SELECT home_keep_zone($1)', [zone])
+    await keepHomeZones(sql, KEPT)
   })
   afterAll(() => sql.close())
 
@@ -342,11 +343,9 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     await sql.query(`UPDATE operations SET status = 'processing' WHERE payment_row_id = 'moving' AND status = 'decline'`)
     expect(await declined({})).toEqual([['3001', 1]])
     // The same instants are the 28th in London: a zone kept now counts what was written before.
-    const [kept] = await sql.query<{ added: boolean }>(`SELECT home_keep_zone('Europe/London') AS added`)
-    expect(kept!.added).toBe(true)
+    expect(await keepHomeZones(sql, ['Europe/London', 'Asia/Kathmandu'])).toEqual(['Europe/London'])
     try {
-      const [again] = await sql.query<{ added: boolean }>(`SELECT home_keep_zone('Europe/London') AS added`)
-      expect(again!.added).toBe(false)
+      expect(await keepHomeZones(sql, ['Europe/London'])).toEqual([])
       const london = await both({ tz: 'Europe/London', from: '2026-03-28', to: '2026-03-28' })
       expect(london.current).toMatchObject({ opened: 2, converted: 1, paid_sum: 900, paid_count: 1 })
       expect(london.declines.map((d) => [d.code, d.count])).toEqual([['3001', 1]])
