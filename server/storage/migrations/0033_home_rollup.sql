@@ -13,7 +13,8 @@
 -- Each aggregate is spread over slots (the backend's pid mod 4) and summed at read: two
 -- payments written at once by different connections rarely wait for one row's lock until the
 -- other commits. A slot may go negative when a contribution moves out of it; only sums count.
--- NULLS NOT DISTINCT keys: a payment without country or method is a key of its own.
+-- Rows are upserted in key order, so two writers that share a slot lock shared keys in the same
+-- order. NULLS NOT DISTINCT keys: a payment without country or method is a key of its own.
 
 CREATE TABLE home_zones (
   zone text PRIMARY KEY
@@ -93,6 +94,7 @@ BEGIN
     FROM home_new_rows n CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.account = 'acquirer'
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
   ON CONFLICT ON CONSTRAINT home_money_days_key
   DO UPDATE SET total = d.total + EXCLUDED.total, count = d.count + EXCLUDED.count, postings = d.postings + EXCLUDED.postings;
   RETURN NULL;
@@ -108,6 +110,7 @@ BEGIN
     FROM home_new_rows n CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.type = 'purchase'
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ON CONFLICT ON CONSTRAINT home_purchase_days_key
   DO UPDATE SET opened = d.opened + EXCLUDED.opened, converted = d.converted + EXCLUDED.converted;
   RETURN NULL;
@@ -128,6 +131,7 @@ BEGIN
    WHERE r.type = 'purchase'
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   HAVING SUM(r.sign) <> 0 OR COALESCE(SUM(r.sign) FILTER (WHERE r.charged), 0) <> 0
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
   ON CONFLICT ON CONSTRAINT home_purchase_days_key
   DO UPDATE SET opened = d.opened + EXCLUDED.opened, converted = d.converted + EXCLUDED.converted;
   RETURN NULL;
@@ -146,6 +150,7 @@ BEGIN
     FROM home_new_rows n JOIN payments p ON p.id = n.payment_row_id CROSS JOIN home_zones z CROSS JOIN (VALUES ('day'), ('month')) AS s (span)
    WHERE n.status = 'decline' AND n.type IN ('sale', 'auth', 'recurring')
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   ON CONFLICT ON CONSTRAINT home_decline_days_key DO UPDATE SET count = d.count + EXCLUDED.count;
   RETURN NULL;
 END $$;
@@ -165,6 +170,7 @@ BEGIN
    WHERE r.status = 'decline' AND r.type IN ('sale', 'auth', 'recurring')
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING SUM(r.sign) <> 0
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   ON CONFLICT ON CONSTRAINT home_decline_days_key DO UPDATE SET count = d.count + EXCLUDED.count;
   RETURN NULL;
 END $$;
@@ -186,6 +192,7 @@ BEGIN
    WHERE o.payment_row_id = NEW.id AND o.status = 'decline' AND o.type IN ('sale', 'auth', 'recurring')
    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   HAVING SUM(r.sign) <> 0
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
   ON CONFLICT ON CONSTRAINT home_decline_days_key DO UPDATE SET count = d.count + EXCLUDED.count;
   RETURN NULL;
 END $$;

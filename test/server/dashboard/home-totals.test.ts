@@ -361,6 +361,37 @@ describe.each(testDatabases())('home totals ($name)', (db) => {
     await expect(sql.query(`SELECT home_keep_zone('Mars/Olympus')`)).rejects.toThrow()
   })
 
+  // Payments of one key written at once by several connections: each lands in its connection's
+  // slot (or waits for the row's lock), none is lost, and the sums read back whole.
+  it('count payments written at once on several connections exactly', async () => {
+    await write([])
+    const at = new Date('2026-03-10T12:00:00Z')
+    const amounts = Array.from({ length: 24 }, (_, i) => 100 + i)
+    await Promise.all(amounts.map((amount, i) => sql.transaction(async (tx) => {
+      const id = `parallel_${i}`
+      await tx.query(`INSERT INTO payments (id, project_id, payment_id, type, operation_type, amount, currency, status, max_attempts, params, created_at, updated_at, test, channel, method, country)
+        VALUES ($1, $2, $1, 'purchase', 'sale', $3, 'EUR', 'success', 3, '{}', $4, $4, true, 'gate', 'card', 'DE')`, [id, P1, amount, at])
+      const opId = 900_000 + i
+      await tx.query(`INSERT INTO operations (id, payment_row_id, type, status, amount, currency, request_id, provider_id, code, method, created_at, updated_at)
+        VALUES ($1, $2, 'sale', 'success', $3, 'EUR', $4, 'sim', '0', 'card', $5, $5)`, [opId, id, amount, `rp${i}`, at])
+      for (const posting of capturePostings(amount)) {
+        await tx.query('INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+          [P1, 'EUR', opId, posting.account, posting.amount, at])
+      }
+    })))
+    for (const granularity of ['day', 'month'] as const) {
+      const filter: HomeFilter = { from: '2026-03-01', to: '2026-03-31', tz: 'Europe/Moscow', granularity, currency: undefined, projects: [P1, P2],
+        method: undefined, country: undefined, mode: 'test' }
+      const view = await homeView(sql, filter)
+      expect(view.current).toMatchObject({ paid_sum: amounts.reduce((a, b) => a + b, 0), paid_count: amounts.length, opened: amounts.length, converted: amounts.length })
+      expect(await homeView(sql, filter, 'index')).toEqual(view)
+    }
+    if (db.name === 'postgres') {
+      const [slots] = await sql.query<{ n: unknown }>(`SELECT count(DISTINCT slot) AS n FROM home_money_days WHERE zone = 'Europe/Moscow'`)
+      expect(Number(slots!.n)).toBeGreaterThan(1)
+    }
+  })
+
   it('refuses a project of another organisation, and a period too long for hours', async () => {
     const other = await t.call(agent, 'GET', `/api/dashboard/home?from=2026-03-01&to=2026-03-02&tz=UTC&project=${OTHER_ORG}`)
     expect(other.status).toBe(404)
