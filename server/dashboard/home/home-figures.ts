@@ -24,6 +24,8 @@ export type HomeFilter = {
 // and odd offsets (+5:45, +13:45) come from the same tz database the buckets use.
 // Each query is an index-only range scan of one covering index of migration 0018 (ledger_home,
 // payments_home, operations_home_declines): the period bounds the rows read, whatever the table size.
+// Its work grows with the payments in the period, so for a zone kept by the database (migration
+// 0033) day and month charts read the day and month aggregates of that zone instead (DAYS below).
 // Written out in each query rather than joined from a CTE: with GROUPING SETS PostgreSQL keeps a
 // joined subquery's columns opaque, and the bounds would stop being index conditions.
 const PREV_START = `(($2::date)::timestamp AT TIME ZONE $1)`
@@ -193,26 +195,26 @@ const INDEX: Queries = {
 
 // The aggregates of a kept zone (migration 0033). A period is whole days of the user's zone, so
 // its rows cover it exactly: month rows for the local months wholly inside a period, day rows for
-// the days around them. A year reads about 12 + 60 row sets instead of 366. Aggregates are spread
+// the days around them. A year reads about 12 + 30 sets of rows instead of 366. Aggregates are spread
 // over slots and moved between keys as facts change, so every figure is a sum of rows (a key moved
 // away sums to zero).
-const MONTH_END = (day: string) => `(${day} + interval '1 month')::date`
-/** Whole months of the period `a`..`b` (SQL dates); `m` is a month's first day. */
-const wholeMonth = (m: string, a: string, b: string) => `(${m} >= ${a} AND ${MONTH_END(m)} <= ${b} + 1)`
-const CURRENT = (m: string) => wholeMonth(m, '$3::date', '$4::date')
-const BOTH = (m: string) => `(${CURRENT(m)} OR ${wholeMonth(m, '$2::date', '$3::date - 1')})`
+/** The first day of the first whole month at or after date `a` (SQL). */
+const FIRST_MONTH = (a: string) => `(date_trunc('month', ${a} - 1) + interval '1 month')::date`
+/** The day after the last whole month at or before date `b` (SQL). */
+const PAST_MONTHS = (b: string) => `date_trunc('month', ${b} + 1)::date`
 /**
- * The rows of `table` (as `d`, with `columns`) that cover the current period, or both periods:
- * two range scans of its key, month rows then day rows, each bounded by the period.
+ * The rows of `table` (as `d`, with `columns`) that cover the current period, or both periods,
+ * exactly: per period, the month rows of its whole months and the day rows before and after
+ * them, each a range scan of the table's key bounded by the period.
  */
 function covering(table: string, columns: string, where: string, periods: 'current' | 'both'): string {
-  const [from, whole] = periods === 'current' ? ['$3::date', CURRENT] : ['$2::date', BOTH]
-  return `(SELECT ${columns} FROM ${table} d
-            WHERE d.zone = $1 AND ${where} AND d.span = 'month' AND d.day >= ${from} AND d.day <= $4::date AND ${whole('d.day')}
-           UNION ALL
-           SELECT ${columns} FROM ${table} d
-            WHERE d.zone = $1 AND ${where} AND d.span = 'day' AND d.day >= ${from} AND d.day <= $4::date
-              AND NOT ${whole(`date_trunc('month', d.day)::date`)})`
+  const spans = (a: string, b: string) => [
+    `d.span = 'month' AND d.day >= ${FIRST_MONTH(a)} AND d.day < ${PAST_MONTHS(b)}`,
+    `d.span = 'day' AND d.day >= ${a} AND d.day < LEAST(${FIRST_MONTH(a)}, ${b} + 1)`,
+    `d.span = 'day' AND d.day >= GREATEST(${PAST_MONTHS(b)}, ${FIRST_MONTH(a)}) AND d.day <= ${b}`,
+  ]
+  const parts = [...spans('$3::date', '$4::date'), ...(periods === 'both' ? spans('$2::date', '($3::date - 1)') : [])]
+  return `(${parts.map((range) => `SELECT ${columns} FROM ${table} d WHERE d.zone = $1 AND ${where} AND ${range}`).join(' UNION ALL ')})`
 }
 const MONEY = 'd.currency, d.day, d.span, d.project_id, d.test, d.country, d.method, d.flow, d.total, d.count, d.postings'
 const DAYS: Queries = {
