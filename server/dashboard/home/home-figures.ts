@@ -58,16 +58,16 @@ export function homeView(sql: Sql, f: HomeFilter, path: HomePath = 'fastest'): P
     }
     // A kept zone's queries read a few thousand rows each: starting parallel workers for them
     // costs more than the scan (10 ms on a busy machine), so they run alone (set only when kept).
-    const days = path === 'fastest' && f.granularity !== 'hour' && (await tx.query(
+    const days = path === 'fastest' && (await tx.query(
       `SELECT set_config('max_parallel_workers_per_gather', '0', true) FROM home_zones WHERE zone = $1`, [f.tz])).length > 0
     return viewOf(tx, f, days ? DAYS : INDEX)
   })
 }
 
 /**
- * Where the figures are read: `fastest` takes the daily aggregates (migration 0033) when the
- * user's zone is kept and the chart is by day or month — hours need the rows, and a month of
- * them is within budget — and the covering indexes otherwise; `index` always reads the indexes.
+ * Where the figures are read: `fastest` takes the aggregates (migration 0033) when the user's
+ * zone is kept — an hour chart's series still from the ledger's rows, the rest from them — and
+ * the covering indexes otherwise; `index` always reads the indexes.
  */
 export type HomePath = 'fastest' | 'index'
 
@@ -95,7 +95,8 @@ async function viewOf(sql: Sql, f: HomeFilter, q: Queries): Promise<HomeView> {
 
   type Money = { period: string; flow: string; bucket: string | null; country: string | null; by_country: number; total: unknown; count: unknown }
   const money = await sql.query<Money>(q.money, params)
-  if (q.daySeries && f.granularity === 'day') money.push(...(await sql.query<Money>(q.daySeries, params)))
+  const series = q.series?.[f.granularity]
+  if (series) money.push(...(await sql.query<Money>(series, params)))
   const prevIndex = new Map(prevBuckets.map((bucket, i) => [bucket, i]))
   const index = new Map(buckets.map((bucket, i) => [bucket, i]))
   for (const r of money) {
@@ -135,8 +136,8 @@ async function viewOf(sql: Sql, f: HomeFilter, q: Queries): Promise<HomeView> {
   return view
 }
 
-// daySeries: the paid series of a day chart, when `money` does not give it.
-type Queries = { currencies: string; money: string; daySeries?: string; opened: string; declines: string }
+// series: the paid series of a chart by day or hour, when `money` does not give it.
+type Queries = { currencies: string; money: string; series?: Partial<Record<Granularity, string>>; opened: string; declines: string }
 
 /** The rows themselves, by the covering indexes of migration 0018. */
 const INDEX: Queries = {
@@ -235,7 +236,7 @@ const DAYS: Queries = {
       WHERE (COALESCE(m.moved, 0) > 0 OR COALESCE(o.opened, 0) > 0) AND ${TYPED}
       ORDER BY 2 DESC, 1`,
   // The series of a month chart comes with the totals (its buckets are the month rows and the
-  // days at the edges); a day chart's comes from the day rows alone, below.
+  // days at the edges); a day or hour chart's comes from `series`.
   money:
     `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, d.flow,
             to_char(date_trunc('month', d.day::timestamp), 'YYYY-MM-DD"T"HH24:00') AS bucket,
@@ -244,13 +245,24 @@ const DAYS: Queries = {
       WHERE ${scope('d')} AND ${byMethod('d')}
       GROUP BY GROUPING SETS ((period, d.flow, date_trunc('month', d.day::timestamp)), (period, d.flow), (period, d.flow, d.country))
      HAVING $9::text = 'month' OR GROUPING(date_trunc('month', d.day::timestamp)) = 1`,
-  daySeries:
-    `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, 'paid' AS flow,
+  series: {
+    day: `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, 'paid' AS flow,
             to_char(d.day, 'YYYY-MM-DD"T"00:00') AS bucket, NULL AS country, false AS by_country, SUM(d.total) AS total, SUM(d.count) AS count
        FROM home_money_days d
       WHERE d.zone = $1 AND d.currency = $10 AND d.test = $8 AND d.span = 'day' AND d.day >= $2::date AND d.day <= $4::date
         AND d.flow = 'paid' AND ${scope('d')} AND ${byMethod('d')} AND $9::text = 'day'
       GROUP BY 1, d.day`,
+    // Hours are not aggregated (24 rows a day per key would outnumber the payments): the paid
+    // postings of both periods by the ledger's index, as the rows path reads them.
+    hour: `SELECT CASE WHEN lp.created_at >= ${START} THEN 'c' ELSE 'p' END AS period, 'paid' AS flow,
+            to_char(date_trunc('hour', lp.created_at AT TIME ZONE $1), 'YYYY-MM-DD"T"HH24:00') AS bucket,
+            NULL AS country, false AS by_country, SUM(lp.amount) AS total, COUNT(*) FILTER (WHERE lp.first_paid) AS count
+       FROM ledger_postings lp
+      WHERE lp.account = 'acquirer' AND lp.currency = $10
+        AND lp.created_at >= ${PREV_START} AND lp.created_at < ${STOP} AND lp.kind IN ${PAID}
+        AND ${scope('lp')} AND ${byMethod('lp')} AND $9::text = 'hour'
+      GROUP BY 1, date_trunc('hour', lp.created_at AT TIME ZONE $1)`,
+  },
   opened:
     `SELECT CASE WHEN d.day >= $3::date THEN 'c' ELSE 'p' END AS period, SUM(d.opened) AS opened, SUM(d.converted) AS converted
        FROM ${covering('home_purchase_days', 'd.day, d.project_id, d.test, d.country, d.method, d.opened, d.converted', 'd.currency = $10 AND d.test = $8', 'both')} d
