@@ -19,6 +19,7 @@ import { createConnectionStore } from './storage/connection-store.ts'
 import { createAttemptReturnStore } from './storage/attempt-return-store.ts'
 import { parseSessionKeys } from './session/keys.ts'
 import { migrate } from './storage/migrate.ts'
+import { keepHomeZones } from './dashboard/home/home-zones.ts'
 import { createOutboxStore } from './storage/outbox-store.ts'
 import { createRateLimitStore } from './storage/rate-limit-store.ts'
 import { createPaymentStore } from './storage/payment-store.ts'
@@ -48,10 +49,11 @@ const UPSTREAM_TIMEOUT_MS = 10_000
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Sql> {
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite), migrates it and keeps the home zones asked for. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'homeZones'>>): Promise<Sql> {
   const sql = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir)
   await migrate(sql)
+  await keepHomeZones(sql, config.homeZones ?? [])
   return sql
 }
 

@@ -6,6 +6,16 @@ const int = (fallback: string, min: number, max: number) =>
   v.pipe(v.optional(v.string(), fallback), v.regex(/^\d+$/, 'must be an integer'), v.transform(Number), v.minValue(min), v.maxValue(max))
 
 // `kid:base64url,…`: the first key signs or seals, every listed one opens.
+// The zone names PostgreSQL knows are the IANA ones Intl knows, which refuses the rest.
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const keyList = v.optional(v.pipe(v.string(), v.regex(/^[\w-]+:[\w-]+(,[\w-]+:[\w-]+)*$/, 'must look like kid:base64url,kid:base64url')))
 
 const EnvSchema = v.object({
@@ -48,6 +58,13 @@ const EnvSchema = v.object({
   /** Dashboard mail (SPEC §14): smtp:// or smtps:// with credentials; unset in demo mode keeps mail in the database. */
   SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'))),
   MAIL_FROM: v.optional(v.pipe(v.string(), v.minLength(3)), 'EPay <no-reply@epay.local>'),
+  /**
+   * Time zones whose daily home aggregates the database keeps (migration 0033, docs/dashboard.md):
+   * the zones the organisation's people use, comma-separated IANA names. A quarter or a year of
+   * home figures in one of them reads a row per day; other zones read the payments of the period.
+   */
+  EPAY_HOME_ZONES: v.optional(v.pipe(v.string(), v.transform((text) => text.split(',').map((z) => z.trim()).filter(Boolean)),
+    v.check((zones) => zones.every(knownZone), 'must be IANA time zones, comma-separated (Europe/Berlin,Asia/Kathmandu)')), ''),
   /** Self-registration of merchants on the dashboard (issue 13 item 7); off unless `1`. */
   EPAY_SIGNUP: v.optional(v.picklist(['0', '1'], 'must be 0 or 1'), '0'),
 })
@@ -77,6 +94,8 @@ export type Config = Readonly<{
   mailFrom: string
   /** Merchants may register themselves (`EPAY_SIGNUP=1`). */
   signup: boolean
+  /** Time zones whose daily home aggregates are kept (EPAY_HOME_ZONES). */
+  homeZones: readonly string[]
 }>
 
 /**
@@ -125,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     signup: e.EPAY_SIGNUP === '1',
+    homeZones: e.EPAY_HOME_ZONES,
   })
 }
 

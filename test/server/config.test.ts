@@ -51,6 +51,14 @@ describe('EPAY_TRUST_PROXY', () => {
   })
 })
 
+describe('EPAY_HOME_ZONES', () => {
+  it('takes IANA zones, comma-separated, and refuses a name the tz database does not know', () => {
+    expect(loadConfig({}).homeZones).toEqual([])
+    expect(loadConfig({ EPAY_HOME_ZONES: 'Europe/Moscow, Asia/Kathmandu,' }).homeZones).toEqual(['Europe/Moscow', 'Asia/Kathmandu'])
+    expect(() => loadConfig({ EPAY_HOME_ZONES: 'Europe/Moscow,Mars/Olympus' })).toThrow(/EPAY_HOME_ZONES/)
+  })
+})
+
 describe('server start-up', () => {
   it('stops with a message naming the missing keys, before opening anything', () => {
     const dataDir = tempDir('epay-nokeys-')

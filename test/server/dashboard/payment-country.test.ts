@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { binCountry } from '../../../protocol/card-countries.ts'
 import { addressCountry, paymentCountry } from '../../../server/domain/payment-country.ts'
+import { addDays } from '../../../server/dashboard/home/home-buckets.ts'
+import { homeView, type HomeFilter } from '../../../server/dashboard/home/home-figures.ts'
+import { keepHomeZones } from '../../../server/dashboard/home/home-zones.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { card, expectLedgerBalanced, gate, gateTestApp, general, orderId } from '../../fixtures/gate.ts'
@@ -29,6 +32,8 @@ describe.each(testDatabases())('payment country stored ($name)', (db) => {
   beforeAll(async () => {
     sql = await db.open()
     t = await gateTestApp(sql)
+    // Home's daily aggregates (migration 0033) are kept for this zone as the payments below are made.
+    await keepHomeZones(sql, ['Europe/Moscow'])
   })
   afterAll(async () => {
     await expectLedgerBalanced(sql)
@@ -78,5 +83,19 @@ describe.each(testDatabases())('payment country stored ($name)', (db) => {
     expect(s.charged).toBe(false)
     expect(s.country).toBe('GB')
     expect(s.postings).toEqual([])
+  })
+
+  it('leaves home\'s aggregates of a kept zone equal to the rows, by country, after these payments', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(t.deps.clock.now())
+    for (const [granularity, days] of [['day', 30], ['month', 366]] as const) {
+      for (const country of [undefined, 'RU', 'DE', 'GB']) {
+        const filter: HomeFilter = { from: addDays(today, -(days - 1)), to: today, tz: 'Europe/Moscow', granularity, currency: 'EUR', projects: null,
+          method: undefined, country, mode: 'test' }
+        const view = await homeView(sql, filter)
+        expect(view).toEqual(await homeView(sql, filter, 'index'))
+        if (country === undefined) expect(view.current).toMatchObject({ paid_sum: 1500 + 700 + 700, paid_count: 3, opened: 4, converted: 3 })
+        if (country === 'GB') expect(view.declines.map((d) => d.count)).toEqual([1])
+      }
+    }
   })
 })
