@@ -350,10 +350,18 @@ export async function balanceShots(page: Page, base: string, shot: (name: string
   await page.locator('.confirm .btn-primary').click()
   await page.locator('.alert-success').waitFor()
   await page.locator('table.payouts tbody tr').first().waitFor()
-  // More than the EUR balance, whatever the seed has paid in: the payout is declined with 3028.
-  const eur = page.locator('table.balances tbody tr', { hasText: 'EUR' }).first().locator('td').nth(1)
-  const availableCents = Number((await eur.innerText()).replace(/\D/g, ''))
-  await form.locator('input[name="amount"]').fill(((availableCents + 100_000) / 100).toFixed(2))
+  // More than a balance the wallet could still pay (Jeton takes up to 100 000 units): declined
+  // with 3028, whatever the seed has paid in.
+  const rows = await page.locator('table.balances tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    project: tr.querySelector('th')!.firstChild!.textContent!.trim(),
+    currency: tr.querySelectorAll('td')[0]!.textContent!.trim(),
+    cents: Number(tr.querySelectorAll('td')[1]!.textContent!.replace(/\D/g, '')),
+  })))
+  const target = rows.find((r) => ['EUR', 'USD'].includes(r.currency) && r.cents > 0 && r.cents < 9_900_000)
+  if (!target) throw new Error(`no EUR or USD balance under 99 000 to overdraw: ${JSON.stringify(rows)}`)
+  await form.locator('select[name="project"]').selectOption({ label: target.project })
+  await form.locator('select[name="currency"]').selectOption(target.currency)
+  await form.locator('input[name="amount"]').fill(((target.cents + 100_000) / 100).toFixed(2))
   await form.locator('button[type="submit"]').click()
   await page.locator('.confirm .btn-primary').click()
   await page.locator('.alert-error').waitFor()
