@@ -4,7 +4,7 @@ import type { InvoiceDetail } from '../../../protocol/schemas/dashboard/invoices
 import { call } from '../api/client.ts'
 import { formatTime, language, t } from '../i18n/i18n.ts'
 import { formatMoney } from '../payments/money.ts'
-import { statusKey } from '../payments/PaymentsPage.tsx'
+import { statusKey } from '../payments/status-keys.ts'
 import { useResource } from '../projects/use-resource.ts'
 import { CopyButton } from '../ui/CopyButton.tsx'
 import { Alert, ErrorState, Loading } from '../ui/states.tsx'

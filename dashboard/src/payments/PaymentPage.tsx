@@ -8,7 +8,7 @@ import { Alert, ErrorState, Loading } from '../ui/states.tsx'
 import { errorText } from '../ui/error-text.ts'
 import { ActionPanel } from './ActionPanel.tsx'
 import { formatMoney } from './money.ts'
-import { opKey, statusKey } from './PaymentsPage.tsx'
+import { opKey, statusKey } from './status-keys.ts'
 
 /** One payment: what happened to it, what it holds, its callbacks, and what may be done now. */
 export function PaymentPage({ project, id }: { project: string; id: string }) {

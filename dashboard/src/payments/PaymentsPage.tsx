@@ -13,6 +13,7 @@ import { Alert, Empty, ErrorState, Loading } from '../ui/states.tsx'
 import { tableText } from '../ui/table-text.ts'
 import { errorText } from '../ui/error-text.ts'
 import { formatMoney } from './money.ts'
+import { opKey, statusKey } from './status-keys.ts'
 import { usePaymentExports } from './use-payment-exports.tsx'
 
 type Filters = Partial<Record<(typeof PAYMENT_FILTERS)[number], string>>
@@ -23,10 +24,6 @@ const toInstant = (day: string | undefined, end = false) => {
   if (end) d.setDate(d.getDate() + 1)
   return d.toISOString()
 }
-
-/** Status words as keys of the catalogues (`awaiting capture` → `status_awaiting_capture`). */
-export const statusKey = (status: string) => `status_${status.replace(/ /g, '_')}` as MessageKey
-export const opKey = (type: string) => `op_${type.replace(/ /g, '_')}` as MessageKey
 
 /** The payments list: server-side filters in the URL, keyset paging, quick search, chosen columns, export. */
 export function PaymentsPage() {
