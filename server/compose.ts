@@ -49,11 +49,22 @@ const UPSTREAM_TIMEOUT_MS = 10_000
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite), migrates it and keeps the home zones asked for. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'homeZones'>>): Promise<Sql> {
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else PGlite) and migrates it. */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Sql> {
   const sql = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir)
   await migrate(sql)
-  await keepHomeZones(sql, config.homeZones ?? [])
+  return sql
+}
+
+/**
+ * The server's database: opened, migrated, and keeping the home zones asked for. Only servers
+ * keep zones — a CLI command must not hold payment writes off for a backfill — and a zone that
+ * cannot be added now is said on stderr, not a reason to stay down.
+ */
+export async function openServerDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'homeZones'>): Promise<Sql> {
+  const sql = await openDatabase(config)
+  await keepHomeZones(sql, config.homeZones, (zone, error) =>
+    process.stderr.write(`EPay: home aggregates for ${zone} not kept this time: ${error instanceof Error ? error.message : String(error)}\n`))
   return sql
 }
 

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { serve } from '@hono/node-server'
-import { composeDeps, openDatabase } from './compose.ts'
+import { composeDeps, openServerDatabase } from './compose.ts'
 import { loadConfig, type Config } from './config.ts'
 import { createApp } from './http/app.ts'
 
@@ -26,7 +26,7 @@ else await runServer(config, { announce: cluster.isPrimary, jobs: process.env['E
  * database, then keeps `count` workers serving the port. A worker that dies is replaced.
  */
 async function runPrimary(config: Config, count: number): Promise<void> {
-  const sql = await openDatabase(config)
+  const sql = await openServerDatabase(config)
   await composeDeps(config, sql)
   await sql.close()
   let stopping = false
@@ -65,7 +65,7 @@ async function runPrimary(config: Config, count: number): Promise<void> {
  * expiry). They are safe in every process at once; one is enough, the others only add load.
  */
 async function runServer(config: Config, options: { announce: boolean; jobs: boolean }): Promise<void> {
-  const sql = await openDatabase(config)
+  const sql = await openServerDatabase(config)
   const { deps, dispatcher, jobs } = await composeDeps(config, sql)
   const app = createApp(deps)
   // Every worker delivers: a pay call wakes its own process's dispatcher, and claims are leased.

@@ -8,7 +8,7 @@ import { bindEffect } from './idempotency-store.ts'
 import { recordPaymentOnInvoice } from './invoice-store.ts'
 import { lockAndCheckBalance } from './ledger-store.ts'
 import { recordOperationNotice } from './notification-events.ts'
-import { isUniqueViolation, optional, optionalDate, toSafeInt, type Sql } from './sql.ts'
+import { isUniqueViolation, optional, optionalDate, toSafeInt, transactionRetryingDeadlocks, type Sql } from './sql.ts'
 
 /** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
 export function createPaymentStore(sql: Sql): PaymentStore {
@@ -91,7 +91,10 @@ export function createPaymentStore(sql: Sql): PaymentStore {
     },
     async apply(change) {
       try {
-        return await sql.transaction((tx) => applyChange(tx, change))
+        // Two payments settling at once can deadlock on the home aggregates' rows when a zone is
+        // kept (their triggers lock rows by key in each statement, not across a transaction's
+        // statements); the change is the database's alone, so the victim runs it again.
+        return await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change))
       } catch (error) {
         if (isUniqueViolation(error)) throw new PaymentError('conflict', 'a concurrent change won', { cause: error })
         throw error

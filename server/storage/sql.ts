@@ -54,3 +54,19 @@ export function optionalDate(value: unknown): Date | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505'
 }
+
+/**
+ * Runs `fn` in a transaction, again (up to `attempts` times) when PostgreSQL chose it as a
+ * deadlock's victim (SQLSTATE 40P01): the victim's work was rolled back whole, so running it
+ * again is the same as running it once. Only for `fn`s that touch nothing but the database.
+ */
+export async function transactionRetryingDeadlocks<T>(sql: Sql, fn: (tx: Sql) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sql.transaction(fn)
+    } catch (error) {
+      const deadlock = typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01'
+      if (!deadlock || attempt >= attempts) throw error
+    }
+  }
+}

@@ -225,9 +225,13 @@ BEGIN
   PERFORM now() AT TIME ZONE kept;
   -- Every server process asks at start: one that finds the zone kept takes no lock.
   IF EXISTS (SELECT 1 FROM home_zones WHERE zone = kept) THEN RETURN false; END IF;
+  -- Waiting for the lock queues every payment write behind it: give up rather than stall them.
+  SET LOCAL lock_timeout = '5s';
   LOCK TABLE payments, operations, ledger_postings IN SHARE MODE;
-  IF EXISTS (SELECT 1 FROM home_zones WHERE zone = kept) THEN RETURN false; END IF;
-  INSERT INTO home_zones (zone) VALUES (kept);
+  -- SHARE does not exclude SHARE: two servers starting at once both get here. The second's
+  -- insert waits for the first's commit and then finds the zone kept, instead of counting twice.
+  INSERT INTO home_zones (zone) VALUES (kept) ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN RETURN false; END IF;
   INSERT INTO home_money_days (zone, currency, test, span, day, project_id, country, method, flow, slot, total, count, postings)
   SELECT kept, n.currency, n.test, s.span, home_day(n.created_at, kept, s.span), n.project_id, n.country, n.method,
          CASE WHEN n.kind IN ('sale', 'recurring', 'capture') THEN 'paid' ELSE n.kind END, 0,
