@@ -67,4 +67,16 @@ describe.runIf(url)('concurrent transactions on PostgreSQL', () => {
     expect((await second!)[0]!.added).toBe(false)
     expect(await sql.query(`SELECT zone FROM home_zones`)).toEqual([{ zone: 'Europe/Berlin' }])
   })
+
+  // With no zone kept a payment's writes must not pay for the aggregates' triggers at all.
+  it('runs the aggregates\' triggers only while a zone is kept', async () => {
+    const enabled = async () => (await sql.query<{ tgenabled: string }>(
+      `SELECT DISTINCT tgenabled FROM pg_trigger WHERE tgname LIKE '%home_d%' AND tgname NOT LIKE '%truncated'
+         AND tgrelid IN ('payments'::regclass, 'operations'::regclass, 'ledger_postings'::regclass)`)).map((r) => r.tgenabled)
+    expect(await enabled()).toEqual(['O'])
+    await sql.query(`SELECT home_forget_zone('Europe/Berlin')`)
+    expect(await enabled()).toEqual(['D'])
+    await sql.query(`SELECT home_keep_zone('Asia/Kathmandu')`)
+    expect(await enabled()).toEqual(['O'])
+  })
 })
