@@ -178,12 +178,15 @@ describe.each(testDatabases())('notifications ($name)', (db) => {
     const body = { report: 'operations', format: 'csv', from: '2030-01-01', to: '2030-01-20', tz: 'UTC', mode: 'test' }
     for (const who of ['viewer', 'owner'] as const) expect((await t.call(await agents[who], 'POST', '/api/dashboard/reports', body)).status).toBe(200)
     // The app's own drain (run after each answer) may hold a report while this loop finds the
-    // queue empty: wait until none is waiting or being made.
+    // queue empty, or be fanning out its event while this loop's notifier passes over it
+    // (claimed): wait until no report is waiting or being made and every event is fanned out.
     for (;;) {
       while (await t.d.jobWorker.tick()) {
         // until the queue is empty
       }
-      const [open] = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')`)
+      await t.d.notifier.tick()
+      const [open] = await sql.query<{ n: string }>(
+        `SELECT (SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')) + (SELECT count(*) FROM notification_events WHERE fanned_out_at IS NULL) AS n`)
       if (Number(open!.n) === 0) break
       await new Promise((r) => setTimeout(r, 50))
     }
