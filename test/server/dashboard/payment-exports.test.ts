@@ -5,7 +5,7 @@ import type { PaymentList, PaymentRow } from '../../../protocol/schemas/dashboar
 import { seedPayments } from '../../../server/storage/seed-payments.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
-import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { dashboardApp, jobsSettled, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { pdfLines } from '../../fixtures/pdf-text.ts'
 import { fixedClock } from '../../fixtures/test-app.ts'
 
@@ -61,11 +61,7 @@ describe.each(testDatabases())('payments exports ($name)', (db) => {
     return (await res.json()) as PaymentExportStart
   }
   /** Runs the queue dry; the request already started a drain, which a tick waits behind. */
-  const drain = async () => {
-    while (await t.d.jobWorker.tick()) {
-      // until the queue is empty
-    }
-  }
+  const drain = () => jobsSettled(t.d.jobWorker, sql)
   const exportsOf = async (agent: Agent) => ((await (await t.call(agent, 'GET', '/api/dashboard/payments/exports')).json()) as { exports: PaymentExportView[] }).exports
   const listed = async (agent: Agent, query: string) => ((await (await t.call(agent, 'GET', `/api/dashboard/payments?${query}`)).json()) as PaymentList).payments
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../../server/logger.ts'
 import { openPostgres } from '../../../server/storage/postgres.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { openPostgresSchema, testDatabases } from '../../fixtures/databases.ts'
-import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { dashboardApp, jobsSettled, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { startSmtp, type ReceivedMail } from '../../fixtures/smtp.ts'
 import { fixedClock } from '../../fixtures/test-app.ts'
 
@@ -67,9 +67,7 @@ describe.each(testDatabases())('report subscriptions ($name)', { timeout: 120_00
   /** What the once-a-second poll does: queue due runs, then make every waiting job. */
   const poll = async (app: DashboardTestApp = t) => {
     const queued = await app.d.subscriptionScheduler.tick()
-    while (await app.d.jobWorker.tick()) {
-      // until the queue is empty
-    }
+    await jobsSettled(app.d.jobWorker, app.d.sql)
     return queued
   }
   const list = async (agent: Agent) => ((await (await t.call(agent, 'GET', '/api/dashboard/report-subscriptions')).json()) as { subscriptions: SubscriptionView[] }).subscriptions

@@ -7,7 +7,7 @@ import { createLogger } from '../../../server/logger.ts'
 import { openPostgres } from '../../../server/storage/postgres.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { openPostgresSchema, testDatabases } from '../../fixtures/databases.ts'
-import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { dashboardApp, jobsSettled, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { fixedClock } from '../../fixtures/test-app.ts'
 
 // Reports (SPEC §14, issue 13 item 4): made by the job queue in the database, in the user's
@@ -76,9 +76,7 @@ describe.each(testDatabases())('reports by the job queue ($name)', (db) => {
     expect(res.status).toBe(200)
     const asked = (await res.json()) as ReportView
     expect(asked.status).toBe('queued')
-    while (await t.d.jobWorker.tick()) {
-      // until the queue is empty
-    }
+    await jobsSettled(t.d.jobWorker, sql)
     const list = (await (await t.call(agent, 'GET', '/api/dashboard/reports')).json()) as { reports: ReportView[] }
     const view = list.reports.find((r) => r.id === asked.id)!
     expect(view.status).toBe('done')
@@ -144,9 +142,7 @@ describe.each(testDatabases())('reports by the job queue ($name)', (db) => {
     const listed = (await (await t.call(owner, 'GET', '/api/dashboard/reports')).json()) as { reports: ReportView[] }
     expect(listed.reports.find((r) => r.id === String(job.id))).toMatchObject({ status: 'queued', file_url: null })
     expect((await t.call(owner, 'GET', `/api/dashboard/reports/${job.id}/file`)).status).toBe(409)
-    while (await t.d.jobWorker.tick()) {
-      // until the queue is empty
-    }
+    await jobsSettled(t.d.jobWorker, sql)
   })
 
   it('keeps a file 7 days, then removes it with its pieces', async () => {

@@ -6,7 +6,7 @@ import { ReconciliationViewSchema } from '../../../protocol/schemas/dashboard/re
 import type { ReconciliationReport } from '../../../server/reconciliation/reconciliation-notice.ts'
 import { openPostgres } from '../../../server/storage/postgres.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
-import { dashboardApp, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { dashboardApp, jobsSettled, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
 import { gate, orderId } from '../../fixtures/gate.ts'
 import { fixedClock, makeTestApp } from '../../fixtures/test-app.ts'
@@ -77,10 +77,8 @@ describe.each(testDatabases())('reconciliation with an upstream EPay ($name)', (
     return { id, operationId: op.id, status }
   }
   const moveTo = (iso: string) => clock.advance(new Date(iso).getTime() - clock.now().getTime())
-  const drain = async (app: { deps: { dashboard: { jobWorker: { tick(): Promise<boolean> } } } }) => {
-    while (await app.deps.dashboard.jobWorker.tick()) {
-      // until the queue is empty
-    }
+  const drain = async (app: { deps: { dashboard: { jobWorker: { tick(): Promise<boolean> }; sql: Sql } } }) => {
+    await jobsSettled(app.deps.dashboard.jobWorker, app.deps.dashboard.sql)
   }
   // A session opened now: the test's clock moves days, past any session's idle limit.
   const shown = async (query: string) => {
