@@ -8,7 +8,7 @@ import { goLiveDecided } from '../../../server/dashboard/notifications/go-live-d
 import { notifiedReconciliationNotice } from '../../../server/reconciliation/reconciliation-notice.ts'
 import type { Sql } from '../../../server/storage/sql.ts'
 import { testDatabases } from '../../fixtures/databases.ts'
-import { dashboardApp, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
+import { dashboardApp, jobsSettled, type Agent, type DashboardTestApp } from '../../fixtures/dashboard.ts'
 import { card, gate, general, orderId, tickingClock } from '../../fixtures/gate.ts'
 import { startSmtp } from '../../fixtures/smtp.ts'
 import { TEST_PROJECT } from '../../fixtures/test-app.ts'
@@ -181,12 +181,9 @@ describe.each(testDatabases())('notifications ($name)', (db) => {
     // queue empty, or be fanning out its event while this loop's notifier passes over it
     // (claimed): wait until no report is waiting or being made and every event is fanned out.
     for (;;) {
-      while (await t.d.jobWorker.tick()) {
-        // until the queue is empty
-      }
+      await jobsSettled(t.d.jobWorker, sql)
       await t.d.notifier.tick()
-      const [open] = await sql.query<{ n: string }>(
-        `SELECT (SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')) + (SELECT count(*) FROM notification_events WHERE fanned_out_at IS NULL) AS n`)
+      const [open] = await sql.query<{ n: string }>('SELECT count(*) AS n FROM notification_events WHERE fanned_out_at IS NULL')
       if (Number(open!.n) === 0) break
       await new Promise((r) => setTimeout(r, 50))
     }
