@@ -40,7 +40,9 @@ describe.runIf(url)('concurrent transactions on PostgreSQL', () => {
   it('runs a deadlock\'s victim again, so both commit, each once', async () => {
     const { results, attempts } = await crossedPair((fn) => transactionRetryingDeadlocks(sql, fn))
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled'])
-    expect(attempts[1] + attempts[2]).toBe(3)
+    // At least one retry. Under load the victim's retry can take row 1 back before the winner
+    // wakes, and the pair deadlocks again; what must hold is that each body commits once (below).
+    expect(attempts[1] + attempts[2]).toBeGreaterThanOrEqual(3)
     expect(await sql.query('SELECT id, n FROM deadlock_rows ORDER BY id')).toEqual([{ id: 1, n: 2 }, { id: 2, n: 2 }])
   })
 
