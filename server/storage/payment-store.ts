@@ -135,19 +135,28 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
     if (!op) throw new Error('a balance check needs an operation')
     await lockAndCheckBalance(tx, p.projectId, op.currency, change.requireBalance)
   }
-  const updated = await tx.query(
-    `UPDATE payments SET status = $3, attempts = $4, updated_at = $5, version = version + 1
-     WHERE id = $1 AND version = $2 RETURNING *`,
-    [p.id, change.expectedVersion, p.status, p.attempts, p.updatedAt],
-  )
+  const touched = change.insertOperation ?? change.updateOperation
+  const search = touched ? searchColumns(p, touched, change.insertOperation !== undefined) : undefined
+  // One row version per change: the payment has some twenty indexes and its updates are never
+  // HOT (status and updated_at are indexed), so each extra UPDATE of the row writes every index
+  // again. The status, the filters' copy of the operation and `charged` are set together here.
+  const set = ['status = $3', 'attempts = $4', 'updated_at = $5', 'version = version + 1']
+  const params: unknown[] = [p.id, change.expectedVersion, p.status, p.attempts, p.updatedAt]
+  for (const [column, value] of search?.columns ?? []) set.push(`${column} = $${params.push(value)}`)
+  if (search?.operationType) {
+    const at = params.push(search.operationType)
+    set.push(`operation_types = CASE WHEN $${at}::text = ANY(operation_types) THEN operation_types ELSE array_append(operation_types, $${at}::text) END`)
+  }
+  // The operations_mark_charged trigger (0018) still keeps the flag for every other writer; set
+  // here, its own UPDATE finds the flag already true and writes nothing.
+  if (touched && CHARGES.has(touched.type) && touched.status === 'success') set.push('charged = true')
+  const updated = await tx.query(`UPDATE payments SET ${set.join(', ')} WHERE id = $1 AND version = $2 RETURNING *`, params)
   if (!updated[0]) throw new PaymentError('conflict', 'the payment changed concurrently; reload it')
   // An invoice's payment that succeeded pays the invoice in this same transaction, whatever path got here.
   if (p.status === 'success' && updated[0]['invoice_id']) await recordPaymentOnInvoice(tx, String(updated[0]['invoice_id']), p.id, p.updatedAt)
   if (change.insertOperation) await insertOperation(tx, change.insertOperation)
   if (change.claim) await bindEffect(tx, change.claim, p.id, (change.insertOperation ?? change.updateOperation)?.id)
   if (change.updateOperation) await updateOperation(tx, change.updateOperation)
-  const touched = change.insertOperation ?? change.updateOperation
-  if (touched) await indexForSearch(tx, p, touched, change.insertOperation !== undefined)
   if (touched) await recordOperationNotice(tx, p, touched)
   for (const posting of change.postings ?? []) {
     const op = change.updateOperation ?? change.insertOperation
@@ -180,27 +189,22 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
 const CHARGES = new Set(['sale', 'auth', 'recurring'])
 
 /**
- * Copies what the dashboard's filters need (method, card BIN and last four, country, operation types) from
- * an operation onto its payment row, in the change's transaction, so each filter is one index
- * on payments (migration 0014). Only the first six and last four of a mask are ever in clear.
+ * What the dashboard's filters need from an operation (method, card BIN and last four, country,
+ * operation types), copied onto its payment row by the change's own UPDATE, so each filter is
+ * one index on payments (migration 0014). Only the first six and last four of a mask are ever in
+ * clear. A charge sets the card columns; another operation only adds its type, when inserted.
  */
-async function indexForSearch(tx: Sql, p: Payment, o: Operation, inserted: boolean): Promise<void> {
+function searchColumns(p: Payment, o: Operation, inserted: boolean): { columns: Array<[string, unknown]>; operationType?: string } | undefined {
   if (CHARGES.has(o.type)) {
     const mask = o.method === 'card' ? o.cardMask ?? '' : ''
     const first6 = /^\d{6}/.test(mask) ? mask.slice(0, 6) : null
     const last4 = /\d{4}$/.test(mask) ? mask.slice(-4) : null
-    await tx.query(
-      `UPDATE payments SET method = $2, card_brand = $3, card_first6 = $4, card_last4 = $5, country = $7,
-         operation_types = CASE WHEN $6::text = ANY(operation_types) THEN operation_types ELSE array_append(operation_types, $6::text) END
-       WHERE id = $1`,
-      [o.paymentRowId, o.method, o.cardBrand ?? null, first6, last4, o.type, paymentCountry(p.params, first6)],
-    )
-  } else if (inserted) {
-    await tx.query(
-      `UPDATE payments SET operation_types = array_append(operation_types, $2::text) WHERE id = $1 AND NOT ($2::text = ANY(operation_types))`,
-      [o.paymentRowId, o.type],
-    )
+    return {
+      columns: [['method', o.method], ['card_brand', o.cardBrand ?? null], ['card_first6', first6], ['card_last4', last4], ['country', paymentCountry(p.params, first6)]],
+      operationType: o.type,
+    }
   }
+  return inserted ? { columns: [], operationType: o.type } : undefined
 }
 
 async function insertOperation(tx: Sql, o: Operation): Promise<void> {
