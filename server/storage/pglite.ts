@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, type Transaction } from '@electric-sql/pglite'
 import { DataDirError } from './data-dir-error.ts'
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts'
 import { DurableNodeFS, durableStartParams, syncTree } from './pglite-durability.ts'
 import { randomHolderId } from './lease-holder.ts'
+import { createPreparedRunner } from './pglite-prepared.ts'
 import type { ChangeHandlers, Sql } from './sql.ts'
 
 export { DataDirError, LOCK_FILE }
@@ -145,10 +146,8 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-type Queryable = Pick<PGlite, 'query'> & { transaction?: PGlite['transaction']; listen?: PGlite['listen'] }
-
 // One process owns a PGlite directory, so its holder id needs no lock: any other id is dead.
-function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId()): Sql {
+function wrap(db: PGlite, close: () => Promise<void>, holder = randomHolderId(), run = createPreparedRunner(db), tx?: Transaction): Sql {
   const subscribers = new Map<string, Set<ChangeHandlers>>()
   return {
     dialect: 'pglite',
@@ -156,7 +155,7 @@ function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId
     // PGlite calls listeners in a microtask queued while it reads the committing statement's
     // answer, before that statement's caller resumes: a writer never reads its own stale copy.
     listen(channel, handlers) {
-      if (!db.listen || db.transaction === undefined) throw new Error('listen on the database, not in a transaction')
+      if (tx) throw new Error('listen on the database, not in a transaction')
       let set = subscribers.get(channel)
       if (!set) {
         const created = new Set<ChangeHandlers>()
@@ -171,12 +170,15 @@ function wrap(db: Queryable, close: () => Promise<void>, holder = randomHolderId
       return () => void set.delete(handlers)
     },
     async query<T>(text: string, params: unknown[] = []) {
-      const result = await db.query<T>(text, params)
+      // Statements with parameters are the application's, run again and again: prepared once.
+      // Those without are mostly one-off (migrations, DDL in tests) and not worth a cache slot.
+      if (params.length > 0) return run<T>(text, params, tx !== undefined)
+      const result = await (tx ?? db).query<T>(text)
       return result.rows
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>) {
-      if (!db.transaction) throw new Error('nested transactions are not supported')
-      return db.transaction((tx) => fn(wrap(tx, async () => undefined, holder)))
+      if (tx) throw new Error('nested transactions are not supported')
+      return db.transaction((inner) => fn(wrap(db, async () => undefined, holder, run, inner)))
     },
     close,
   }
