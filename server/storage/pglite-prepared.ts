@@ -1,9 +1,10 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite'
 
 const { serialize } = protocol
-const CAPACITY = 500
-
 type Statement = { name: string; types: number[] }
+
+/** Names unique in this process, so two runners on one database never collide. */
+let named = 0
 
 /**
  * Runs statements on PGlite as named prepared statements: parsed and planned once, then each
@@ -18,10 +19,9 @@ type Statement = { name: string; types: number[] }
  * Hint: the same mutexes as `PGlite.query`: the transaction mutex keeps a statement outside a
  * transaction from running inside another caller's open one, the query mutex keeps exchanges whole.
  */
-export function createPreparedRunner(db: PGlite) {
+export function createPreparedRunner(db: PGlite, capacity = 500) {
   const statements = new Map<string, Promise<Statement>>()
   const closing: string[] = []
-  let counter = 0
 
   const exchange = (messages: Uint8Array[], inTransaction: boolean) =>
     db._runExclusiveQuery(() => db.execProtocol(concat(messages), { syncToFs: !inTransaction }))
@@ -34,12 +34,12 @@ export function createPreparedRunner(db: PGlite) {
       statements.set(text, found)
       return found
     }
-    const name = `epay_${++counter}`
+    const name = `epay_${++named}`
     const statement = exchange([...takeClosing(), serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()], inTransaction)
       .then(({ messages }) => ({ name, types: parse.parseDescribeStatementResults(messages) }))
     statement.catch(() => statements.get(text) === statement && statements.delete(text))
     statements.set(text, statement)
-    if (statements.size > CAPACITY) {
+    if (statements.size > capacity) {
       const [oldest, evicted] = statements.entries().next().value as [string, Promise<Statement>]
       statements.delete(oldest)
       evicted.then(({ name: old }) => closing.push(old), () => undefined)
