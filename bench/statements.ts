@@ -10,7 +10,7 @@ import { startReceiver } from '../test/e2e/crash-driver.ts'
 import { TEST_KEYS } from '../test/fixtures/keys.ts'
 import { BROWSER_HEADERS } from './load.ts'
 
-export type StatementCount = { statements: number; transactions: number; roundTrips: number; byText: Map<string, number> }
+export type StatementCount = { statements: number; transactions: number; roundTrips: number; byText: Map<string, number>; databaseMs: number; msByText: Map<string, number> }
 type Phase = 'open' | 'pay' | 'deliver'
 
 /**
@@ -18,12 +18,26 @@ type Phase = 'open' | 'pay' | 'deliver'
  * transactions, and round trips (a statement is one, a transaction adds BEGIN and COMMIT).
  */
 function countingSql(inner: Sql, counter: () => StatementCount): Sql {
+  const keyOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 72)
   const note = (text: string) => {
     const c = counter()
     c.statements++
     c.roundTrips++
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 72)
+    const key = keyOf(text)
     c.byText.set(key, (c.byText.get(key) ?? 0) + 1)
+  }
+  // Payments run one at a time here, so the time from sending a statement to its answer is the
+  // database's own (PGlite runs in this thread; PostgreSQL adds a loopback round trip).
+  const timed = async <T>(key: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now()
+    try {
+      return await run()
+    } finally {
+      const c = counter()
+      const spent = performance.now() - started
+      c.databaseMs += spent
+      c.msByText.set(key, (c.msByText.get(key) ?? 0) + spent)
+    }
   }
   const wrap = (sql: Sql, inTx: boolean): Sql => ({
     dialect: sql.dialect,
@@ -31,21 +45,22 @@ function countingSql(inner: Sql, counter: () => StatementCount): Sql {
     listen: (channel, handlers) => sql.listen(channel, handlers),
     query(text, params) {
       note(text)
-      return sql.query(text, params)
+      return inTx ? sql.query(text, params) : timed(keyOf(text), () => sql.query(text, params))
     },
     transaction(fn) {
       if (inTx) return sql.transaction(fn)
       const c = counter()
       c.transactions++
       c.roundTrips += 2
-      return sql.transaction((tx) => fn(wrap(tx, true)))
+      // A transaction is timed whole: its statements, BEGIN and COMMIT (with the flush).
+      return timed('(transaction: BEGIN … COMMIT)', () => sql.transaction((tx) => fn(wrap(tx, true))))
     },
     close: () => sql.close(),
   })
   return wrap(inner, false)
 }
 
-const empty = (): StatementCount => ({ statements: 0, transactions: 0, roundTrips: 0, byText: new Map() })
+const empty = (): StatementCount => ({ statements: 0, transactions: 0, roundTrips: 0, byText: new Map(), databaseMs: 0, msByText: new Map() })
 
 /**
  * Statements per complete card payment (open → pay → settle → ledger → outbox → callback
@@ -106,13 +121,17 @@ export async function statementsPerPayment(sql: Sql, count: number): Promise<Rec
     transactions: c.transactions / count,
     roundTrips: c.roundTrips / count,
     byText: new Map([...c.byText].map(([k, v]) => [k, v / count])),
+    databaseMs: c.databaseMs / count,
+    msByText: new Map([...c.msByText].map(([k, v]) => [k, v / count])),
   })
   const total = empty()
   for (const p of Object.values(phases)) {
     total.statements += p.statements
     total.transactions += p.transactions
     total.roundTrips += p.roundTrips
+    total.databaseMs += p.databaseMs
     for (const [k, v] of p.byText) total.byText.set(k, (total.byText.get(k) ?? 0) + v)
+    for (const [k, v] of p.msByText) total.msByText.set(k, (total.msByText.get(k) ?? 0) + v)
   }
   return { open: per(phases.open), pay: per(phases.pay), deliver: per(phases.deliver), total: per(total) }
 }
