@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 import { lockHolder } from './lease-holder.ts'
 import { NOTIFY_CHANNELS, type ChangeHandlers, type Sql } from './sql.ts'
@@ -65,7 +66,11 @@ export async function openPostgres(url: string, options: { schema?: string; max?
     async query<T>(text: string, params: unknown[] = []) {
       const client = await acquire()
       try {
-        const result = await client.query(text, params)
+        const result = await prepared(client, text, params).catch((error: unknown) => {
+          // Outside a transaction nothing was done: run it again under its new name.
+          if (isStalePlan(error)) return prepared(client, text, params)
+          throw error
+        })
         release(client)
         return result.rows as T[]
       } catch (error) {
@@ -81,7 +86,7 @@ export async function openPostgres(url: string, options: { schema?: string; max?
           dialect: 'postgres',
           leaseHolder,
           async query<R>(text: string, params: unknown[] = []) {
-            return (await client.query(text, params)).rows as R[]
+            return (await prepared(client, text, params)).rows as R[]
           },
           transaction: () => Promise.reject(new Error('nested transactions are not supported')),
           listen: () => {
@@ -105,4 +110,39 @@ export async function openPostgres(url: string, options: { schema?: string; max?
     },
   }
   return sql
+}
+
+/** Statement names by text; a new generation replaces a name whose plan went stale. */
+const names = new Map<string, string>()
+/**
+ * Texts named per process. Every connection keeps what it prepared until it closes, and
+ * node-postgres cannot drop one, so the first this many texts (the payment path's are among the
+ * first any process runs) are prepared and the rest run unnamed, as before.
+ */
+const NAMED_TEXTS = 300
+let generation = 0
+
+/**
+ * Runs a statement with parameters as a named prepared statement: each connection parses and
+ * plans it once, then only binds and executes (PostgreSQL CPU per complete card payment
+ * 12.4 → 5.4 ms, #15). Statements without parameters (DDL, one-off reads) stay unnamed.
+ * Hint: a prepared `SELECT *` or `RETURNING *` whose table gained a column fails for good on
+ * that connection (0A000, "cached plan must not change result type") — what another process's
+ * migration does during a rolling deploy. The text then gets a new name, parsed afresh by every
+ * connection, so each such statement fails at most once per process: outside a transaction it
+ * is run again at once; inside one the transaction fails and rolls back whole.
+ */
+function prepared(client: pg.PoolClient, text: string, values: unknown[]): Promise<pg.QueryResult> {
+  if (values.length === 0) return client.query(text, values)
+  let name = names.get(text)
+  if (!name && names.size >= NAMED_TEXTS) return client.query(text, values)
+  if (!name) names.set(text, (name = `epay_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_${generation}`))
+  return client.query({ name, text, values }).catch((error: unknown) => {
+    if (isStalePlan(error) && names.get(text) === name) names.set(text, `${name.replace(/_\d+$/, '')}_${++generation}`)
+    throw error
+  })
+}
+
+function isStalePlan(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === '0A000' && /cached plan must not change result type/.test(error.message)
 }
