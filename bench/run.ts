@@ -15,6 +15,7 @@ import { cardPaymentRuns } from './payments.ts'
 import { dashboardHomeBench } from './dashboard-home.ts'
 import { dashboardPaymentsBench } from './dashboard-payments.ts'
 import { summariseProfile } from './profile.ts'
+import { cpuMeter } from './cpu.ts'
 import { rawInsertLoop } from './raw-inserts.ts'
 import { sizeRows } from './sizes.ts'
 import { statementsPerPayment, type StatementCount } from './statements.ts'
@@ -134,7 +135,9 @@ async function getPayment(name: string, base: string, bare: LoadResult, goalP99:
 }
 
 async function payments(name: string, base: string, receiver: Awaited<ReturnType<typeof startReceiver>>, latency: number, shoppers: number, raw: number | undefined): Promise<void> {
+  const meter = cpuMeter()
   const result = await cardPaymentRuns(base, PROJECTS, receiver, { seconds: PAY_SECONDS, concurrency: shoppers, runs: RUNS, prefix: `bench-pay-${name}-${process.pid}-${latency}-${shoppers}` })
+  const cpu = meter?.()
   log(`  card payments on ${name}, acquirer ${latency} ms, ${shoppers} shoppers: ${result.samples.map((s) => s.toFixed(1)).join(' / ')} /s`)
   const goal = latency === 0 ? GOALS.payments[name]! : undefined
   const ofRaw = raw ? ` = ${pct(result.perSecond / raw)} of raw INSERTs` : ''
@@ -145,6 +148,20 @@ async function payments(name: string, base: string, receiver: Awaited<ReturnType
     result.failures > 0 ? `${result.failures} failed` : goal ? verdict(result.perSecond >= goal) : '—',
   ])
   rows.push([`  pay call latency: p50 / p99`, `${ms(result.p50)} / ${ms(result.p99)}`, 'reported', '—'])
+  if (cpu && result.callbacks > 0) {
+    // What one payment costs the machine, by who spends it: with every core busy, the machine's
+    // CPU per payment is the ceiling, and the database's and the load generator's shares are
+    // what no change to EPay can take away on this machine.
+    const per = (value: number) => ms(value / result.callbacks)
+    const cores = cpus().length
+    const database = name === 'PostgreSQL' ? `PostgreSQL ${per(cpu.database)} + ` : ''
+    rows.push([
+      `  CPU per payment: ${name === 'PostgreSQL' ? 'PostgreSQL + ' : ''}EPay${name === 'PGlite' ? ' (PGlite inside)' : ''} + load generator and receiver`,
+      `${database}${per(cpu.epay)} + ${per(cpu.loadGenerator)}; machine ${per(cpu.machine)}, ${pct(cpu.machine / (result.seconds * 1000 * cores))} busy`,
+      goal ? `machine ≤ ${ms((cores * 1000) / goal)} for ${goal} /s` : '—',
+      `≤ ${((cores * 1000 * result.callbacks) / cpu.machine).toFixed(0)} /s on ${cores} cores`,
+    ])
+  }
 }
 
 function statementRows(name: string, counts: Record<'open' | 'pay' | 'deliver' | 'total', StatementCount>): void {
