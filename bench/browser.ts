@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { chromium, type Browser } from 'playwright-core'
 import { CHROMIUM_LAUNCH } from '../test/e2e/harness.ts'
 
@@ -90,5 +92,26 @@ export async function measureMerchantCls(browser: Browser, epayUrl: string, sign
   } finally {
     await context.close()
     await new Promise<void>((r) => server.close(() => r()))
+  }
+}
+
+/**
+ * The browser's own floor under the same throttling: a one-paragraph page (the text of the
+ * payment page's test hint, its LCP element) served gzipped from loopback, in a fresh context
+ * each time. What the payment page's LCP takes beyond this is the page's; this much is the
+ * network profile's latency plus Chromium's start of a document at 4× CPU on this machine.
+ */
+export async function measureFloorLcp(browser: Browser, runs: number): Promise<number[]> {
+  const html = gzipSync('<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Floor</title></head>'
+    + '<body><p>Use card 4242 4242 4242 4242, any future date, any CVC.</p></body></html>')
+  const server: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip', 'cache-control': 'no-store' }).end(html))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const { port } = server.address() as AddressInfo
+    const times: number[] = []
+    for (let i = 0; i < runs; i++) times.push((await measureLcp(browser, `http://127.0.0.1:${port}/?${i}`, 'p', true)).time)
+    return times
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 }
