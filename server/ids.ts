@@ -1,7 +1,8 @@
-import { randomBytes, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { Clock, Ids } from './domain/ports.ts'
+import { randomPoolBytes } from './random-pool.ts'
 
-const token = (bytes: number) => randomBytes(bytes).toString('base64url')
+const token = (bytes: number) => randomPoolBytes(bytes).toString('base64url')
 
 /** Random ids from the CSPRNG: unguessable, so an id alone never grants access to anything. */
 export const randomIds: Ids = {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
+import { randomPoolBytes } from '../random-pool.ts'
 
 /** A fresh CSP nonce per HTML response (128 bits from the CSPRNG, so it cannot be guessed). */
 export function newNonce(): string {
-  return randomBytes(16).toString('base64')
+  return randomPoolBytes(16).toString('base64')
 }
 
 /**
