@@ -63,7 +63,8 @@ describe('docs/api.md examples', () => {
     const run = spawnSync('bash', ['-c', script], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 100_000,
+      // A hang guard: 18 s alone; the whole suite running beside it has made it several times that.
+      timeout: 240_000,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', EPAY: server.url, EPAY_SECRET: secret },
     })
     expect(run.status, run.stderr).toBe(0)
@@ -82,5 +83,5 @@ describe('docs/api.md examples', () => {
       }
       expect(differences(actual, JSON.parse(expected.text)), where).toEqual([])
     })
-  })
+  }, 300_000)
 })

@@ -92,7 +92,9 @@ export async function startServer(env: Record<string, string>, options: { timeou
   child.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')))
   child.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')))
   const url = `http://localhost:${env['PORT']}`
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+  // A hang guard, not a speed check: a start takes about 9 s alone on 2 cores (PGlite's initdb
+  // on a new directory) and several times that while the whole suite runs beside it.
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000)
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${output}`)
     try {
