@@ -52,6 +52,8 @@ export function createPreparedRunner(db: PGlite, capacity = 500) {
   }
 
   async function execute<T>(text: string, params: readonly unknown[], inTransaction: boolean): Promise<T[]> {
+    // As PGlite.query: a statement after close() fails cleanly instead of reaching a stopped module.
+    await db._checkReady()
     const { name, types } = await prepared(text, inTransaction)
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null
@@ -62,7 +64,10 @@ export function createPreparedRunner(db: PGlite, capacity = 500) {
       const { messages } = await exchange([...takeClosing(), serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()], inTransaction)
       return (parse.parseResults(messages, db.parsers)[0]?.rows ?? []) as T[]
     } catch (error) {
-      if ((error as { code?: unknown }).code === '0A000') statements.delete(text)
+      if ((error as { code?: unknown }).code === '0A000' && statements.has(text)) {
+        statements.delete(text)
+        closing.push(name)
+      }
       throw error
     }
   }

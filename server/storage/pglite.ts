@@ -172,7 +172,13 @@ function wrap(db: PGlite, close: () => Promise<void>, holder = randomHolderId(),
     async query<T>(text: string, params: unknown[] = []) {
       // Statements with parameters are the application's, run again and again: prepared once.
       // Those without are mostly one-off (migrations, DDL in tests) and not worth a cache slot.
-      if (params.length > 0) return run<T>(text, params, tx !== undefined)
+      if (params.length > 0) {
+        // PGlite's Transaction refuses a statement once it has ended; the prepared path goes
+        // around it, so the same guard here: a late statement must never land in another
+        // caller's transaction.
+        if (tx?.closed) throw new Error('Transaction is closed')
+        return run<T>(text, params, tx !== undefined)
+      }
       const result = await (tx ?? db).query<T>(text)
       return result.rows
     },

@@ -68,7 +68,7 @@ export async function openPostgres(url: string, options: { schema?: string; max?
       try {
         const result = await prepared(client, text, params).catch((error: unknown) => {
           // Outside a transaction nothing was done: run it again under its new name.
-          if (isStalePlan(error)) return prepared(client, text, params)
+          if (needsNewName(error)) return prepared(client, text, params)
           throw error
         })
         release(client)
@@ -120,6 +120,12 @@ const names = new Map<string, string>()
  * first any process runs) are prepared and the rest run unnamed, as before.
  */
 const NAMED_TEXTS = 300
+/**
+ * Uses of texts not named yet: a text is named from its third use, so texts run once or twice
+ * (the dashboard's many filter combinations) do not take the payment path's places.
+ */
+const uses = new Map<string, number>()
+const NAMED_FROM_USE = 3
 let generation = 0
 
 /**
@@ -135,14 +141,28 @@ let generation = 0
 function prepared(client: pg.PoolClient, text: string, values: unknown[]): Promise<pg.QueryResult> {
   if (values.length === 0) return client.query(text, values)
   let name = names.get(text)
-  if (!name && names.size >= NAMED_TEXTS) return client.query(text, values)
+  if (!name) {
+    const seen = (uses.get(text) ?? 0) + 1
+    if (seen < NAMED_FROM_USE || names.size >= NAMED_TEXTS) {
+      if (uses.size >= 10_000) uses.clear()
+      uses.set(text, seen)
+      return client.query(text, values)
+    }
+    uses.delete(text)
+  }
   if (!name) names.set(text, (name = `epay_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_${generation}`))
   return client.query({ name, text, values }).catch((error: unknown) => {
-    if (isStalePlan(error) && names.get(text) === name) names.set(text, `${name.replace(/_\d+$/, '')}_${++generation}`)
+    if (needsNewName(error) && names.get(text) === name) names.set(text, `${name.replace(/_\d+$/, '')}_${++generation}`)
     throw error
   })
 }
 
-function isStalePlan(error: unknown): boolean {
-  return error instanceof pg.DatabaseError && error.code === '0A000' && /cached plan must not change result type/.test(error.message)
+/**
+ * A prepared statement this connection can no longer run: its plan went stale under a changed
+ * table (0A000 from RevalidateCachedQuery; matched on the routine, as messages follow the
+ * server's lc_messages), or node-postgres counts it as parsed after closing it itself, which it
+ * does when a parameter fails to serialise (26000).
+ */
+function needsNewName(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && ((error.code === '0A000' && error.routine === 'RevalidateCachedQuery') || error.code === '26000')
 }

@@ -1,6 +1,8 @@
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPreparedRunner } from '../../../server/storage/pglite-prepared.ts'
+import { openPglite } from '../../../server/storage/pglite.ts'
+import type { Sql } from '../../../server/storage/sql.ts'
 
 // The prepared-statement path replaces PGlite.query for every statement with parameters, so it
 // must answer exactly as PGlite.query does: rows and types, errors with their codes, and never
@@ -68,6 +70,18 @@ describe('prepared statements on PGlite', () => {
     })).resolves.toBeUndefined()
     await outside
     expect(await run('SELECT id FROM items WHERE id = ANY($1) ORDER BY id', [[20, 21]], false)).toEqual([{ id: 21 }])
+  })
+
+  it('refuses a statement on a transaction that has ended, and on a closed database', async () => {
+    const sql = await openPglite(undefined)
+    let ended: Sql | undefined
+    await sql.transaction(async (tx) => {
+      ended = tx
+      await tx.query('SELECT $1::int AS n', [1])
+    })
+    await expect(ended!.query('SELECT $1::int AS n', [2])).rejects.toThrow('Transaction is closed')
+    await sql.close()
+    await expect(sql.query('SELECT $1::int AS n', [3])).rejects.toThrow()
   })
 
   it('prepares again a statement whose table changed its columns (0A000)', async () => {

@@ -19,8 +19,10 @@ describe.runIf(url)('prepared statements on PostgreSQL', () => {
 
   it('prepares a statement with parameters once per connection, and leaves one without unnamed', async () => {
     const names = await sql.transaction(async (tx) => {
-      await tx.query('SELECT name FROM prepared_rows WHERE id = $1', [1])
-      await tx.query('SELECT name FROM prepared_rows WHERE id = $1', [2])
+      // Named from its third use: the first two run unnamed.
+      for (const id of [1, 2]) await tx.query('SELECT name FROM prepared_rows WHERE id = $1', [id])
+      expect(await tx.query(`SELECT name FROM pg_prepared_statements WHERE statement LIKE '%prepared_rows%'`)).toEqual([])
+      for (const id of [1, 2]) await tx.query('SELECT name FROM prepared_rows WHERE id = $1', [id])
       await tx.query('SELECT count(*) FROM prepared_rows')
       return tx.query<{ name: string; statement: string }>(`SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%prepared_rows%'`)
     })
@@ -29,7 +31,8 @@ describe.runIf(url)('prepared statements on PostgreSQL', () => {
 
   it('reads a `SELECT *` again after its table gained a column, outside a transaction at once', async () => {
     const select = 'SELECT * FROM prepared_rows WHERE id = $1'
-    // Prepared on both pooled connections.
+    // Named (third use), then prepared on both pooled connections.
+    for (let i = 0; i < 3; i++) await sql.query(select, [1])
     await Promise.all([sql.query(select, [1]), sql.query(select, [2])])
     await sql.query('ALTER TABLE prepared_rows ADD COLUMN note text')
     const rows = await Promise.all([sql.query(select, [1]), sql.query(select, [2]), sql.query(select, [1])])
@@ -38,7 +41,7 @@ describe.runIf(url)('prepared statements on PostgreSQL', () => {
 
   it('inside a transaction fails it once (rolled back whole), then runs under the new name', async () => {
     const select = 'SELECT * FROM prepared_rows WHERE id = $1'
-    await sql.query(select, [1])
+    await Promise.all([sql.query(select, [1]), sql.query(select, [2])])
     await sql.query('ALTER TABLE prepared_rows ADD COLUMN tag text')
     const write = (name: string) => sql.transaction(async (tx) => {
       await tx.query('UPDATE prepared_rows SET name = $2 WHERE id = $1', [2, name])
