@@ -130,12 +130,11 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   const p = change.payment
   // The balance lock is taken before the payment row, in every transaction that takes both,
   // so two payouts can never wait on each other in opposite orders.
-  if (change.requireBalance !== undefined) {
-    const op = change.insertOperation ?? change.updateOperation
-    if (!op) throw new Error('a balance check needs an operation')
-    await lockAndCheckBalance(tx, p.projectId, op.currency, change.requireBalance)
-  }
   const touched = change.insertOperation ?? change.updateOperation
+  if (change.requireBalance !== undefined) {
+    if (!touched) throw new Error('a balance check needs an operation')
+    await lockAndCheckBalance(tx, p.projectId, touched.currency, change.requireBalance)
+  }
   const search = touched ? searchColumns(p, touched, change.insertOperation !== undefined) : undefined
   // One row version per change: the payment has some twenty indexes and its updates are never
   // HOT (status and updated_at are indexed), so each extra UPDATE of the row writes every index
@@ -143,7 +142,7 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   const set = ['status = $3', 'attempts = $4', 'updated_at = $5', 'version = version + 1']
   const params: unknown[] = [p.id, change.expectedVersion, p.status, p.attempts, p.updatedAt]
   for (const [column, value] of search?.columns ?? []) set.push(`${column} = $${params.push(value)}`)
-  if (search?.operationType) {
+  if (search) {
     const at = params.push(search.operationType)
     set.push(`operation_types = CASE WHEN $${at}::text = ANY(operation_types) THEN operation_types ELSE array_append(operation_types, $${at}::text) END`)
   }
@@ -194,7 +193,7 @@ const CHARGES = new Set(['sale', 'auth', 'recurring'])
  * one index on payments (migration 0014). Only the first six and last four of a mask are ever in
  * clear. A charge sets the card columns; another operation only adds its type, when inserted.
  */
-function searchColumns(p: Payment, o: Operation, inserted: boolean): { columns: Array<[string, unknown]>; operationType?: string } | undefined {
+function searchColumns(p: Payment, o: Operation, inserted: boolean): { columns: Array<[string, unknown]>; operationType: string } | undefined {
   if (CHARGES.has(o.type)) {
     const mask = o.method === 'card' ? o.cardMask ?? '' : ''
     const first6 = /^\d{6}/.test(mask) ? mask.slice(0, 6) : null

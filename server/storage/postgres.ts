@@ -116,8 +116,7 @@ export async function openPostgres(url: string, options: { schema?: string; max?
 const names = new Map<string, string>()
 /**
  * Texts named per process. Every connection keeps what it prepared until it closes, and
- * node-postgres cannot drop one, so the first this many texts (the payment path's are among the
- * first any process runs) are prepared and the rest run unnamed, as before.
+ * node-postgres cannot drop one, so past this many texts the rest run unnamed, as before.
  */
 const NAMED_TEXTS = 300
 /**
@@ -149,8 +148,8 @@ function prepared(client: pg.PoolClient, text: string, values: unknown[]): Promi
       return client.query(text, values)
     }
     uses.delete(text)
+    names.set(text, (name = `epay_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_${generation}`))
   }
-  if (!name) names.set(text, (name = `epay_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_${generation}`))
   return client.query({ name, text, values }).catch((error: unknown) => {
     if (needsNewName(error) && names.get(text) === name) names.set(text, `${name.replace(/_\d+$/, '')}_${++generation}`)
     throw error
