@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { loadAssets } from './assets.ts'
 import { ensureDemoProject } from './bootstrap.ts'
-import { createDispatcher } from './callbacks/dispatcher.ts'
+import { LEASE_MS, createDispatcher } from './callbacks/dispatcher.ts'
 import type { Config } from './config.ts'
 import type { Clock, Ids } from './domain/ports.ts'
 import type { AppDeps, Assets } from './http/deps.ts'
@@ -127,7 +127,8 @@ export async function composeDeps(
     sessionKeys: parseSessionKeys(keyText),
     sql,
     projects,
-    payments: createPaymentStore(sql),
+    // Events this process writes are delivered by it at once, without a claim (dispatcher.ts).
+    payments: createPaymentStore(sql, { leaseMs: LEASE_MS, deliver: (event) => dispatcher.handOff(event) }),
     outbox,
     rateLimits: createRateLimitStore(sql),
     trustProxy: config.trustProxy,
@@ -158,15 +159,11 @@ export async function composeDeps(
     async tick(): Promise<number> {
       const resolved = await resolveStalledAttempts({ ...deps, project: (id) => projects.get(id) }, stallLimits)
       // Before expiry: a retry window ended by best_before still gets its final decline callback.
-      const closed = await closeRetryWindows({ ...deps, project: (id) => projects.get(id) })
-      if (closed > 0) deps.notifyCallbacks()
+      await closeRetryWindows({ ...deps, project: (id) => projects.get(id) })
       const expired = await expirePayments(deps)
       const unstarted = await declineUnstartedGatePayments({ ...deps, project: (id) => projects.get(id), liveClaimOn: (id) => deps.gate.idempotencyKeys.liveClaimOn(id) })
-      if (unstarted > 0) deps.notifyCallbacks()
-      const followUps = await resolveGateFollowUps(deps)
-      if (followUps > 0) deps.notifyCallbacks()
+      await resolveGateFollowUps(deps)
       await deps.rateLimits.prune(new Date(deps.clock.now().getTime() - 3_600_000))
-      if (resolved > 0) deps.notifyCallbacks()
       return resolved + expired + unstarted
     },
   }

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts'
 import type { ProjectStore } from '../domain/ports.ts'
 import { callbackHeader, sign } from '../signature/signature.ts'
 import type { Signable } from '../signature/string-to-sign.ts'
-import type { OutboxStore } from '../storage/outbox-store.ts'
+import type { ClaimedCallback, OutboxStore } from '../storage/outbox-store.ts'
 import { nextAttemptAt } from './retry-schedule.ts'
 import { sendCallback, type SendResult } from './send-callback.ts'
 
@@ -17,7 +17,7 @@ export type DispatcherDeps = {
 }
 
 /** The lease on a claimed event: longer than one send (10 s timeout) plus signing. */
-const LEASE_MS = 30_000
+export const LEASE_MS = 30_000
 /** Events claimed at once. */
 const BATCH = 10
 
@@ -26,13 +26,16 @@ const BATCH = 10
  * then record the result. At-least-once: an event is marked delivered only after a 2xx, so a
  * crash mid-send means it is sent again when its lease ends — receivers dedupe on
  * `X-EPay-Event-Id`.
+ * Hint: an event written already leased to this process (the payment store's hand-off) is sent
+ * at once without a claim; if the process dies first, the lease runs out and any poll takes it.
  */
 export function createDispatcher(deps: DispatcherDeps) {
   const send = deps.send ?? sendCallback
   let running: Promise<number> | undefined
   let again = false
+  const handedOff = new Set<Promise<void>>()
 
-  async function deliverOne(event: Awaited<ReturnType<OutboxStore['claimDue']>>[number]): Promise<void> {
+  async function deliverOne(event: ClaimedCallback): Promise<void> {
     const project = await deps.projects.get(event.projectId)
     let result: SendResult
     if (!project?.secrets[0]) {
@@ -80,6 +83,8 @@ export function createDispatcher(deps: DispatcherDeps) {
       }
       running = (async () => {
         let total = 0
+        // What was handed off is on its way already: done once it is recorded, like a claim.
+        await Promise.all(handedOff)
         do {
           again = false
           total += await runOnce()
@@ -89,6 +94,13 @@ export function createDispatcher(deps: DispatcherDeps) {
         running = undefined
       })
       return running
+    },
+    /** Sends an event this process wrote with its lease already taken (no claim needed). */
+    handOff(event: ClaimedCallback): void {
+      const delivery: Promise<void> = deliverOne(event)
+        .catch((error: unknown) => deps.logger.error('callback dispatch failed', { error, event: event.id }))
+        .finally(() => handedOff.delete(delivery))
+      handedOff.add(delivery)
     },
     /** Polls every `intervalMs` until the returned stop function is called. */
     start(intervalMs: number): () => Promise<void> {
@@ -100,6 +112,7 @@ export function createDispatcher(deps: DispatcherDeps) {
         stopped = true
         clearInterval(timer)
         await running?.catch(() => undefined)
+        await Promise.all(handedOff)
       }
     },
   }

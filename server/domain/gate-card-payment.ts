@@ -38,7 +38,8 @@ export async function gateCardPayment(
     throw error
   }
   const paid = await payWithCard(deps, project, payment.id, card, accountToken ? { accountToken } : {})
-  const operation = (await deps.payments.operations(paid.id)).find((op) => op.type === 'sale' || op.type === 'auth')
+  // Settled by another writer first: what is stored now is the answer.
+  const operation = paid.operation ?? (await deps.payments.operations(paid.payment.id)).find((op) => op.type === 'sale' || op.type === 'auth')
   if (!operation) throw new PaymentError('internal_error', 'the card attempt was not recorded')
-  return { payment: paid, operation }
+  return { payment: paid.payment, operation }
 }

@@ -35,8 +35,5 @@ export async function gateWalletPayment(
     await release()
     throw error
   }
-  const started = await payWithWallet(deps, project, payment.id, method, (operationId) => walletReturnUrl(payment, operationId))
-  const operation = (await deps.payments.operations(started.id)).find((op) => op.type === 'sale')
-  if (!operation) throw new PaymentError('internal_error', 'the wallet attempt was not recorded')
-  return { payment: started, operation }
+  return payWithWallet(deps, project, payment.id, method, (operationId) => walletReturnUrl(payment, operationId))
 }

@@ -5,7 +5,7 @@ import { maskPan, type Payment } from './payment.ts'
 import type { AcquirerResult, CardData, CardTokenRecord, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
 import { asCard } from './provider-routes.ts'
 import { methodsFor } from './payment-options.ts'
-import { settleAttempt } from './settle-attempt.ts'
+import { settleAttempt, type Attempted } from './settle-attempt.ts'
 import { paymentRowIdOf, startAttempt, type PaymentRef } from './start-attempt.ts'
 
 export type PayDeps = { payments: PaymentStore; providers: ProviderRegistry; clock: Clock; ids: Ids }
@@ -18,8 +18,9 @@ export type CardSource = { accountToken?: string; save?: (now: Date) => CardToke
  * ledger postings, callback and (if asked) the saved card in one transaction.
  * Hint: no transaction is held across the acquirer call (STYLE §3); the acquirer dedupes on the
  * operation id, so a retry after a crash cannot authorise twice.
+ * Returns the attempt as stored, or no attempt when another writer settled it first.
  */
-export async function payWithCard(deps: PayDeps, project: Project, paymentRowId: PaymentRef, card: CardData, source: CardSource = {}): Promise<Payment> {
+export async function payWithCard(deps: PayDeps, project: Project, paymentRowId: PaymentRef, card: CardData, source: CardSource = {}): Promise<Attempted | { payment: Payment; operation: undefined }> {
   const claimed = await startAttempt(
     deps,
     project,
@@ -43,14 +44,14 @@ export async function payWithCard(deps: PayDeps, project: Project, paymentRowId:
     })
   } catch {
     // The acquirer may or may not have acted: a status query decides later, never a guess.
-    return claimed.payment
+    return { payment: claimed.payment, operation: claimed.operation }
   }
   const saveCard = source.save?.(deps.clock.now())
   try {
     return await settleAttempt(deps, project, claimed.payment, claimed.operation, result, saveCard)
   } catch (error) {
     // The resolver settled this attempt first (a slow answer): report what is stored.
-    if (error instanceof PaymentError && error.code === 'conflict') return (await deps.payments.get(paymentRowIdOf(paymentRowId))) ?? claimed.payment
+    if (error instanceof PaymentError && error.code === 'conflict') return { payment: (await deps.payments.get(paymentRowIdOf(paymentRowId))) ?? claimed.payment, operation: undefined }
     throw error
   }
 }

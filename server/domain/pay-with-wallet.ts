@@ -1,7 +1,6 @@
-import type { Payment } from './payment.ts'
 import type { AcquirerResult, Clock, Ids, PaymentStore, Project, ProviderRegistry } from './ports.ts'
 import { asWallet } from './provider-routes.ts'
-import { settleAttempt } from './settle-attempt.ts'
+import { settleAttempt, type Attempted } from './settle-attempt.ts'
 import { startAttempt, type PaymentRef } from './start-attempt.ts'
 import { PaymentError } from './errors.ts'
 import { methodsFor } from './payment-options.ts'
@@ -16,7 +15,7 @@ export async function payWithWallet(
   paymentRowId: PaymentRef,
   method: 'jeton',
   returnUrl: (operationId: number) => Promise<string>,
-): Promise<Payment> {
+): Promise<Attempted> {
   const claimed = await startAttempt(deps, project, paymentRowId, { method, cardMask: undefined, cardBrand: undefined, accountToken: undefined }, (payment, _now, route) => {
     asWallet(route)
     if (!methodsFor(payment, project.methods).includes(method)) throw new PaymentError('validation_failed', 'Jeton Wallet is not available for this payment', { param: 'method' })
@@ -31,7 +30,7 @@ export async function payWithWallet(
       shopper: { merchant: project.name, language: claimed.payment.languageCode },
     })
   } catch {
-    return claimed.payment
+    return { payment: claimed.payment, operation: claimed.operation }
   }
   return settleAttempt(deps, project, claimed.payment, claimed.operation, result)
 }

@@ -64,8 +64,7 @@ export async function recurringCharge(
     return { payment: claimed, operation }
   }
   try {
-    const settled = await settleAttempt(deps, project, claimed, operation, merchantInitiated(result))
-    return { payment: settled, operation: await storedOperation(deps, operation) }
+    return await settleAttempt(deps, project, claimed, operation, merchantInitiated(result))
   } catch (error) {
     if (!(error instanceof PaymentError && error.code === 'conflict')) throw error
     return { payment: (await deps.payments.get(payment.id)) ?? claimed, operation: await storedOperation(deps, operation) }

@@ -5,6 +5,9 @@ import { capturePostings } from './ledger.ts'
 import type { AcquirerResult, CardTokenRecord, Clock, Ids, PaymentChange, PaymentStore, Project } from './ports.ts'
 import { transition, type PaymentEvent } from './transitions.ts'
 
+/** A payment after an attempt, with the attempt as this process last saw it stored. */
+export type Attempted = { payment: Payment; operation: Operation }
+
 /**
  * Applies a provider's answer to an attempt: the operation's and the payment's status, the
  * ledger postings of a captured sale, the merchant callback and a card to save — all in one
@@ -17,8 +20,8 @@ export async function settleAttempt(
   operation: Operation,
   result: AcquirerResult,
   saveCard?: CardTokenRecord,
-): Promise<Payment> {
-  if (result.kind === 'pending') return payment
+): Promise<Attempted> {
+  if (result.kind === 'pending') return { payment, operation }
   const now = deps.clock.now()
   const provider = { ...operation.provider, paymentId: result.providerId }
   let event: PaymentEvent
@@ -64,5 +67,5 @@ export async function settleAttempt(
       createdAt: now,
     }
   }
-  return deps.payments.apply(change)
+  return { payment: await deps.payments.apply(change), operation: settled }
 }

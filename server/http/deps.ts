@@ -55,7 +55,10 @@ export type AppDeps = {
   ids: Ids
   logger: Logger
   assets: Assets
-  /** Tells the callback dispatcher there may be new work, so delivery does not wait a poll. */
+  /**
+   * Tells the callback dispatcher an event fell due outside the payment store (a resend), so it
+   * does not wait a poll. Events the payment store writes are handed over at commit.
+   */
   notifyCallbacks: () => void
   demo: boolean
   /** The Gate API's own dependencies (compose-gate.ts). */

@@ -1,7 +1,7 @@
 import { LANGUAGES, type Language, type PaymentState, type SavedCard, type SessionView, type Theme } from '../../protocol/schemas/page-api.ts'
 import { methodsFor } from '../domain/payment-options.ts'
 import { paymentScope } from '../domain/provider-routes.ts'
-import type { Payment } from '../domain/payment.ts'
+import type { Operation, Payment } from '../domain/payment.ts'
 import type { CardTokenRecord, Project } from '../domain/ports.ts'
 import type { AppDeps } from './deps.ts'
 import { toPaymentState } from './payment-state.ts'
@@ -12,10 +12,14 @@ export type Framing = { parentOrigin: string | undefined; guid: string | undefin
 
 const LANGS: ReadonlySet<string> = new Set(LANGUAGES)
 
-/** The payment's state for the page, with where to go next while an attempt waits on the shopper. */
-export async function paymentStateFor(deps: AppDeps, payment: Payment, framing: Framing): Promise<PaymentState> {
+/**
+ * The payment's state for the page, with where to go next while an attempt waits on the shopper.
+ * `latest` is the attempt this request has just stored, when it knows it: the newest operation,
+ * which is all the state shows, so the operations need not be read back.
+ */
+export async function paymentStateFor(deps: AppDeps, payment: Payment, framing: Framing, latest?: Operation): Promise<PaymentState> {
   // A payment never claimed has no operations: the hot path of a first open skips the query.
-  const operations = payment.status === 'new' && payment.attempts === 0 ? [] : await deps.payments.operations(payment.id)
+  const operations = latest ? [latest] : payment.status === 'new' && payment.attempts === 0 ? [] : await deps.payments.operations(payment.id)
   const state = toPaymentState(payment, operations)
   const waiting = operations.at(-1)
   const redirect = waiting ? await redirectDataFor(deps, waiting, framing) : undefined

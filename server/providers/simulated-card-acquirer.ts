@@ -79,8 +79,6 @@ export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirer
   const ticketReference = (ticket: string) => tickets.verify(ticket, options.clock.now())
   return {
     async authorise({ reference, amount, currency, card, shopper }) {
-      const known = await recorded(reference)
-      if (known) return known
       if (options.latencyMs > 0) await sleep(options.latencyMs)
       const outcome = testCardOutcome(card.pan)
       const providerId = String(randomInt(1, 2 ** 47))
@@ -102,16 +100,25 @@ export function createSimulatedCardAcquirer(sql: Sql, options: SimulatedAcquirer
           result = { kind: 'declined', providerId, code: outcome.code, message: outcome.message }
           break
       }
-      await sql.query(
-        'INSERT INTO sim_card_authorisations (reference, result, challenge) VALUES ($1, $2, $3) ON CONFLICT (reference) DO NOTHING',
+      // Record-or-read in one statement: a repeated reference gets the first answer, whatever
+      // this call drew. The read half sees the statement's snapshot, so a concurrent first
+      // record committed after it shows up in neither half; the plain read then finds it.
+      const [stored] = await sql.query<{ inserted: boolean; result: string }>(
+        `WITH inserted AS (INSERT INTO sim_card_authorisations (reference, result, challenge) VALUES ($1, $2, $3)
+           ON CONFLICT (reference) DO NOTHING RETURNING result)
+         SELECT true AS inserted, result FROM inserted
+         UNION ALL
+         SELECT false AS inserted, result FROM sim_card_authorisations WHERE reference = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         [reference, JSON.stringify(result), challenge],
       )
+      if (!stored) return (await recorded(reference)) ?? result
+      if (!stored.inserted) return JSON.parse(stored.result) as AcquirerResult
       if (outcome.kind === 'timeout') {
         // The acquirer acted but its answer never arrives: only a status query can tell.
         await sleep(options.timeoutMs)
         throw new Error('acquirer timed out')
       }
-      return (await recorded(reference)) ?? result
+      return result
     },
     status: recorded,
     async abandon(reference) {

@@ -8,10 +8,18 @@ import { bindEffect } from './idempotency-store.ts'
 import { recordPaymentOnInvoice } from './invoice-store.ts'
 import { lockAndCheckBalance } from './ledger-store.ts'
 import { recordOperationNotice } from './notification-events.ts'
+import type { ClaimedCallback } from './outbox-store.ts'
 import { isUniqueViolation, optional, optionalDate, toSafeInt, transactionRetryingDeadlocks, type Sql } from './sql.ts'
 
+/**
+ * Where a process that delivers callbacks takes the events it writes: each is stored already
+ * leased to it for `leaseMs` and handed over once its transaction has committed, so delivery
+ * needs no claim statement. Without one, events wait for a dispatcher's claim.
+ */
+export type CallbackHandoff = { leaseMs: number; deliver(event: ClaimedCallback): void }
+
 /** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
-export function createPaymentStore(sql: Sql): PaymentStore {
+export function createPaymentStore(sql: Sql, handoff?: CallbackHandoff): PaymentStore {
   return {
     async createOrGet(p, claim) {
       const rows = claim
@@ -94,7 +102,12 @@ export function createPaymentStore(sql: Sql): PaymentStore {
         // Two payments settling at once can deadlock on the home aggregates' rows when a zone is
         // kept (their triggers lock rows by key in each statement, not across a transaction's
         // statements); the change is the database's alone, so the victim runs it again.
-        return await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change))
+        const applied = await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change, handoff?.leaseMs))
+        const cb = change.callback
+        // After the commit, never before: an event handed over from a rolled-back change would
+        // report money that never moved.
+        if (cb && handoff) handoff.deliver({ id: cb.id, projectId: cb.projectId, url: cb.url, payload: JSON.stringify(cb.payload), attempts: 0, createdAt: cb.createdAt })
+        return applied
       } catch (error) {
         if (isUniqueViolation(error)) throw new PaymentError('conflict', 'a concurrent change won', { cause: error })
         throw error
@@ -126,7 +139,7 @@ function insertOrFind(sql: Sql, p: Payment): Promise<Record<string, unknown>[]> 
   )
 }
 
-async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
+async function applyChange(tx: Sql, change: PaymentChange, leaseMs: number | undefined): Promise<Payment> {
   const p = change.payment
   // The balance lock is taken before the payment row, in every transaction that takes both,
   // so two payouts can never wait on each other in opposite orders.
@@ -157,13 +170,14 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   if (change.claim) await bindEffect(tx, change.claim, p.id, (change.insertOperation ?? change.updateOperation)?.id)
   if (change.updateOperation) await updateOperation(tx, change.updateOperation)
   if (touched) await recordOperationNotice(tx, p, touched)
-  for (const posting of change.postings ?? []) {
+  if (change.postings?.length) {
     const op = change.updateOperation ?? change.insertOperation
     if (!op) throw new Error('postings need an operation')
+    // Every leg in one statement: the legs of an operation are written together or not at all.
     await tx.query(
       `INSERT INTO ledger_postings (project_id, currency, operation_id, account, amount, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [p.projectId, op.currency, op.id, posting.account, posting.amount, p.updatedAt],
+       SELECT $1::bigint, $2::char(3), $3::bigint, leg.account, leg.amount, $4::timestamptz FROM unnest($5::text[], $6::bigint[]) AS leg(account, amount)`,
+      [p.projectId, op.currency, op.id, p.updatedAt, change.postings.map((l) => l.account), change.postings.map((l) => l.amount)],
     )
   }
   if (change.saveCard) {
@@ -177,9 +191,10 @@ async function applyChange(tx: Sql, change: PaymentChange): Promise<Payment> {
   const cb = change.callback
   if (cb) {
     await tx.query(
-      `INSERT INTO callback_outbox (id, project_id, payment_row_id, operation_id, url, payload, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-      [cb.id, cb.projectId, cb.paymentRowId, cb.operationId, cb.url, JSON.stringify(cb.payload), cb.createdAt],
+      `INSERT INTO callback_outbox (id, project_id, payment_row_id, operation_id, url, payload, next_attempt_at, created_at, locked_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
+      [cb.id, cb.projectId, cb.paymentRowId, cb.operationId, cb.url, JSON.stringify(cb.payload), cb.createdAt,
+        leaseMs === undefined ? null : new Date(cb.createdAt.getTime() + leaseMs)],
     )
   }
   return toPayment(updated[0])

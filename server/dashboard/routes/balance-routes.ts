@@ -73,7 +73,6 @@ export function balanceRoutes(router: Hono<AppEnv>, deps: DashboardDeps, app: Ap
       })
     })
     if (!replayed) {
-      app.notifyCallbacks()
       await journal(deps, entry({
         action: 'payout_requested', projectId: project.id, target: paymentId,
         after: { operation_id: result.operation.id, status: result.operation.status, code: result.operation.code, amount: result.operation.amount, currency: result.operation.currency, destination: body.destination.type, payment_status: result.payment_status },

@@ -102,7 +102,6 @@ export function paymentRoutes(router: Hono<AppEnv>, deps: DashboardDeps, app: Ap
       key: call.body.idempotency_key, action, target: payment.id, amount, userId: call.user!.id,
     }, (payments) => run(project, payment, payments))
     if (!replayed) {
-      app.notifyCallbacks()
       await journal(deps, call.entry({
         action, projectId: project.id, target: payment.paymentId,
         after: { operation_id: result.operation.id, type: result.operation.type, status: result.operation.status, amount: result.operation.amount, currency: result.operation.currency, payment_status: result.payment_status, ...(reason ? { reason } : {}) },

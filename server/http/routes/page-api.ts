@@ -4,7 +4,7 @@ import { PaymentError } from '../../domain/errors.ts'
 import { payWithCard, type CardSource } from '../../domain/pay-with-card.ts'
 import { payWithWallet } from '../../domain/pay-with-wallet.ts'
 import { assertPayable } from '../../domain/start-attempt.ts'
-import { clearPanDigits, type Payment } from '../../domain/payment.ts'
+import { clearPanDigits, type Operation, type Payment } from '../../domain/payment.ts'
 import type { CardData, CardTokenRecord, Project } from '../../domain/ports.ts'
 import { cardBrand } from '../../domain/card-brand.ts'
 import { walletReturnUrl } from '../redirect-data.ts'
@@ -49,7 +49,7 @@ export function pageApiRoutes(deps: AppDeps) {
     // the project's quota that real shoppers need.
     assertPayable(payment, deps.clock.now())
     await limitCardSubmissions(deps.rateLimits, c, session, { now: deps.clock.now(), trustProxy: deps.trustProxy, limits: deps.payLimits })
-    let paid: Payment
+    let paid: { payment: Payment; operation: Operation | undefined }
     switch (body.method) {
       case 'card': {
         const { card } = body
@@ -72,8 +72,7 @@ export function pageApiRoutes(deps: AppDeps) {
           walletReturnUrl(deps, { paymentRowId: payment.id, operationId }, { parentOrigin: session.parentOrigin, guid: session.guid }))
         break
     }
-    deps.notifyCallbacks()
-    return c.json(await paymentStateFor(deps, paid, session))
+    return c.json(await paymentStateFor(deps, paid.payment, session, paid.operation))
   })
 
   app.delete('/api/page/saved-cards/:token', async (c) => {

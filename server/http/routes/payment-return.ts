@@ -64,7 +64,6 @@ async function resume(c: Context<AppEnv>, deps: AppDeps, token: string): Promise
     try {
       if (result && (result.kind === 'approved' || result.kind === 'declined')) {
         await settleAttempt(deps, project, payment, returned, result)
-        deps.notifyCallbacks()
       } else {
         // No result yet (the wallet notifies later): remember the return so a reload does not redirect again.
         await deps.payments.apply({ payment, expectedVersion: payment.version, updateOperation: returned })

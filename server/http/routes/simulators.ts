@@ -100,7 +100,6 @@ export function simulatorRoutes(deps: AppDeps): Hono<AppEnv> {
     if (project && result && (result.kind === 'approved' || result.kind === 'declined') && found.operation.status === 'awaiting redirect result') {
       try {
         await settleAttempt(deps, project, found.payment, found.operation, result)
-        deps.notifyCallbacks()
       } catch (error) {
         if (!(error instanceof PaymentError && error.code === 'conflict')) throw error
       }

@@ -65,8 +65,7 @@ export function upstreamRoutes(deps: AppDeps, upstream: UpstreamDeps): Hono<AppE
     const row = paymentId ? await upstream.requests.forCallback(projectId, paymentId, requestId) : undefined
     // An upstream payment EPay never started (or already forgot): acknowledged, nothing to do.
     if (row && /^\d{1,16}$/.test(row.reference)) {
-      const settled = await settleFromProvider({ ...deps, project: (id) => deps.projects.get(id) }, Number(row.reference))
-      if (settled) deps.notifyCallbacks()
+      await settleFromProvider({ ...deps, project: (id) => deps.projects.get(id) }, Number(row.reference))
     }
     return c.json({ status: 'ok' })
   })

@@ -41,7 +41,8 @@ describe.each(testDatabases())('callback dispatcher on $name', (db) => {
   it('retries on failure by the schedule, then delivers a signed ECommPay callback', async () => {
     status = 500
     const params = await payOnce()
-    expect(await t.dispatcher.tick()).toBe(1)
+    // The first try is handed over at commit; a tick waits for it and claims nothing.
+    expect(await t.dispatcher.tick()).toBe(0)
     expect(receiver.received).toHaveLength(1)
     expect(await t.dispatcher.tick()).toBe(0) // not due before +10 s
     // SPEC §8: the first retry comes 10 s after the first failure.
@@ -71,6 +72,29 @@ describe.each(testDatabases())('callback dispatcher on $name', (db) => {
     const [, ts, mac] = /^t=(\d+),v1=([0-9a-f]{128}|[0-9a-f]{64})$/.exec(header)!
     expect(mac).toBe(createHmac('sha256', TEST_PROJECT.secret).update(`${ts}.${last.body}`).digest('hex'))
     expect(last.headers['x-epay-event-id']).toBe(receiver.received[0]!.headers['x-epay-event-id'])
+  })
+
+  it('sends the callback at commit with no claim, and a poll sends it once the lease ends if that send never happened', async () => {
+    status = 200
+    const before = receiver.received.length
+    const params = await payOnce()
+    // No tick: the payment store handed the event over when its transaction committed.
+    for (let i = 0; i < 200 && receiver.received.length === before; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(receiver.received).toHaveLength(before + 1)
+    const [event] = await sql.query<{ id: string; status: string; attempts: number; locked_until: Date | null }>(
+      `SELECT o.id, o.status, o.attempts, o.locked_until FROM callback_outbox o JOIN payments p ON p.id = o.payment_row_id WHERE p.payment_id = $1`,
+      [params.payment_id],
+    )
+    expect(event).toMatchObject({ status: 'delivered', attempts: 1, locked_until: null })
+    expect(await t.dispatcher.tick()).toBe(0)
+
+    // A process that wrote an event and died before sending it: the row is leased to no one alive.
+    await sql.query(`UPDATE callback_outbox SET status = 'pending', attempts = 0, locked_until = $2 WHERE id = $1`, [event!.id, new Date(clock.now().getTime() + 30_000)])
+    expect(await t.dispatcher.tick()).toBe(0) // still leased
+    clock.advance(30_000)
+    expect(await t.dispatcher.tick()).toBe(1)
+    expect(receiver.received).toHaveLength(before + 2)
+    expect(receiver.received.at(-1)!.headers['x-epay-event-id']).toBe(event!.id)
   })
 
   it('reports a decline with its code and an errors list', async () => {

@@ -22,7 +22,6 @@ export function cardPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler<G
     const { card, accountToken } = await cardOf(deps, project, body)
     const { payment, operation } = await gateCardPayment(keyed(c, domain), project, { ...gatePaymentFields(body), operationType, ...gateReturnUrls(body.return_url) }, card, accountToken)
     await reportIfWaiting(deps, project, payment, operation)
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   }
   app.post('/v2/payment/card/sale', idempotent, charge('sale'))
@@ -33,7 +32,6 @@ export function cardPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler<G
     const body = gateBody(c, RecurringRequestSchema)
     const saved = await openSavedCard(deps, project, body.account_token, body.customer.id)
     const { payment, operation } = await recurringCharge(keyed(c, domain), project, gatePaymentFields(body), saved)
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
   return app

@@ -24,14 +24,12 @@ export function followUpRoutes(deps: AppDeps, idempotent: MiddlewareHandler<Gate
       amount: body.payment?.amount,
       currency: body.payment?.currency,
     })
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
 
   app.post('/v2/payment/card/cancel', idempotent, async (c) => {
     const body = gateBody(c, PaymentRefRequestSchema)
     const { payment, operation } = await cancelPayment(keyed(c, domain), c.get('gate').project, { paymentId: body.general.payment_id })
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
 
@@ -43,7 +41,6 @@ export function followUpRoutes(deps: AppDeps, idempotent: MiddlewareHandler<Gate
         amount: body.payment?.amount,
         currency: body.payment?.currency,
       })
-      deps.notifyCallbacks()
       return c.json(toAccepted(payment, operation))
     })
   }

@@ -25,7 +25,6 @@ export function payoutRoutes(deps: AppDeps, idempotent: MiddlewareHandler<GateEn
       params: { ...fields.params, account_number: body.account.number },
       destination: { method: 'jeton', account: body.account.number },
     })
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
 
@@ -41,7 +40,6 @@ export function payoutRoutes(deps: AppDeps, idempotent: MiddlewareHandler<GateEn
       destination = { method: 'card', card: saved.card, accountToken: saved.record.token }
     }
     const { payment, operation } = await payout(keyed(c, domain), project, { ...gatePaymentFields(body), destination })
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
   return app

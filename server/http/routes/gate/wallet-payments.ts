@@ -26,7 +26,6 @@ export function walletPaymentRoutes(deps: AppDeps, idempotent: MiddlewareHandler
       (created, operationId) => walletReturnUrl(deps, { paymentRowId: created.id, operationId }, { parentOrigin: undefined, guid: undefined }),
     )
     await reportIfWaiting(deps, project, payment, operation)
-    deps.notifyCallbacks()
     return c.json(toAccepted(payment, operation))
   })
   return app
