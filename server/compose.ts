@@ -128,7 +128,7 @@ export async function composeDeps(
     sql,
     projects,
     // Events this process writes are delivered by it at once, without a claim (dispatcher.ts).
-    payments: createPaymentStore(sql, { leaseMs: LEASE_MS, deliver: (event) => dispatcher.handOff(event) }),
+    payments: createPaymentStore(sql, { leaseMs: LEASE_MS, takes: () => dispatcher.takesHandOff(), deliver: (event) => dispatcher.handOff(event) }),
     outbox,
     rateLimits: createRateLimitStore(sql),
     trustProxy: config.trustProxy,
@@ -142,9 +142,7 @@ export async function composeDeps(
     ids: overrides.ids ?? randomIds,
     logger,
     assets: overrides.assets ?? loadAssets(REPO_ROOT, config.demo),
-    notifyCallbacks: () => {
-      dispatcher.tick().catch((error: unknown) => logger.error('callback dispatch failed', { error }))
-    },
+    notifyCallbacks: () => dispatcher.wake(),
     demo: config.demo,
     gate: createGateDeps(sql, cache),
     upstream,

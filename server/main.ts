@@ -68,7 +68,7 @@ async function runServer(config: Config, options: { announce: boolean; jobs: boo
   const sql = await openServerDatabase(config)
   const { deps, dispatcher, jobs } = await composeDeps(config, sql)
   const app = createApp(deps)
-  // Every worker delivers: a pay call wakes its own process's dispatcher, and claims are leased.
+  // Every worker delivers: the events it writes are handed to its own dispatcher at commit, and claims are leased.
   const stopDispatcher = dispatcher.start(config.callbackPollMs)
   dispatcher.tick().catch(() => undefined)
   // Every process takes reports from the database's queue: a claim gives each job to one.

@@ -20,6 +20,12 @@ export type DispatcherDeps = {
 export const LEASE_MS = 30_000
 /** Events claimed at once. */
 const BATCH = 10
+/**
+ * Hand-offs sent at once per process. Past it, the store writes events unleased and a poll
+ * claims them in batches: a burst of payments to a slow merchant must not open a socket and a
+ * database write per payment at once, nor outlive its lease waiting for a slot.
+ */
+const HANDOFFS = 32
 
 /**
  * Delivers due callbacks from the outbox: claim, sign with the project's current secret, POST,
@@ -69,31 +75,43 @@ export function createDispatcher(deps: DispatcherDeps) {
       await Promise.all(batch.map((event) => deliverOne(event)))
       delivered += batch.length
       // A short batch was everything due at claim time: no empty claim to learn that. What fell
-      // due since is the next tick's (a pay call's wake-up, or the poll).
+      // due since is the next pass's (the poll, or a resend's wake-up).
       if (batch.length < BATCH) return delivered
     }
   }
 
-  return {
-    /** Delivers everything due now; concurrent calls coalesce into one more pass. */
-    async tick(): Promise<number> {
-      if (running) {
-        again = true
-        return running
-      }
-      running = (async () => {
-        let total = 0
-        // What was handed off is on its way already: done once it is recorded, like a claim.
-        await Promise.all(handedOff)
-        do {
-          again = false
-          total += await runOnce()
-        } while (again)
-        return total
-      })().finally(() => {
-        running = undefined
-      })
+  /** Delivers everything due now; concurrent calls coalesce into one more pass. */
+  function pass(): Promise<number> {
+    if (running) {
+      again = true
       return running
+    }
+    running = (async () => {
+      let total = 0
+      do {
+        again = false
+        total += await runOnce()
+      } while (again)
+      return total
+    })().finally(() => {
+      running = undefined
+    })
+    return running
+  }
+
+  return {
+    /**
+     * Waits for the hand-offs in flight, then delivers everything due now (tests, start-up).
+     * The poll and a resend's wake-up run the pass alone: a slow merchant's hand-off must not
+     * hold back other merchants' retries.
+     */
+    async tick(): Promise<number> {
+      await Promise.all(handedOff)
+      return pass()
+    },
+    /** Whether this process takes another event at commit (`handOff`) rather than leaving it to a poll. */
+    takesHandOff(): boolean {
+      return handedOff.size < HANDOFFS
     },
     /** Sends an event this process wrote with its lease already taken (no claim needed). */
     handOff(event: ClaimedCallback): void {
@@ -102,11 +120,15 @@ export function createDispatcher(deps: DispatcherDeps) {
         .finally(() => handedOff.delete(delivery))
       handedOff.add(delivery)
     },
+    /** Wakes the pass without waiting for hand-offs: an event fell due outside the store. */
+    wake(): void {
+      pass().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
+    },
     /** Polls every `intervalMs` until the returned stop function is called. */
     start(intervalMs: number): () => Promise<void> {
       let stopped = false
       const timer = setInterval(() => {
-        if (!stopped) this.tick().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
+        if (!stopped) pass().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
       }, intervalMs)
       return async () => {
         stopped = true

@@ -14,9 +14,10 @@ import { isUniqueViolation, optional, optionalDate, toSafeInt, transactionRetryi
 /**
  * Where a process that delivers callbacks takes the events it writes: each is stored already
  * leased to it for `leaseMs` and handed over once its transaction has committed, so delivery
- * needs no claim statement. Without one, events wait for a dispatcher's claim.
+ * needs no claim statement. Without one, or when `takes()` says the process has enough in
+ * flight, events wait for a dispatcher's claim.
  */
-export type CallbackHandoff = { leaseMs: number; deliver(event: ClaimedCallback): void }
+export type CallbackHandoff = { leaseMs: number; takes(): boolean; deliver(event: ClaimedCallback): void }
 
 /** PaymentStore on SQL: compare-and-set on `version`, one transaction per change. */
 export function createPaymentStore(sql: Sql, handoff?: CallbackHandoff): PaymentStore {
@@ -102,11 +103,12 @@ export function createPaymentStore(sql: Sql, handoff?: CallbackHandoff): Payment
         // Two payments settling at once can deadlock on the home aggregates' rows when a zone is
         // kept (their triggers lock rows by key in each statement, not across a transaction's
         // statements); the change is the database's alone, so the victim runs it again.
-        const applied = await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change, handoff?.leaseMs))
+        const leaseMs = change.callback && handoff?.takes() ? handoff.leaseMs : undefined
+        const applied = await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change, leaseMs))
         const cb = change.callback
         // After the commit, never before: an event handed over from a rolled-back change would
         // report money that never moved.
-        if (cb && handoff) handoff.deliver({ id: cb.id, projectId: cb.projectId, url: cb.url, payload: JSON.stringify(cb.payload), attempts: 0, createdAt: cb.createdAt })
+        if (cb && handoff && leaseMs !== undefined) handoff.deliver({ id: cb.id, projectId: cb.projectId, url: cb.url, payload: JSON.stringify(cb.payload), attempts: 0, createdAt: cb.createdAt })
         return applied
       } catch (error) {
         if (isUniqueViolation(error)) throw new PaymentError('conflict', 'a concurrent change won', { cause: error })

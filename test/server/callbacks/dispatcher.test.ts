@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nextAttemptAt } from '../../../server/callbacks/retry-schedule.ts'
 import { isBlockedAddress } from '../../../server/callbacks/blocked-address.ts'
@@ -95,6 +97,43 @@ describe.each(testDatabases())('callback dispatcher on $name', (db) => {
     expect(await t.dispatcher.tick()).toBe(1)
     expect(receiver.received).toHaveLength(before + 2)
     expect(receiver.received.at(-1)!.headers['x-epay-event-id']).toBe(event!.id)
+  })
+
+  it('hands over at most 32 events at once; past that an event is written unleased and a poll claims it', async () => {
+    // A merchant that answers nothing until released: every hand-off stays in flight.
+    const held: Array<() => void> = []
+    const slow = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => held.push(() => res.writeHead(200).end('ok')))
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    const own = await db.open()
+    try {
+      const app = await makeTestApp(own, { clock, callbackUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/callbacks` })
+      const pay = async () => {
+        const token = tokenFrom(await (await app.app.request(`/payment?${signedQuery(paymentParams())}`)).text())
+        await app.app.request('/api/page/pay', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ method: 'card', card: CARD }) })
+      }
+      for (let i = 0; i < 34; i++) await pay()
+      for (let i = 0; i < 500 && held.length < 32; i++) await new Promise((r) => setTimeout(r, 10))
+      const rows = await own.query<{ leased: boolean }>(`SELECT locked_until IS NOT NULL AS leased FROM callback_outbox WHERE status = 'pending'`)
+      expect(rows.filter((r) => r.leased)).toHaveLength(32)
+      expect(rows.filter((r) => !r.leased)).toHaveLength(2)
+      expect(held).toHaveLength(32)
+      // The poll claims the two left over while the hand-offs are still waiting on the merchant.
+      const polled = app.dispatcher.start(10)
+      for (let i = 0; i < 500 && held.length < 34; i++) await new Promise((r) => setTimeout(r, 10))
+      expect(held).toHaveLength(34)
+      for (const release of held) release()
+      await polled()
+      expect((await own.query<{ n: number }>(`SELECT count(*)::int AS n FROM callback_outbox WHERE status = 'delivered'`))[0]!.n).toBe(34)
+    } finally {
+      await own.close()
+      await new Promise<void>((r) => {
+        slow.close(() => r())
+        slow.closeAllConnections()
+      })
+    }
   })
 
   it('reports a decline with its code and an errors list', async () => {
