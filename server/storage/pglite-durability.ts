@@ -7,13 +7,16 @@ import { NodeFS } from '@electric-sql/pglite/nodefs'
  * PGlite's start parameters with PostgreSQL's durability back on.
  * Hint: PGlite starts PostgreSQL with `-F` (fsync off), so a commit is acknowledged when its WAL
  * is in the page cache and a power loss can take an acknowledged payment with it. Without `-F`
- * PostgreSQL flushes the WAL at every commit (synchronous_commit = on) and fsyncs data files at
- * checkpoints before it recycles the WAL that covers them.
+ * PostgreSQL flushes the WAL when asked and fsyncs data files at checkpoints before it recycles
+ * the WAL that covers them.
+ * Hint: `synchronous_commit = off` hands the flush to pglite-group-commit.ts, which holds every
+ * result back until one shared flush has covered it: still nothing acknowledged before it is on
+ * disk, but one fsync for the commits of a moment instead of one each.
  * Hint: `wal_sync_method = fsync` because Emscripten's fdatasync() is a stub that syncs nothing,
  * while fsync() reaches the file system's `fsync` operation (which DurableNodeFS supplies).
  */
 export function durableStartParams(): string[] {
-  return [...PGlite.defaultStartParams.filter((param) => param !== '-F'), '-c', 'wal_sync_method=fsync']
+  return [...PGlite.defaultStartParams.filter((param) => param !== '-F'), '-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=off']
 }
 
 /**

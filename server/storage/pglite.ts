@@ -5,6 +5,7 @@ import { DataDirError } from './data-dir-error.ts'
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.ts'
 import { DurableNodeFS, durableStartParams, syncTree } from './pglite-durability.ts'
 import { randomHolderId } from './lease-holder.ts'
+import { createGroupCommit } from './pglite-group-commit.ts'
 import { createPreparedRunner } from './pglite-prepared.ts'
 import type { ChangeHandlers, Sql } from './sql.ts'
 
@@ -18,7 +19,9 @@ const PAGE = 8192
  * Hint: a damaged directory is refused, never re-initialised: PGlite runs initdb whenever
  * PG_VERSION is missing and would start with an empty database, losing every payment. A second
  * process on the same directory is refused too, because two PGlite instances corrupt it.
- * Hint: on disk every commit is flushed (fsync) before it returns; see pglite-durability.ts.
+ * Hint: on disk nothing is returned before the WAL it could have seen is flushed (fsync), one
+ * flush shared by the commits of the same moment; see pglite-durability.ts and
+ * pglite-group-commit.ts.
  */
 export async function openPglite(dataDir: string | undefined, options: { snapshot?: Blob } = {}): Promise<Sql> {
   if (dataDir === undefined) {
@@ -48,10 +51,12 @@ export async function openPglite(dataDir: string | undefined, options: { snapsho
       await db.close().catch(() => undefined)
       throw error
     }
+    const durable = createGroupCommit(db)
     return wrap(db, async () => {
+      await durable()
       await db.close()
       lock.release()
-    })
+    }, durable)
   } catch (error) {
     lock.release()
     throw error
@@ -147,7 +152,17 @@ function describe(error: unknown): string {
 }
 
 // One process owns a PGlite directory, so its holder id needs no lock: any other id is dead.
-function wrap(db: PGlite, close: () => Promise<void>, holder = randomHolderId(), run = createPreparedRunner(db), tx?: Transaction): Sql {
+// `durable`, on disk, resolves once everything written so far is flushed: every statement outside
+// a transaction and every transaction waits for it before its caller sees the outcome.
+function wrap(db: PGlite, close: () => Promise<void>, durable?: () => Promise<void>, holder = randomHolderId(), run = createPreparedRunner(db), tx?: Transaction): Sql {
+  const settled = async <T>(work: Promise<T>): Promise<T> => {
+    if (!durable) return work
+    try {
+      return await work
+    } finally {
+      await durable()
+    }
+  }
   const subscribers = new Map<string, Set<ChangeHandlers>>()
   return {
     dialect: 'pglite',
@@ -177,14 +192,14 @@ function wrap(db: PGlite, close: () => Promise<void>, holder = randomHolderId(),
         // around it, so the same guard here: a late statement must never land in another
         // caller's transaction.
         if (tx?.closed) throw new Error('Transaction is closed')
-        return run<T>(text, params, tx !== undefined)
+        return tx ? run<T>(text, params, true) : settled(run<T>(text, params, false))
       }
-      const result = await (tx ?? db).query<T>(text)
-      return result.rows
+      if (tx) return (await tx.query<T>(text)).rows
+      return (await settled(db.query<T>(text))).rows
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>) {
       if (tx) throw new Error('nested transactions are not supported')
-      return db.transaction((inner) => fn(wrap(db, async () => undefined, holder, run, inner)))
+      return settled(db.transaction((inner) => fn(wrap(db, async () => undefined, undefined, holder, run, inner))))
     },
     close,
   }

@@ -501,3 +501,17 @@ export async function startBalancer(backends: readonly number[]) {
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()) }),
   }
 }
+
+/**
+ * Runs a campaign's expectations and, when one fails, prints it under the campaign's label
+ * before rethrowing: the crash suites get one retry, and a first attempt that failed and a retry
+ * that passed must still leave the reason in the log (a flake is reported, never hidden).
+ */
+export function expectAll(label: string, check: () => void): void {
+  try {
+    check()
+  } catch (error) {
+    console.log(`[${label}] FAILED on this attempt: ${error instanceof Error ? error.message : String(error)}`)
+    throw error
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import {
-  checkInvariants, createDriver, outstanding, pgliteStorage, postgresStorage, seededRandom, sleep, startReceiver,
+  checkInvariants, createDriver, expectAll, outstanding, pgliteStorage, postgresStorage, seededRandom, sleep, startReceiver,
   type CrashStorage, type FlowResult,
 } from './crash-driver.ts'
 import { cli, eventually, freePort, launchServer, serverEnv, startServer, type ServerProcess } from './harness.ts'
@@ -114,17 +114,19 @@ describe.concurrent.each(storages)('crash harness on %s', (name, prepare) => {
       `flows=${JSON.stringify(byKind)} acknowledged=${driver.results.filter((r) => r.acknowledged).length}`,
       `pay calls=${sum(driver.results, (r) => r.payCalls)} retried requests=${sum(driver.results, (r) => r.networkRetries)}`)
 
-    expect(driver.errors).toEqual([])
-    expect(report.violations).toEqual([])
-    expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
-    expect(driver.results.filter((r) => r.acknowledged).length).toBeGreaterThanOrEqual(ENOUGH_PAYMENTS)
-    expect(report.counts.successes).toBeGreaterThan(0)
-    expect(report.counts.declines).toBeGreaterThan(0)
-    // A wallet payment can stay open only if both the shopper's answer from the wallet and the
-    // wallet's notification died with a server: the resolver asks the wallet after 5 minutes.
-    expect(unacknowledged(driver.results).filter((r) => !r.includes('wallet answer lost'))).toEqual([])
-    const logs = outputs.join('\n')
-    for (const pan of PAN_SEARCH) expect(logs).not.toContain(pan)
+    expectAll(`crash harness ${name}`, () => {
+      expect(driver.errors).toEqual([])
+      expect(report.violations).toEqual([])
+      expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 10))
+      expect(driver.results.filter((r) => r.acknowledged).length).toBeGreaterThanOrEqual(ENOUGH_PAYMENTS)
+      expect(report.counts.successes).toBeGreaterThan(0)
+      expect(report.counts.declines).toBeGreaterThan(0)
+      // A wallet payment can stay open only if both the shopper's answer from the wallet and the
+      // wallet's notification died with a server: the resolver asks the wallet after 5 minutes.
+      expect(unacknowledged(driver.results).filter((r) => !r.includes('wallet answer lost'))).toEqual([])
+      const logs = outputs.join('\n')
+      for (const pan of PAN_SEARCH) expect(logs).not.toContain(pan)
+    })
   })
 })
 
