@@ -83,10 +83,16 @@ describe.each(testDatabases())('callback dispatcher on $name', (db) => {
     // No tick: the payment store handed the event over when its transaction committed.
     for (let i = 0; i < 200 && receiver.received.length === before; i++) await new Promise((r) => setTimeout(r, 10))
     expect(receiver.received).toHaveLength(before + 1)
-    const [event] = await sql.query<{ id: string; status: string; attempts: number; locked_until: Date | null }>(
+    const outboxRow = async () => (await sql.query<{ id: string; status: string; attempts: number; locked_until: Date | null }>(
       `SELECT o.id, o.status, o.attempts, o.locked_until FROM callback_outbox o JOIN payments p ON p.id = o.payment_row_id WHERE p.payment_id = $1`,
       [params.payment_id],
-    )
+    ))[0]
+    // The merchant's answer is recorded after the merchant has the request: wait for that write.
+    let event = await outboxRow()
+    for (let i = 0; i < 200 && event?.status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      event = await outboxRow()
+    }
     expect(event).toMatchObject({ status: 'delivered', attempts: 1, locked_until: null })
     expect(await t.dispatcher.tick()).toBe(0)
 
