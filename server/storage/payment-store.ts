@@ -104,11 +104,12 @@ export function createPaymentStore(sql: Sql, handoff?: CallbackHandoff): Payment
         // kept (their triggers lock rows by key in each statement, not across a transaction's
         // statements); the change is the database's alone, so the victim runs it again.
         const leaseMs = change.callback && handoff?.takes() ? handoff.leaseMs : undefined
-        const applied = await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change, leaseMs))
         const cb = change.callback
+        const payload = cb ? JSON.stringify(cb.payload) : ''
+        const applied = await transactionRetryingDeadlocks(sql, (tx) => applyChange(tx, change, leaseMs, payload))
         // After the commit, never before: an event handed over from a rolled-back change would
         // report money that never moved.
-        if (cb && handoff && leaseMs !== undefined) handoff.deliver({ id: cb.id, projectId: cb.projectId, url: cb.url, payload: JSON.stringify(cb.payload), attempts: 0, createdAt: cb.createdAt })
+        if (cb && handoff && leaseMs !== undefined) handoff.deliver({ id: cb.id, projectId: cb.projectId, url: cb.url, payload, attempts: 0, createdAt: cb.createdAt })
         return applied
       } catch (error) {
         if (isUniqueViolation(error)) throw new PaymentError('conflict', 'a concurrent change won', { cause: error })
@@ -141,7 +142,8 @@ function insertOrFind(sql: Sql, p: Payment): Promise<Record<string, unknown>[]> 
   )
 }
 
-async function applyChange(tx: Sql, change: PaymentChange, leaseMs: number | undefined): Promise<Payment> {
+// `payload` is the callback's payload as stored and as handed over: serialised once.
+async function applyChange(tx: Sql, change: PaymentChange, leaseMs: number | undefined, payload: string): Promise<Payment> {
   const p = change.payment
   // The balance lock is taken before the payment row, in every transaction that takes both,
   // so two payouts can never wait on each other in opposite orders.
@@ -195,7 +197,7 @@ async function applyChange(tx: Sql, change: PaymentChange, leaseMs: number | und
     await tx.query(
       `INSERT INTO callback_outbox (id, project_id, payment_row_id, operation_id, url, payload, next_attempt_at, created_at, locked_until)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
-      [cb.id, cb.projectId, cb.paymentRowId, cb.operationId, cb.url, JSON.stringify(cb.payload), cb.createdAt,
+      [cb.id, cb.projectId, cb.paymentRowId, cb.operationId, cb.url, payload, cb.createdAt,
         leaseMs === undefined ? null : new Date(cb.createdAt.getTime() + leaseMs)],
     )
   }
