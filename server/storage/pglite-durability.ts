@@ -25,7 +25,7 @@ export function durableStartParams(): string[] {
  * inside the WebAssembly module returns without touching the disk. This adds it: the descriptor
  * PostgreSQL syncs is a real file descriptor of this process, and fsyncSync blocks the (single)
  * PGlite connection until the kernel reports the data on stable storage, which is before the
- * commit returns and therefore before any HTTP answer built on it.
+ * group-commit flush returns and therefore before any result or HTTP answer built on it.
  */
 export class DurableNodeFS extends NodeFS {
   override async init(pg: PGlite, options: Parameters<NodeFS['init']>[1]) {

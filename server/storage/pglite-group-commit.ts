@@ -3,9 +3,9 @@ import type { PGlite } from '@electric-sql/pglite'
 /**
  * Flushes the WAL only when something not yet on disk was written: the insert position is
  * past the flushed one. A non-transactional logical message with `flush = true` is the one
- * SQL-level way to make PostgreSQL flush up to its insert position (a transaction that writes
- * nothing but its id leaves no commit record to flush). It writes a few bytes of WAL and no
- * table, and nothing reads it.
+ * SQL-level way to make PostgreSQL flush up to its insert position: a transaction that only took
+ * an id writes its commit record but, having written no other WAL, never flushes it. The message
+ * writes a few bytes of WAL and no table, and nothing reads it.
  */
 const FLUSH = `DO $$ BEGIN
   IF pg_current_wal_insert_lsn() > pg_current_wal_flush_lsn() THEN
@@ -26,7 +26,12 @@ END $$`
  * statements and rolled-back transactions wait for the barrier as well; when nothing is
  * waiting to be flushed it costs one cheap statement, shared by all callers of the same turn.
  * Hint: the flush is scheduled with setImmediate, after the I/O callbacks of this turn of the
- * event loop, so the statements of requests that arrived meanwhile commit first and share it.
+ * event loop, and queues behind the statements and transactions already waiting for the
+ * connection, so the requests that arrived meanwhile commit first and share it.
+ * Hint: a transaction's callback must never wait for a promise made outside it that runs a
+ * statement (a shared cache load, say): that statement's result waits for a flush, the flush for
+ * the connection, and the connection for the callback's transaction to end.
+ * Hint: LISTEN callbacks run at commit, before the flush; they may only drop cached state.
  */
 export function createGroupCommit(db: PGlite): () => Promise<void> {
   let next: Promise<void> | undefined
