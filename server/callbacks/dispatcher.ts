@@ -98,6 +98,9 @@ export function createDispatcher(deps: DispatcherDeps) {
     })
     return running
   }
+  const wake = () => {
+    pass().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
+  }
 
   return {
     /**
@@ -121,14 +124,12 @@ export function createDispatcher(deps: DispatcherDeps) {
       handedOff.add(delivery)
     },
     /** Wakes the pass without waiting for hand-offs: an event fell due outside the store. */
-    wake(): void {
-      pass().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
-    },
+    wake,
     /** Polls every `intervalMs` until the returned stop function is called. */
     start(intervalMs: number): () => Promise<void> {
       let stopped = false
       const timer = setInterval(() => {
-        if (!stopped) pass().catch((error: unknown) => deps.logger.error('callback dispatch failed', { error }))
+        if (!stopped) wake()
       }, intervalMs)
       return async () => {
         stopped = true
